@@ -69,10 +69,12 @@ function operationsModule(spec: Obj): string {
         const { minLength, maxLength, pattern } = p.schema
         params[String(p.name)] = { in: p.in ?? null, required: p.required === true, minLength: minLength ?? null, maxLength: maxLength ?? null, pattern: pattern ?? null }
       }
-      out[op.operationId] = { method: method.toUpperCase(), path, params }
+      const secured = Array.isArray(op.security) ? op.security.length > 0 : true
+      if (typeof op['x-idempotent'] !== 'boolean') throw new Error(`${op.operationId} lacks x-idempotent (true or false): the client's retries read it`)
+      out[op.operationId] = { method: method.toUpperCase(), path, secured, idempotent: op['x-idempotent'], params }
     }
   }
-  return `${HEADER('each operation\'s method, path and parameter constraints')}
+  return `${HEADER('each operation\'s method, path, whether it needs a token, whether a replay is safe, and parameter constraints')}
 export const operations = ${JSON.stringify(out, null, 2)} as const
 
 export type OperationId = keyof typeof operations

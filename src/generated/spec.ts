@@ -67,6 +67,7 @@ export const spec = {
       ],
       "delete": {
         "operationId": "unbindMeetingChat",
+        "x-idempotent": true,
         "summary": "Unbind meeting chat (解绑会议群)",
         "tags": [
           "Meeting chat"
@@ -155,6 +156,7 @@ export const spec = {
       },
       "post": {
         "operationId": "createMeetingChat",
+        "x-idempotent": false,
         "summary": "Create meeting chat (创建会议群)",
         "tags": [
           "Meeting chat"
@@ -233,6 +235,7 @@ export const spec = {
     "/open-apis/auth/v3/tenant_access_token/internal": {
       "post": {
         "operationId": "getTenantAccessTokenInternal",
+        "x-idempotent": true,
         "summary": "Self-built app tenant_access_token (自建应用获取 tenant_access_token)",
         "tags": [
           "Authentication"
@@ -298,6 +301,7 @@ export const spec = {
     "/open-apis/auth/v3/app_access_token": {
       "post": {
         "operationId": "getAppAccessToken",
+        "x-idempotent": true,
         "summary": "Store app app_access_token (商店应用获取 app_access_token)",
         "tags": [
           "Authentication"
@@ -387,6 +391,7 @@ export const spec = {
     "/open-apis/auth/v3/tenant_access_token": {
       "post": {
         "operationId": "getTenantAccessToken",
+        "x-idempotent": true,
         "summary": "Store app tenant_access_token (商店应用获取 tenant_access_token)",
         "tags": [
           "Authentication"
@@ -472,6 +477,7 @@ export const spec = {
     "/open-apis/auth/v3/app_ticket/resend": {
       "post": {
         "operationId": "resendAppTicket",
+        "x-idempotent": true,
         "summary": "Re-push app_ticket (重新获取 app_ticket)",
         "tags": [
           "Authentication"

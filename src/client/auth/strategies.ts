@@ -1,0 +1,143 @@
+// Auth strategies: where a request's token comes from, and what to do when the platform refuses it.
+// The app secret and tokens live only in closures here: never on an object that can be logged.
+import type { Client } from 'openapi-fetch'
+import type { paths } from '../../generated/schema.js'
+import { FeishuApiError } from '../errors.js'
+import { ConfigError, type AuthOptions, type TokenSource } from '../options.js'
+import type { TokenCache } from './token-cache.js'
+
+export interface AuthStrategy {
+  /** What kind of token this strategy sends. */
+  readonly identity: 'tenant' | 'user'
+  /** The token for the next request. */
+  token(): Promise<string>
+  /**
+   * The platform refused `token` with `code`. Returns true when a fresh token may now be tried
+   * (the request is then replayed once); false when the refusal must surface.
+   */
+  refused(token: string, code: number): boolean
+}
+
+/** Codes that mean "this tenant/app token is no longer good": drop it, get another, replay once. */
+const TENANT_TOKEN_INVALID = new Set([99991663, 99991664, 99991671])
+
+type Api = Client<paths, `${string}/${string}`>
+
+const describeSecret = (value: unknown): string =>
+  typeof value === 'string' ? `a string of ${value.length} characters` : value === null ? 'null' : typeof value
+
+/** Checks a token before it goes into a header: a bad one is a clear local error, never a request. */
+export function checkToken(token: unknown, identity: 'tenant' | 'user', from: string): string {
+  const prefix = identity === 'tenant' ? 't-' : 'u-'
+  const name = identity === 'tenant' ? 'tenant_access_token' : 'user_access_token'
+  if (typeof token !== 'string' || token.length === 0) {
+    throw new ConfigError(`${from} must be a non-empty ${name} string; got ${describeSecret(token)}.`)
+  }
+  if (/[\s\u0000-\u001f\u007f]/.test(token) || token.length > 2048) {
+    throw new ConfigError(`${from} is not a valid ${name}: it contains whitespace or control characters, or is too long. Pass the token alone, without "Bearer ".`)
+  }
+  if (!token.startsWith(prefix)) {
+    throw new ConfigError(`${from} is not a ${name}: those start with "${prefix}". Check that the tenant and user tokens are not swapped.`)
+  }
+  return token
+}
+
+function staticStrategy(source: TokenSource, identity: 'tenant' | 'user', name: string): AuthStrategy {
+  if (typeof source === 'string') checkToken(source, identity, `auth.${name}`)
+  else if (typeof source !== 'function') throw new ConfigError(`auth.${name} must be a string or a function returning one; got ${describeSecret(source)}.`)
+  return {
+    identity,
+    async token() {
+      return checkToken(typeof source === 'string' ? source : await source(), identity, typeof source === 'string' ? `auth.${name}` : `auth.${name}()`)
+    },
+    // A provider function may hand out a fresh tenant token; a fixed string, or any user token, cannot be renewed here.
+    refused: (_token, code) => identity === 'tenant' && typeof source === 'function' && TENANT_TOKEN_INVALID.has(code),
+  }
+}
+
+function requireString(value: unknown, name: string, example: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ConfigError(`auth.${name} must be a non-empty string (${example}); got ${describeSecret(value)}.`)
+  }
+  return value
+}
+
+/** Unwraps the token endpoint's answer (the transport already turned non-zero codes into errors). */
+function issued(data: { tenant_access_token?: string; app_access_token?: string; expire?: number } | undefined, field: 'tenant_access_token' | 'app_access_token', operation: string) {
+  const token = data?.[field]
+  const expire = data?.expire
+  if (typeof token !== 'string' || !token || typeof expire !== 'number' || !(expire > 0)) {
+    throw new FeishuApiError({ kind: 'protocol', msg: `the token endpoint answered without ${field} and expire`, operation })
+  }
+  return { token, expire }
+}
+
+export function createAuthStrategy(auth: AuthOptions | undefined, api: Api, cache: TokenCache, origin: string): AuthStrategy | undefined {
+  if (auth === undefined) return undefined
+  if (typeof auth !== 'object' || auth === null) {
+    throw new ConfigError('auth must be { appId, appSecret }, { appId, appSecret, appTicket, tenantKey }, { tenantAccessToken } or { userAccessToken }.')
+  }
+  if ('tenantAccessToken' in auth) return staticStrategy(auth.tenantAccessToken, 'tenant', 'tenantAccessToken')
+  if ('userAccessToken' in auth) return staticStrategy(auth.userAccessToken, 'user', 'userAccessToken')
+  if (!('appId' in auth) && !('appSecret' in auth)) {
+    throw new ConfigError('auth must be { appId, appSecret }, { appId, appSecret, appTicket, tenantKey }, { tenantAccessToken } or { userAccessToken }.')
+  }
+  const appId = requireString(auth.appId, 'appId', "the app's cli_... id")
+  const appSecret = requireString(auth.appSecret, 'appSecret', "from the developer console's credentials page")
+
+  if (!('appTicket' in auth) && !('tenantKey' in auth)) {
+    const key = `${origin} internal ${appId}`
+    const fetchToken = async () => {
+      const { data } = await api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: appSecret } })
+      return issued(data, 'tenant_access_token', 'getTenantAccessTokenInternal')
+    }
+    return {
+      identity: 'tenant',
+      token: () => cache.get(key, fetchToken),
+      refused(token, code) {
+        if (!TENANT_TOKEN_INVALID.has(code)) return false
+        cache.invalidate(key, token)
+        return true
+      },
+    }
+  }
+
+  const { appTicket } = auth as Partial<{ appTicket: unknown }>
+  if (typeof appTicket !== 'function') {
+    throw new ConfigError(`auth.appTicket must be a function returning the latest app_ticket your event handler received; got ${describeSecret(appTicket)}.`)
+  }
+  const tenantKey = requireString((auth as { tenantKey?: unknown }).tenantKey, 'tenantKey', "the tenant's key, from the app's install event")
+  const appKey = `${origin} app ${appId}`
+  const tenantCacheKey = `${origin} tenant ${appId} ${tenantKey}`
+
+  const fetchAppToken = async () => {
+    const ticket = await (appTicket as () => unknown)()
+    if (typeof ticket !== 'string' || ticket === '') {
+      throw new ConfigError(`auth.appTicket() must return the latest app_ticket string; got ${describeSecret(ticket)}. Trigger a push with client.resendAppTicket() if you have none.`)
+    }
+    const { data } = await api.POST('/open-apis/auth/v3/app_access_token', { body: { app_id: appId, app_secret: appSecret, app_ticket: ticket } })
+    return issued(data, 'app_access_token', 'getAppAccessToken')
+  }
+  const fetchTenantToken = async () => {
+    for (let replay = 0; ; replay++) {
+      const appToken = await cache.get(appKey, fetchAppToken)
+      try {
+        const { data } = await api.POST('/open-apis/auth/v3/tenant_access_token', { body: { app_access_token: appToken, tenant_key: tenantKey } })
+        return issued(data, 'tenant_access_token', 'getTenantAccessToken')
+      } catch (error) {
+        // The app token went stale before its expiry: drop it and try once with a fresh one.
+        if (replay > 0 || !(error instanceof FeishuApiError) || error.code !== 99991664) throw error
+        cache.invalidate(appKey, appToken)
+      }
+    }
+  }
+  return {
+    identity: 'tenant',
+    token: () => cache.get(tenantCacheKey, fetchTenantToken),
+    refused(token, code) {
+      if (!TENANT_TOKEN_INVALID.has(code)) return false
+      cache.invalidate(tenantCacheKey, token)
+      return true
+    },
+  }
+}

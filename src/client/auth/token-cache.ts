@@ -1,0 +1,75 @@
+// Caches tokens until a margin before they expire, and shares one in-flight fetch among concurrent callers
+// (the official SDKs fetch once per caller on a cold start).
+
+export interface IssuedToken {
+  readonly token: string
+  /** Lifetime in seconds, as the platform's `expire` says. */
+  readonly expire: number
+}
+
+export interface TokenCacheOptions {
+  /** Refresh this long before expiry (default 5 minutes; at most half of a token's lifetime). */
+  readonly refreshMarginMs?: number
+  /** The clock, in ms since the epoch (default Date.now). */
+  readonly now?: () => number
+}
+
+interface Entry {
+  readonly token: string
+  readonly refreshAt: number
+}
+
+export class TokenCache {
+  readonly #tokens = new Map<string, Entry>()
+  readonly #pending = new Map<string, Promise<string>>()
+  readonly #margin: number
+  readonly #now: () => number
+
+  constructor(options: TokenCacheOptions = {}) {
+    this.#margin = options.refreshMarginMs ?? 5 * 60_000
+    this.#now = options.now ?? Date.now
+  }
+
+  /** The cached token for `key`, or the result of one shared call of `fetchToken`. */
+  get(key: string, fetchToken: () => Promise<IssuedToken>): Promise<string> {
+    const cached = this.#tokens.get(key)
+    if (cached && this.#now() < cached.refreshAt) return Promise.resolve(cached.token)
+    const pending = this.#pending.get(key)
+    if (pending) return pending
+    const started = this.#now()
+    const fetching = fetchToken().then(
+      ({ token, expire }) => {
+        const lifetime = expire * 1000
+        this.#tokens.set(key, { token, refreshAt: started + lifetime - Math.min(this.#margin, lifetime / 2) })
+        this.#pending.delete(key)
+        return token
+      },
+      (error: unknown) => {
+        this.#pending.delete(key)
+        throw error
+      },
+    )
+    this.#pending.set(key, fetching)
+    return fetching
+  }
+
+  /** Drops `token` (the platform refused it), unless a newer one already replaced it. */
+  invalidate(key: string, token: string): void {
+    if (this.#tokens.get(key)?.token === token) this.#tokens.delete(key)
+  }
+
+  /** Drops every cached token. */
+  clear(): void {
+    this.#tokens.clear()
+  }
+
+  // Never show the tokens in logs or inspection.
+  toJSON(): Record<string, unknown> {
+    return { cachedTokens: this.#tokens.size }
+  }
+}
+
+/** A cache to share among clients (of the same apps), e.g. one per process. */
+export function createTokenCache(options?: TokenCacheOptions): TokenCache {
+  return new TokenCache(options)
+}

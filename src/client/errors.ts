@@ -1,0 +1,178 @@
+// The one error type of the client: every failure, from a platform code to a dropped connection,
+// surfaces as a FeishuApiError with a `kind` to switch on. It never holds a token or a secret.
+import { errorCatalog } from '../generated/catalog.js'
+
+export type ErrorKind =
+  | 'auth'
+  | 'permission'
+  | 'not_found'
+  | 'invalid_request'
+  | 'rate_limited'
+  | 'server'
+  | 'network'
+  | 'timeout'
+  | 'protocol'
+
+export interface Hint {
+  readonly en: string
+  readonly zh: string
+}
+
+export interface FeishuApiErrorInit {
+  readonly kind: ErrorKind
+  /** The platform's error code; null when there is none (network, timeout, protocol, local checks). */
+  readonly code?: number | null
+  readonly msg: string
+  readonly httpStatus?: number | null
+  readonly logId?: string | null
+  readonly hint?: Hint
+  readonly retryable?: boolean
+  readonly operation?: string | null
+  readonly attempts?: number
+  readonly retryAfterMs?: number | null
+  readonly earlierAttemptOutcomeUnknown?: boolean
+  readonly detail?: unknown
+  readonly cause?: unknown
+}
+
+const GENERIC_HINTS: Record<ErrorKind, Hint> = {
+  auth: { en: 'Check the token or the app credentials.', zh: '请检查 token 或应用凭证。' },
+  permission: { en: 'The identity lacks a permission this call needs.', zh: '当前身份缺少该调用所需的权限。' },
+  not_found: { en: 'Check the ids in the request.', zh: '请检查请求中的 ID。' },
+  invalid_request: { en: 'Check the request parameters.', zh: '请检查请求参数。' },
+  rate_limited: { en: 'Slow down and retry later.', zh: '请降低请求频率，稍后重试。' },
+  server: { en: 'The platform failed; retry later and quote the log id to support if it persists.', zh: '平台服务错误，请稍后重试；如持续出现，请携带 log id 联系技术支持。' },
+  network: { en: 'The request did not complete: check the network and the base URL, then retry.', zh: '请求未完成：请检查网络与 base URL 后重试。' },
+  timeout: { en: 'No answer in time: retry, or raise timeoutMs.', zh: '请求超时：请重试，或调大 timeoutMs。' },
+  protocol: { en: 'The answer was not the platform\'s JSON (a gateway page or a proxy?). Retry later and check the base URL.', zh: '响应不是开放平台的 JSON（可能是网关或代理页面）。请稍后重试并检查 base URL。' },
+}
+
+type CatalogEntry = { status: number; msg: string; hint: Hint; retryable: boolean; kind: ErrorKind }
+
+/** The catalog entry of a code, if the spec documents it. */
+export function catalogEntry(code: number): CatalogEntry | undefined {
+  return (errorCatalog as Record<number, CatalogEntry | undefined>)[code]
+}
+
+/** The kind of an HTTP status that carries no code of the catalog. */
+export function kindOfStatus(status: number): ErrorKind {
+  if (status === 401) return 'auth'
+  if (status === 403) return 'permission'
+  if (status === 404) return 'not_found'
+  if (status === 429) return 'rate_limited'
+  if (status >= 500) return 'server'
+  return 'invalid_request'
+}
+
+export class FeishuApiError extends Error {
+  override readonly name = 'FeishuApiError'
+  readonly kind: ErrorKind
+  readonly code: number | null
+  readonly msg: string
+  readonly httpStatus: number | null
+  /** `X-Tt-Logid` of the answer (or the body's `error.log_id`): quote it to the platform's support. */
+  readonly logId: string | null
+  readonly hint: Hint
+  /** Whether the same request, sent again later, can succeed. */
+  readonly retryable: boolean
+  readonly operation: string | null
+  /** How many attempts were made before giving up. */
+  readonly attempts: number
+  /** How long the platform asked to wait before retrying, when it said. */
+  readonly retryAfterMs: number | null
+  /**
+   * True when an earlier attempt's answer was lost (network failure or timeout after sending): that attempt
+   * may have taken effect, e.g. a replayed unbind answering 195108 because the first one already unbound.
+   */
+  readonly earlierAttemptOutcomeUnknown: boolean
+  /** The body's `error` object (field and permission violations), when the platform sent one. */
+  readonly detail: unknown
+
+  constructor(init: FeishuApiErrorInit) {
+    const code = init.code ?? null
+    const entry = code === null ? undefined : catalogEntry(code)
+    const hint = init.hint ?? entry?.hint ?? GENERIC_HINTS[init.kind]
+    const status = init.httpStatus ?? null
+    const unknown = init.earlierAttemptOutcomeUnknown === true
+    const head = code === null ? `Feishu ${init.kind} error` : `Feishu API error ${code}`
+    const where = [status === null ? null : `HTTP ${status}`, init.operation ?? null].filter(Boolean).join(', ')
+    const note = unknown
+      ? ' An earlier attempt got no answer and may have succeeded' + (code === 195108 ? ': the meeting chat may already be unbound.' : '.')
+      : ''
+    super(`${head}${where ? ` (${where})` : ''}: ${init.msg}. ${hint.en}${note}${init.logId ? ` [log id ${init.logId}]` : ''}`, {
+      cause: init.cause,
+    })
+    this.kind = init.kind
+    this.code = code
+    this.msg = init.msg
+    this.httpStatus = status
+    this.logId = init.logId ?? null
+    this.hint = hint
+    this.retryable = init.retryable ?? entry?.retryable ?? false
+    this.operation = init.operation ?? null
+    this.attempts = init.attempts ?? 1
+    this.retryAfterMs = init.retryAfterMs ?? null
+    this.earlierAttemptOutcomeUnknown = unknown
+    this.detail = init.detail ?? null
+  }
+
+  /** A copy with facts known only to the caller of the attempt that failed. */
+  with(extra: Partial<FeishuApiErrorInit>): FeishuApiError {
+    return new FeishuApiError({ ...this.toInit(), ...extra })
+  }
+
+  private toInit(): FeishuApiErrorInit {
+    return {
+      kind: this.kind,
+      code: this.code,
+      msg: this.msg,
+      httpStatus: this.httpStatus,
+      logId: this.logId,
+      hint: this.hint,
+      retryable: this.retryable,
+      operation: this.operation,
+      attempts: this.attempts,
+      retryAfterMs: this.retryAfterMs,
+      earlierAttemptOutcomeUnknown: this.earlierAttemptOutcomeUnknown,
+      detail: this.detail,
+      cause: this.cause,
+    }
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      kind: this.kind,
+      code: this.code,
+      msg: this.msg,
+      httpStatus: this.httpStatus,
+      logId: this.logId,
+      hint: this.hint,
+      retryable: this.retryable,
+      operation: this.operation,
+      attempts: this.attempts,
+      retryAfterMs: this.retryAfterMs,
+      earlierAttemptOutcomeUnknown: this.earlierAttemptOutcomeUnknown,
+      detail: this.detail,
+    }
+  }
+}
+
+/** An error of the platform's JSON envelope `{code, msg, error?}`. */
+export function errorFromEnvelope(body: { code: number; msg?: unknown; error?: unknown }, status: number, logId: string | null): FeishuApiError {
+  const entry = catalogEntry(body.code)
+  const detail = body.error
+  const bodyLogId = typeof detail === 'object' && detail !== null && typeof (detail as { log_id?: unknown }).log_id === 'string'
+    ? (detail as { log_id: string }).log_id
+    : null
+  return new FeishuApiError({
+    kind: entry?.kind ?? kindOfStatus(status),
+    code: body.code,
+    msg: typeof body.msg === 'string' && body.msg ? body.msg : entry?.msg ?? 'unknown error',
+    httpStatus: status,
+    logId: logId ?? bodyLogId,
+    retryable: entry?.retryable ?? (status === 429 || status >= 500),
+    detail,
+  })
+}

@@ -1,0 +1,155 @@
+// Client options, normalised once, with their documented defaults.
+import type { TokenCache } from './auth/token-cache.js'
+
+export type Domain = 'feishu' | 'lark' | (string & {})
+
+export type TokenSource = string | (() => string | Promise<string>)
+
+/** Self-built (custom) app: the client fetches and caches a tenant_access_token. */
+export interface AppCredentials {
+  readonly appId: string
+  readonly appSecret: string
+}
+/** Store (isv) app: app_access_token from the latest app_ticket, then the tenant's tenant_access_token. */
+export interface StoreAppCredentials extends AppCredentials {
+  /** The latest app_ticket your event handler received (the platform pushes one every hour). */
+  readonly appTicket: () => string | Promise<string>
+  /** The tenant to act for (from the app's install event or a callback). */
+  readonly tenantKey: string
+}
+export interface TenantTokenAuth {
+  readonly tenantAccessToken: TokenSource
+}
+export interface UserTokenAuth {
+  readonly userAccessToken: TokenSource
+}
+export type AuthOptions = AppCredentials | StoreAppCredentials | TenantTokenAuth | UserTokenAuth
+
+export interface RetryOptions {
+  /** Attempts in all, the first included (default 3). */
+  readonly maxAttempts?: number
+  /** First backoff step; later ones double, with full jitter (default 300 ms). */
+  readonly baseDelayMs?: number
+  /** Longest single wait. A rate-limit reset further away fails at once with `retryAfterMs` (default 10 s). */
+  readonly maxDelayMs?: number
+  /** Give up once this much time has passed since the first attempt (default 30 s). */
+  readonly maxElapsedMs?: number
+  /**
+   * Also retry operations whose replay is not safe (create meeting chat) on 5xx, network failures and
+   * timeouts. Off by default: a lost answer may mean the chat was created. Rate-limit answers are always retried.
+   */
+  readonly retryUnsafe?: boolean
+}
+
+export interface MeetingChatClientOptions {
+  /** 'feishu' (https://open.feishu.cn, default), 'lark' (https://open.larksuite.com) or a base URL (https, or http on loopback). */
+  readonly domain?: Domain
+  /** Credentials; may be left out when every call passes its own token. */
+  readonly auth?: AuthOptions
+  /** Retry policy, or false for a single attempt. */
+  readonly retry?: RetryOptions | false
+  /** Per-attempt timeout in ms (default 10 000). The caller's AbortSignal is honoured on top of it. */
+  readonly timeoutMs?: number
+  /** A fetch to use; by default globalThis.fetch, looked up at each call (so mocks installed later apply). */
+  readonly fetch?: (request: Request) => Promise<Response>
+  /** A token cache to share among clients; by default each client has its own. */
+  readonly tokenCache?: TokenCache
+}
+
+export const DOMAINS = { feishu: 'https://open.feishu.cn', lark: 'https://open.larksuite.com' } as const
+
+export const DEFAULTS = {
+  timeoutMs: 10_000,
+  maxAttempts: 3,
+  baseDelayMs: 300,
+  maxDelayMs: 10_000,
+  maxElapsedMs: 30_000,
+} as const
+
+export interface NormalizedRetry {
+  readonly maxAttempts: number
+  readonly baseDelayMs: number
+  readonly maxDelayMs: number
+  readonly maxElapsedMs: number
+  readonly retryUnsafe: boolean
+}
+
+export interface Normalized {
+  /** No trailing slash. */
+  readonly baseUrl: string
+  readonly origin: string
+  /** The base URL's path prefix, '' for none. */
+  readonly basePath: string
+  readonly retry: NormalizedRetry
+  readonly timeoutMs: number
+  readonly fetch: ((request: Request) => Promise<Response>) | undefined
+}
+
+export class ConfigError extends TypeError {
+  override readonly name = 'FeishuConfigError'
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
+
+export function normalizeBaseUrl(domain: Domain | undefined): { baseUrl: string; origin: string; basePath: string } {
+  const raw = domain ?? 'feishu'
+  if (typeof raw !== 'string' || raw === '') {
+    throw new ConfigError(`domain must be 'feishu', 'lark' or a base URL such as 'https://open.feishu.cn'; got ${describeValue(raw)}.`)
+  }
+  const known = (DOMAINS as Record<string, string>)[raw]
+  let url: URL
+  try {
+    url = new URL(known ?? raw)
+  } catch {
+    throw new ConfigError(`domain "${raw}" is neither 'feishu', 'lark' nor an absolute URL. Use e.g. 'https://open.feishu.cn'.`)
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
+    throw new ConfigError(`domain "${url.origin}" must use https (plain http is allowed only on loopback, for a local sandbox).`)
+  }
+  if (url.username || url.password) throw new ConfigError('domain must not carry credentials (user:password@): pass them as auth.')
+  if (url.search || url.hash) throw new ConfigError(`domain "${raw}" must not have a query or fragment.`)
+  const basePath = url.pathname.replace(/\/+$/, '')
+  return { baseUrl: `${url.origin}${basePath}`, origin: url.origin, basePath }
+}
+
+function positive(name: string, value: unknown, fallback: number, min = 1): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new ConfigError(`${name} must be a finite number >= ${min}; got ${describeValue(value)}.`)
+  }
+  return value
+}
+
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null'
+  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value)
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object'
+  return `${typeof value} ${String(value)}`
+}
+
+export function normalizeOptions(options: MeetingChatClientOptions): Normalized {
+  if (typeof options !== 'object' || options === null) throw new ConfigError('createMeetingChatClient needs an options object, e.g. { auth: { appId, appSecret } }.')
+  const where = normalizeBaseUrl(options.domain)
+  const r = options.retry
+  if (r !== undefined && r !== false && (typeof r !== 'object' || r === null)) {
+    throw new ConfigError(`retry must be an object such as { maxAttempts: 3 } or false; got ${describeValue(r)}.`)
+  }
+  const retry: NormalizedRetry = r === false
+    ? { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxElapsedMs: 0, retryUnsafe: false }
+    : {
+        maxAttempts: Math.floor(positive('retry.maxAttempts', r?.maxAttempts, DEFAULTS.maxAttempts)),
+        baseDelayMs: positive('retry.baseDelayMs', r?.baseDelayMs, DEFAULTS.baseDelayMs, 0),
+        maxDelayMs: positive('retry.maxDelayMs', r?.maxDelayMs, DEFAULTS.maxDelayMs, 0),
+        maxElapsedMs: positive('retry.maxElapsedMs', r?.maxElapsedMs, DEFAULTS.maxElapsedMs, 0),
+        retryUnsafe: r?.retryUnsafe === true,
+      }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new ConfigError(`fetch must be a function (request: Request) => Promise<Response>; got ${describeValue(options.fetch)}.`)
+  }
+  return {
+    ...where,
+    retry,
+    timeoutMs: positive('timeoutMs', options.timeoutMs, DEFAULTS.timeoutMs),
+    fetch: options.fetch,
+  }
+}

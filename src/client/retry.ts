@@ -1,0 +1,45 @@
+// When to retry and how long to wait: the platform's own rate-limit headers first, else backoff with jitter.
+import type { FeishuApiError } from './errors.js'
+import type { NormalizedRetry } from './options.js'
+
+/** The wait the answer asks for, in ms: `x-ogw-ratelimit-reset` (seconds), else `Retry-After` (seconds or a date). */
+export function requestedWaitMs(headers: Headers, now: number): number | null {
+  const reset = headers.get('x-ogw-ratelimit-reset')
+  if (reset !== null && /^\s*\d+(\.\d+)?\s*$/.test(reset)) return Math.ceil(Number(reset) * 1000)
+  const after = headers.get('retry-after')
+  if (after === null) return null
+  if (/^\s*\d+\s*$/.test(after)) return Number(after) * 1000
+  const date = Date.parse(after)
+  return Number.isNaN(date) ? null : Math.max(0, date - now)
+}
+
+/** Exponential backoff with full jitter: a random wait in [0, base * 2^(attempt-1)], capped. */
+export function backoffMs(attempt: number, policy: NormalizedRetry, random: () => number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
+  return Math.round(ceiling * random())
+}
+
+/**
+ * Whether a failed attempt should be sent again. Rate-limit refusals are always safe to replay (nothing
+ * was done); other retryable failures only for operations whose replay is safe, unless retryUnsafe.
+ */
+export function shouldRetry(error: FeishuApiError, idempotent: boolean, policy: NormalizedRetry): boolean {
+  if (!error.retryable) return false
+  return error.kind === 'rate_limited' || idempotent || policy.retryUnsafe
+}
+
+/** A wait that ends early, with the signal's reason, when the caller aborts. */
+export function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(signal?.reason)
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}

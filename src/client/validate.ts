@@ -1,0 +1,23 @@
+// Checks ids before any request: limits come from the spec's parameter schemas (generated), so a bad id
+// is a clear local error and nothing is sent.
+import { operations, type OperationId } from '../generated/operations.js'
+import { FeishuApiError } from './errors.js'
+import { describeValue } from './options.js'
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
+/** Returns `value` when it may be sent as `param` of `operationId`, else throws an invalid_request error naming the fix. */
+export function checkParam(operationId: OperationId, param: string, argName: string, value: unknown): string {
+  const spec = (operations[operationId].params as Record<string, { in: string; minLength: number | null; maxLength: number | null; pattern: string | null }>)[param]
+  const fail = (problem: string) => {
+    throw new FeishuApiError({ kind: 'invalid_request', msg: `${argName} ${problem}`, operation: operationId, retryable: false, hint: { en: `Pass ${argName} as the platform returned it (the ${param} ${spec?.in ?? ''} parameter).`, zh: `请按平台返回的原样传入 ${argName}（${param} 参数）。` } })
+  }
+  if (typeof value !== 'string') return fail(`must be a string; got ${describeValue(value)}`)
+  if (value.length === 0 || (spec?.minLength != null && value.length < spec.minLength)) return fail('must not be empty')
+  if (spec?.maxLength != null && value.length > spec.maxLength) return fail(`is ${value.length} characters long; the platform accepts at most ${spec.maxLength}`)
+  if (CONTROL.test(value)) return fail('contains control characters')
+  if (value.trim() !== value) return fail('has leading or trailing whitespace')
+  if (spec?.in === 'path' && (value === '.' || value === '..')) return fail(`is "${value}", which URL normalisation would turn into another path`)
+  if (spec?.pattern != null && !new RegExp(spec.pattern).test(value)) return fail(`does not look like a ${param} (expected ${spec.pattern}, e.g. oc_a0553eda9014c201e6969b478895c230)`)
+  return value
+}

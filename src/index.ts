@@ -1,0 +1,29 @@
+// The client entry: what this file exports is the product. No Node built-ins here (browsers, edge runtimes).
+export { createMeetingChatClient } from './client/client.js'
+export type {
+  CallOptions,
+  CreateMeetingChatParams,
+  MeetingChat,
+  MeetingChatApi,
+  MeetingChatClient,
+  UnbindMeetingChatParams,
+} from './client/client.js'
+export { FeishuApiError } from './client/errors.js'
+export type { ErrorKind, FeishuApiErrorInit, Hint } from './client/errors.js'
+export { ConfigError, DEFAULTS, DOMAINS } from './client/options.js'
+export type {
+  AppCredentials,
+  AuthOptions,
+  Domain,
+  MeetingChatClientOptions,
+  RetryOptions,
+  StoreAppCredentials,
+  TenantTokenAuth,
+  TokenSource,
+  UserTokenAuth,
+} from './client/options.js'
+export { TokenCache, createTokenCache } from './client/auth/token-cache.js'
+export type { TokenCacheOptions } from './client/auth/token-cache.js'
+export { errorCatalog } from './generated/catalog.js'
+export type { CatalogCode, CatalogEntry } from './generated/catalog.js'
+export type { paths, components } from './generated/schema.js'

@@ -1,0 +1,347 @@
+// The fake's scenario as plain JSON: its types, a JSON Schema for it, and a validator that also checks
+// what a schema cannot (unknown references, duplicates), with one clear line per problem.
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js'
+import { schemePrefix } from '../operations.js'
+
+/** Which platform a tenant is on: decides the applink domain when the request's host does not tell. */
+export type Platform = 'feishu' | 'lark'
+
+/** An identity that calls the API: a user (user_access_token) or an app (tenant_access_token). */
+export type IdentityRef = { readonly userId: string; readonly appId?: never } | { readonly appId: string; readonly userId?: never }
+
+/** The platform's calendar types; the meeting-chat operations only work on `primary` calendars. */
+export type CalendarType = 'primary' | 'shared' | 'google' | 'resource' | 'exchange'
+
+/** An identity's access role on a calendar; editing an event needs `writer` or `owner`. */
+export type AccessRole = 'free_busy_reader' | 'reader' | 'writer' | 'owner'
+
+/** A request budget per window. */
+export interface SeedRateLimit {
+  readonly perSecond?: number
+  readonly perMinute?: number
+}
+
+export interface SeedTenant {
+  readonly tenantKey: string
+  /** Default `feishu`. */
+  readonly platform?: Platform
+}
+
+export interface SeedApp {
+  readonly appId: string
+  readonly appSecret: string
+  /** `custom` (self-built, 自建) or `store` (isv, 商店应用). Default `custom`. */
+  readonly type?: 'custom' | 'store'
+  /** Tenants the app is installed in; a custom app belongs to exactly one. */
+  readonly tenants: readonly string[]
+  /** Bot capability (needed for the app identity). Default `true`. */
+  readonly bot?: boolean
+  /** Store apps: the app_tickets the platform has pushed and still accepts. */
+  readonly appTickets?: readonly string[]
+  /** Granted scopes. Default: every scope the spec's operations require. */
+  readonly scopes?: readonly string[]
+  /**
+   * Rate limits. `perOperation` (default: the spec's `x-rate-limit` of each operation) answers 190004;
+   * `perApp`, across operations (default: none), answers 190005.
+   */
+  readonly rateLimit?: { readonly perOperation?: SeedRateLimit; readonly perApp?: SeedRateLimit }
+}
+
+export interface SeedUser {
+  readonly userId: string
+  readonly tenantKey: string
+  /** `false`: the user left the tenant (195100). Default `true`. */
+  readonly inTenant?: boolean
+}
+
+export type SeedAccess = IdentityRef & { readonly role: AccessRole }
+
+export interface SeedCalendar {
+  readonly calendarId: string
+  /** Whose calendar it is; the owner has the `owner` role. */
+  readonly owner: IdentityRef
+  /** Default: the owner's tenant (an app owner must then be installed in exactly one tenant). */
+  readonly tenantKey?: string
+  /** Default `primary`. */
+  readonly type?: CalendarType
+  readonly deleted?: boolean
+  /** Roles of other identities. Identities without one have no access (191002). */
+  readonly access?: readonly SeedAccess[]
+}
+
+export interface SeedEvent {
+  readonly calendarId: string
+  readonly eventId: string
+  /** Number of attendees. Default 2 (the least that allows a meeting chat). */
+  readonly attendees?: number
+  /** The attendee list is hidden from attendees (no meeting chat possible). Default `false`. */
+  readonly attendeeListHidden?: boolean
+  readonly deleted?: boolean
+}
+
+export interface SeedChat {
+  readonly chatId: string
+  readonly owner: IdentityRef
+  /** The event whose meeting chat this is; absent: an ordinary chat, bound to nothing. */
+  readonly boundTo?: { readonly calendarId: string; readonly eventId: string }
+}
+
+/** Token lifetimes are in seconds from the fake's creation; 0 or less: already expired. */
+export interface SeedTenantToken {
+  readonly token: string
+  readonly appId: string
+  readonly tenantKey: string
+  /** Default 7200. */
+  readonly expiresIn?: number
+}
+
+export interface SeedAppToken {
+  readonly token: string
+  readonly appId: string
+  readonly expiresIn?: number
+}
+
+export interface SeedUserToken {
+  readonly token: string
+  readonly userId: string
+  /** The app the user authorized. */
+  readonly appId: string
+  readonly expiresIn?: number
+  /** Scopes the user granted. Default: every scope the spec's operations require. */
+  readonly scopes?: readonly string[]
+}
+
+/** A scenario for the fake. Plain JSON: it can live in a `.json` file. */
+export interface Seed {
+  readonly tenants: readonly SeedTenant[]
+  readonly apps?: readonly SeedApp[]
+  readonly users?: readonly SeedUser[]
+  readonly calendars?: readonly SeedCalendar[]
+  readonly events?: readonly SeedEvent[]
+  readonly chats?: readonly SeedChat[]
+  readonly tenantAccessTokens?: readonly SeedTenantToken[]
+  readonly appAccessTokens?: readonly SeedAppToken[]
+  readonly userAccessTokens?: readonly SeedUserToken[]
+}
+
+const id = { type: 'string', minLength: 1, maxLength: 256 } as const
+const count = { type: 'integer', minimum: 0 } as const
+const rateLimit = { type: 'object', additionalProperties: false, properties: { perSecond: { type: 'integer', minimum: 1 }, perMinute: { type: 'integer', minimum: 1 } } } as const
+const identity = { userId: id, appId: id } as const
+
+/** The JSON Schema (2020-12) of {@link Seed}. References between entries are checked by {@link validateSeed}. */
+export const seedSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://feishu-meeting-chat.invalid/seed.schema.json',
+  title: 'feishu-meeting-chat fake seed',
+  type: 'object',
+  additionalProperties: false,
+  required: ['tenants'],
+  properties: {
+    $schema: { type: 'string' },
+    tenants: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['tenantKey'], properties: { tenantKey: id, platform: { enum: ['feishu', 'lark'] } } },
+    },
+    apps: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['appId', 'appSecret', 'tenants'],
+        properties: {
+          appId: id,
+          appSecret: id,
+          type: { enum: ['custom', 'store'] },
+          tenants: { type: 'array', items: id },
+          bot: { type: 'boolean' },
+          appTickets: { type: 'array', items: id },
+          scopes: { type: 'array', items: id },
+          rateLimit: { type: 'object', additionalProperties: false, properties: { perOperation: rateLimit, perApp: rateLimit } },
+        },
+      },
+    },
+    users: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['userId', 'tenantKey'], properties: { userId: id, tenantKey: id, inTenant: { type: 'boolean' } } },
+    },
+    calendars: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['calendarId', 'owner'],
+        properties: {
+          calendarId: id,
+          owner: { type: 'object', additionalProperties: false, properties: identity },
+          tenantKey: id,
+          type: { enum: ['primary', 'shared', 'google', 'resource', 'exchange'] },
+          deleted: { type: 'boolean' },
+          access: {
+            type: 'array',
+            items: { type: 'object', additionalProperties: false, required: ['role'], properties: { ...identity, role: { enum: ['free_busy_reader', 'reader', 'writer', 'owner'] } } },
+          },
+        },
+      },
+    },
+    events: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['calendarId', 'eventId'],
+        properties: { calendarId: id, eventId: id, attendees: count, attendeeListHidden: { type: 'boolean' }, deleted: { type: 'boolean' } },
+      },
+    },
+    chats: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['chatId', 'owner'],
+        properties: {
+          chatId: { type: 'string', pattern: '^oc_[0-9A-Za-z_-]+$', minLength: 4, maxLength: 64 },
+          owner: { type: 'object', additionalProperties: false, properties: identity },
+          boundTo: { type: 'object', additionalProperties: false, required: ['calendarId', 'eventId'], properties: { calendarId: id, eventId: id } },
+        },
+      },
+    },
+    tenantAccessTokens: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['token', 'appId', 'tenantKey'], properties: { token: id, appId: id, tenantKey: id, expiresIn: { type: 'integer' } } },
+    },
+    appAccessTokens: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['token', 'appId'], properties: { token: id, appId: id, expiresIn: { type: 'integer' } } },
+    },
+    userAccessTokens: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['token', 'userId', 'appId'],
+        properties: { token: id, userId: id, appId: id, expiresIn: { type: 'integer' }, scopes: { type: 'array', items: id } },
+      },
+    },
+  },
+} as const
+
+/** A seed that does not hold together; `problems` has one line per problem, each with its JSON pointer. */
+export class SeedError extends Error {
+  readonly problems: readonly string[]
+  constructor(problems: readonly string[]) {
+    super(`Invalid fake seed:\n${problems.map((p) => `- ${p}`).join('\n')}`)
+    this.name = 'SeedError'
+    this.problems = problems
+  }
+}
+
+let compiled: ReturnType<Ajv2020['compile']> | undefined
+
+function describe(e: ErrorObject): string {
+  const at = e.instancePath || '/'
+  const params = e.params as Record<string, unknown>
+  if (e.keyword === 'additionalProperties') return `${at}: unknown property "${String(params.additionalProperty)}"`
+  if (e.keyword === 'required') return `${at}: missing property "${String(params.missingProperty)}"`
+  if (e.keyword === 'enum') return `${at}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+  return `${at}: ${e.message ?? 'is invalid'}`
+}
+
+/** Checks a seed's shape and references; returns the problems (empty: valid). */
+export function seedProblems(data: unknown): string[] {
+  compiled ??= new Ajv2020({ strict: false, allErrors: true }).compile(seedSchema)
+  if (!compiled(data)) return (compiled.errors ?? []).map(describe)
+  return referenceProblems(data as Seed)
+}
+
+/**
+ * Validates `data` (e.g. parsed from a JSON file) as a {@link Seed}: returns it typed, or throws a
+ * {@link SeedError} that lists every problem with where it is.
+ */
+export function validateSeed(data: unknown): Seed {
+  const problems = seedProblems(data)
+  if (problems.length > 0) throw new SeedError(problems)
+  return data as Seed
+}
+
+function referenceProblems(seed: Seed): string[] {
+  const problems: string[] = []
+  const unique = <T>(list: readonly T[] | undefined, key: (item: T) => string, where: string) => {
+    const seen = new Set<string>()
+    list?.forEach((item, i) => {
+      if (seen.has(key(item))) problems.push(`/${where}/${i}: duplicate ${JSON.stringify(key(item))}`)
+      seen.add(key(item))
+    })
+  }
+  unique(seed.tenants, (t) => t.tenantKey, 'tenants')
+  unique(seed.apps, (a) => a.appId, 'apps')
+  unique(seed.users, (u) => u.userId, 'users')
+  unique(seed.calendars, (c) => c.calendarId, 'calendars')
+  // An event id is unique within its calendar.
+  unique(seed.events, (e) => `${e.eventId} in ${e.calendarId}`, 'events')
+  unique(seed.chats, (c) => c.chatId, 'chats')
+  const tokens = [...(seed.tenantAccessTokens ?? []), ...(seed.appAccessTokens ?? []), ...(seed.userAccessTokens ?? [])]
+  if (new Set(tokens.map((t) => t.token)).size !== tokens.length) problems.push('/: a token is listed twice')
+
+  const tenants = new Set(seed.tenants.map((t) => t.tenantKey))
+  const apps = new Map((seed.apps ?? []).map((a) => [a.appId, a]))
+  const users = new Map((seed.users ?? []).map((u) => [u.userId, u]))
+  const calendars = new Set((seed.calendars ?? []).map((c) => c.calendarId))
+  const events = new Set((seed.events ?? []).map((e) => `${e.calendarId}\n${e.eventId}`))
+  const needTenant = (key: string, at: string) => {
+    if (!tenants.has(key)) problems.push(`${at}: unknown tenant ${JSON.stringify(key)}`)
+  }
+  const needApp = (appId: string, at: string) => {
+    if (!apps.has(appId)) problems.push(`${at}: unknown app ${JSON.stringify(appId)}`)
+  }
+  const needIdentity = (ref: Partial<{ userId: string; appId: string }>, at: string) => {
+    if ((ref.userId === undefined) === (ref.appId === undefined)) problems.push(`${at}: give exactly one of userId or appId`)
+    else if (ref.userId !== undefined && !users.has(ref.userId)) problems.push(`${at}/userId: unknown user ${JSON.stringify(ref.userId)}`)
+    else if (ref.appId !== undefined) needApp(ref.appId, `${at}/appId`)
+  }
+
+  seed.apps?.forEach((app, i) => {
+    app.tenants.forEach((t, j) => needTenant(t, `/apps/${i}/tenants/${j}`))
+    if ((app.type ?? 'custom') === 'custom' && app.tenants.length !== 1) problems.push(`/apps/${i}/tenants: a custom app belongs to exactly one tenant`)
+    if ((app.type ?? 'custom') === 'custom' && app.appTickets?.length) problems.push(`/apps/${i}/appTickets: only store apps receive app tickets`)
+  })
+  seed.users?.forEach((u, i) => needTenant(u.tenantKey, `/users/${i}/tenantKey`))
+  seed.calendars?.forEach((c, i) => {
+    needIdentity(c.owner, `/calendars/${i}/owner`)
+    c.access?.forEach((a, j) => needIdentity(a, `/calendars/${i}/access/${j}`))
+    if (c.tenantKey !== undefined) needTenant(c.tenantKey, `/calendars/${i}/tenantKey`)
+    else if (c.owner.appId !== undefined && (apps.get(c.owner.appId)?.tenants.length ?? 1) !== 1) {
+      problems.push(`/calendars/${i}/tenantKey: required when the owning app is installed in several tenants`)
+    }
+  })
+  seed.events?.forEach((e, i) => {
+    if (!calendars.has(e.calendarId)) problems.push(`/events/${i}/calendarId: unknown calendar ${JSON.stringify(e.calendarId)}`)
+  })
+  const bound = new Set<string>()
+  seed.chats?.forEach((c, i) => {
+    needIdentity(c.owner, `/chats/${i}/owner`)
+    if (!c.boundTo) return
+    const key = `${c.boundTo.calendarId}\n${c.boundTo.eventId}`
+    if (!events.has(key)) problems.push(`/chats/${i}/boundTo: unknown event ${JSON.stringify(c.boundTo.eventId)} in calendar ${JSON.stringify(c.boundTo.calendarId)}`)
+    if (bound.has(key)) problems.push(`/chats/${i}/boundTo: that event already has a meeting chat`)
+    bound.add(key)
+  })
+  const tenantPrefix = schemePrefix('tenant_access_token')
+  const userPrefix = schemePrefix('user_access_token')
+  seed.tenantAccessTokens?.forEach((t, i) => {
+    if (!t.token.startsWith(tenantPrefix)) problems.push(`/tenantAccessTokens/${i}/token: must start with ${tenantPrefix}`)
+    needApp(t.appId, `/tenantAccessTokens/${i}/appId`)
+    needTenant(t.tenantKey, `/tenantAccessTokens/${i}/tenantKey`)
+    if (apps.get(t.appId) && !apps.get(t.appId)?.tenants.includes(t.tenantKey)) problems.push(`/tenantAccessTokens/${i}: app ${t.appId} is not installed in tenant ${t.tenantKey}`)
+  })
+  seed.appAccessTokens?.forEach((t, i) => {
+    needApp(t.appId, `/appAccessTokens/${i}/appId`)
+    if (t.token.startsWith(tenantPrefix) || t.token.startsWith(userPrefix)) problems.push(`/appAccessTokens/${i}/token: must not start with ${tenantPrefix} or ${userPrefix}`)
+  })
+  seed.userAccessTokens?.forEach((t, i) => {
+    if (!t.token.startsWith(userPrefix)) problems.push(`/userAccessTokens/${i}/token: must start with ${userPrefix}`)
+    needApp(t.appId, `/userAccessTokens/${i}/appId`)
+    if (!users.has(t.userId)) problems.push(`/userAccessTokens/${i}/userId: unknown user ${JSON.stringify(t.userId)}`)
+  })
+  return problems
+}

@@ -1,0 +1,63 @@
+// Turns the mocks' decisions into Fetch Responses: the catalog's status and msg for an error, a documented
+// example verbatim, and an `X-Tt-Logid` header on every answer.
+import { errorCatalog, type CatalogCode } from '../generated/catalog.js'
+import { isObject, type DocumentedResponse, type Json } from '../spec/walk.js'
+
+export const LOG_ID_HEADER = 'X-Tt-Logid'
+export const RATE_LIMIT_LIMIT_HEADER = 'x-ogw-ratelimit-limit'
+export const RATE_LIMIT_RESET_HEADER = 'x-ogw-ratelimit-reset'
+
+/** One entry of an error's `field_violations`. */
+export interface FieldViolation {
+  readonly field: string
+  readonly description: string
+}
+
+/** One entry of an error's `permission_violations`. */
+export interface PermissionViolation {
+  readonly type: string
+  readonly subject: string
+}
+
+export interface ErrorDetails {
+  readonly fieldViolations?: readonly FieldViolation[]
+  readonly permissionViolations?: readonly PermissionViolation[]
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+export function jsonResponse(status: number, body: Json, logId: string, headers: Readonly<Record<string, string>> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers, [LOG_ID_HEADER]: logId },
+  })
+}
+
+/** The platform's answer for a catalog code: the catalog's HTTP status and msg. */
+export function errorResponse(code: CatalogCode, logId: string, details: ErrorDetails = {}): Response {
+  const entry = errorCatalog[code]
+  const error: Record<string, Json> = {}
+  if (details.fieldViolations?.length) error.field_violations = details.fieldViolations.map((v) => ({ ...v }))
+  if (details.permissionViolations?.length) error.permission_violations = details.permissionViolations.map((v) => ({ ...v }))
+  const body: Record<string, Json> = { code, msg: entry.msg }
+  // The platform puts the log id in `error` when it sends details; the 190002 example shows it.
+  if (Object.keys(error).length > 0) body.error = { log_id: logId, ...error }
+  return jsonResponse(entry.status, body, logId, details.headers)
+}
+
+/** A documented example, sent as the spec writes it (status, media type, body). */
+export function exampleResponse(answer: DocumentedResponse, logId: string, headers: Readonly<Record<string, string>> = {}): Response {
+  const isJson = /json/i.test(answer.mediaType)
+  const body = isJson ? JSON.stringify(answer.value) : typeof answer.value === 'string' ? answer.value : JSON.stringify(answer.value)
+  const contentType = isJson || !answer.mediaType.startsWith('text/') ? answer.mediaType : `${answer.mediaType}; charset=utf-8`
+  return new Response(body, { status: answer.status, headers: { 'Content-Type': contentType, ...headers, [LOG_ID_HEADER]: logId } })
+}
+
+/** A copy of a documented JSON example with some top-level fields replaced (the fake's success bodies). */
+export function withFields(answer: DocumentedResponse, fields: Readonly<Record<string, Json>>): Json {
+  return isObject(answer.value) ? { ...answer.value, ...fields } : answer.value
+}
+
+/** What a gateway sends for a path it does not know (not a spec response). */
+export function notFoundResponse(logId: string): Response {
+  return new Response('404 page not found', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8', [LOG_ID_HEADER]: logId } })
+}

@@ -1,0 +1,538 @@
+// The stateful fake, rule by rule, through msw and fetch. Every answer is also checked against the spec
+// by the server (support.ts), so each test here also shows that what the fake says is documented.
+import { beforeEach, describe, expect, it } from 'vitest'
+import { createFake, createHandlers, createManualClock, demo, demoSeed, type Fake, type FakeOptions, type Seed } from '../../src/msw/index.ts'
+import { call, expectError, FEISHU, LARK, rawOperation, specRateLimit, useMswServer, type Answered, type RequestParts } from './support.ts'
+
+const SANDBOX = 'http://127.0.0.1:4010'
+const clock = createManualClock()
+let fake: Fake
+
+function reset(seed: Seed = demoSeed(), options: FakeOptions = {}) {
+  clock.set(Date.UTC(2026, 0, 1, 9, 0, 0))
+  fake = createFake(seed, { clock, ...options })
+}
+
+// Handlers are created once and pass every request to the current fake, so each test can start afresh.
+const current = { handle: (request: Request) => fake.handle(request) }
+useMswServer(...createHandlers(current), ...createHandlers(current, { baseUrl: SANDBOX }))
+beforeEach(() => reset())
+
+const bearer = (token: string) => `Bearer ${token}`
+const { alice, bob, carol, dave } = demo.users
+
+function unbind(token: string, calendarId: string, eventId: string, chatId: string, parts: RequestParts = {}) {
+  return call('unbindMeetingChat', { authorization: bearer(token), params: { calendar_id: calendarId, event_id: eventId }, query: { meeting_chat_id: chatId }, ...parts })
+}
+function create(token: string, calendarId: string, eventId: string, parts: RequestParts = {}) {
+  return call('createMeetingChat', { authorization: bearer(token), params: { calendar_id: calendarId, event_id: eventId }, ...parts })
+}
+const tenantToken = (appId: string, appSecret: string) => call('getTenantAccessTokenInternal', { body: { app_id: appId, app_secret: appSecret } })
+const appToken = (appId: string, appSecret: string, appTicket: string) => call('getAppAccessToken', { body: { app_id: appId, app_secret: appSecret, app_ticket: appTicket } })
+const storeTenantToken = (appAccessToken: string, tenantKey: string) => call('getTenantAccessToken', { body: { app_access_token: appAccessToken, tenant_key: tenantKey } })
+const field = (answer: Answered, name: string): unknown => (answer.json as Record<string, unknown>)[name]
+const data = (answer: Answered) => field(answer, 'data') as { meeting_chat_id: string; applink: string }
+
+const unbindWeeklySync = (token: string = alice.userAccessToken) => unbind(token, demo.calendars.alice, demo.events.weeklySync, demo.chats.weeklySync)
+
+describe('the Authorization header', () => {
+  it('answers 99991661 when it is missing', async () => {
+    expectError(await unbind('x', demo.calendars.alice, demo.events.weeklySync, demo.chats.weeklySync, { authorization: null }), 99991661)
+  })
+
+  it('answers 99991661 when Bearer has no token', async () => {
+    expectError(await unbind('', demo.calendars.alice, demo.events.weeklySync, demo.chats.weeklySync, { authorization: 'Bearer' }), 99991661)
+  })
+
+  it('answers 99991671 for another scheme', async () => {
+    expectError(await unbind('', demo.calendars.alice, demo.events.weeklySync, demo.chats.weeklySync, { authorization: `Basic ${alice.userAccessToken}` }), 99991671)
+  })
+
+  it('answers 99991671 for a token that is neither t- nor u-', async () => {
+    expectError(await unbind('a-app-token', demo.calendars.alice, demo.events.weeklySync, demo.chats.weeklySync), 99991671)
+  })
+})
+
+describe('tokens', () => {
+  it('answers 99991663 for an unknown tenant token', async () => {
+    expectError(await unbind('t-never-issued', demo.calendars.app, demo.events.appStandup, demo.chats.appStandup), 99991663)
+  })
+
+  it('answers 99991668 for an unknown user token', async () => {
+    expectError(await unbindWeeklySync('u-never-issued'), 99991668)
+  })
+
+  it('answers 99991677 for a user token that has expired', async () => {
+    expectError(await unbindWeeklySync(demo.expiredUserAccessToken), 99991677)
+  })
+
+  it('lets a seeded user token expire with the clock', async () => {
+    reset({ ...demoSeed(), userAccessTokens: [{ token: 'u-short', userId: alice.userId, appId: demo.app.appId, expiresIn: 60 }] })
+    clock.advance(59_999)
+    expect(field(await create('u-short', demo.calendars.alice, demo.events.planning), 'code')).toBe(0)
+    clock.advance(1)
+    expectError(await create('u-short', demo.calendars.alice, demo.events.planning), 99991677)
+  })
+
+  it('answers 99991672, naming the scopes, when the app has none of the operation\'s scopes', async () => {
+    const seed = demoSeed()
+    reset({ ...seed, apps: seed.apps?.map((a) => (a.appId === demo.app.appId ? { ...a, scopes: ['contact:user.base:readonly'] } : a)) })
+    const answer = await unbindWeeklySync(demo.app.tenantAccessToken)
+    expectError(answer, 99991672)
+    const required = rawOperation('unbindMeetingChat')['x-required-scopes-any-of'] as string[]
+    expect(required.length).toBeGreaterThan(0)
+    expect(field(answer, 'error')).toMatchObject({ permission_violations: required.map((subject) => ({ type: 'action_scope_required', subject })) })
+  })
+
+  it('accepts an app that has one of the operation\'s scopes', async () => {
+    const seed = demoSeed()
+    reset({ ...seed, apps: seed.apps?.map((a) => (a.appId === demo.app.appId ? { ...a, scopes: ['calendar:calendar.event:update'] } : a)) })
+    expect(field(await create(demo.app.tenantAccessToken, demo.calendars.app, demo.events.appStandup), 'code')).toBe(0)
+  })
+
+  it('answers 99991679 when the user did not grant the scope', async () => {
+    const seed = demoSeed()
+    reset({ ...seed, userAccessTokens: [{ token: 'u-no-scope', userId: alice.userId, appId: demo.app.appId, scopes: ['contact:user.base:readonly'] }] })
+    expectError(await unbindWeeklySync('u-no-scope'), 99991679)
+  })
+})
+
+describe('token endpoints', () => {
+  it('issues a tenant token with its lifetime to a self-built app', async () => {
+    reset({ ...demoSeed(), tenantAccessTokens: [] })
+    const answer = await tenantToken(demo.app.appId, demo.app.appSecret)
+    expect(field(answer, 'code')).toBe(0)
+    expect(field(answer, 'tenant_access_token')).toMatch(/^t-[0-9a-f]{40}$/)
+    expect(field(answer, 'expire')).toBe(7200)
+    expect(field(await create(String(field(answer, 'tenant_access_token')), demo.calendars.app, demo.events.appStandup), 'code')).toBe(0)
+  })
+
+  it('returns the same tenant token while more than 30 minutes are left, with the seconds left', async () => {
+    reset({ ...demoSeed(), tenantAccessTokens: [] })
+    const first = await tenantToken(demo.app.appId, demo.app.appSecret)
+    clock.advance(1000 * (7200 - 1801))
+    const second = await tenantToken(demo.app.appId, demo.app.appSecret)
+    expect(field(second, 'tenant_access_token')).toBe(field(first, 'tenant_access_token'))
+    expect(field(second, 'expire')).toBe(1801)
+  })
+
+  it('issues a new tenant token in the last 30 minutes; the old one works until it expires', async () => {
+    reset({ ...demoSeed(), tenantAccessTokens: [] })
+    const old = String(field(await tenantToken(demo.app.appId, demo.app.appSecret), 'tenant_access_token'))
+    clock.advance(1000 * (7200 - 1800))
+    const renewed = await tenantToken(demo.app.appId, demo.app.appSecret)
+    expect(field(renewed, 'tenant_access_token')).not.toBe(old)
+    expect(field(renewed, 'expire')).toBe(7200)
+    expect(field(await create(old, demo.calendars.app, demo.events.appStandup), 'code')).toBe(0)
+    clock.advance(1000 * 1800)
+    expectError(await create(old, demo.calendars.app, demo.events.appStandup), 99991663)
+  })
+
+  it('honours a configured token lifetime', async () => {
+    reset({ ...demoSeed(), tenantAccessTokens: [] }, { tokenTtlSeconds: 600 })
+    expect(field(await tenantToken(demo.app.appId, demo.app.appSecret), 'expire')).toBe(600)
+  })
+
+  it('answers 10014 for a wrong app secret', async () => {
+    expectError(await tenantToken(demo.app.appId, 'not-the-secret'), 10014)
+  })
+
+  it('answers 10003 for an unknown app', async () => {
+    expectError(await tenantToken('cli_unknown', 'whatever'), 10003)
+  })
+
+  it('answers 10003 when a store app asks the self-built endpoint', async () => {
+    expectError(await tenantToken(demo.storeApp.appId, demo.storeApp.appSecret), 10003)
+  })
+
+  it('issues an app token to a store app for a valid ticket', async () => {
+    const answer = await appToken(demo.storeApp.appId, demo.storeApp.appSecret, demo.storeApp.appTicket)
+    expect(field(answer, 'code')).toBe(0)
+    expect(field(answer, 'app_access_token')).toMatch(/^a-/)
+    expect(field(answer, 'expire')).toBe(7200)
+  })
+
+  it('answers 10012 for an app ticket that was never pushed', async () => {
+    expectError(await appToken(demo.storeApp.appId, demo.storeApp.appSecret, 'stale-ticket'), 10012)
+  })
+
+  it('answers 10014 for a store app with a wrong secret', async () => {
+    expectError(await appToken(demo.storeApp.appId, 'wrong', demo.storeApp.appTicket), 10014)
+  })
+
+  it('answers 10003 when a self-built app asks for a store app token', async () => {
+    expectError(await appToken(demo.app.appId, demo.app.appSecret, 'any-ticket'), 10003)
+  })
+
+  it('exchanges a store app token and tenant key for a tenant token that works on the calendar API', async () => {
+    const app = String(field(await appToken(demo.storeApp.appId, demo.storeApp.appSecret, demo.storeApp.appTicket), 'app_access_token'))
+    const answer = await storeTenantToken(app, demo.tenantKey)
+    expect(field(answer, 'tenant_access_token')).toMatch(/^t-/)
+    // The store app has no role on Alice's calendar: the token is accepted, the calendar refused.
+    expectError(await create(String(field(answer, 'tenant_access_token')), demo.calendars.alice, demo.events.planning), 191002)
+  })
+
+  it('answers 99991664 for an unknown app token', async () => {
+    expectError(await storeTenantToken('a-never-issued', demo.tenantKey), 99991664)
+  })
+
+  it('answers 99991664 for an expired app token', async () => {
+    const app = String(field(await appToken(demo.storeApp.appId, demo.storeApp.appSecret, demo.storeApp.appTicket), 'app_access_token'))
+    clock.advance(7200 * 1000)
+    expectError(await storeTenantToken(app, demo.tenantKey), 99991664)
+  })
+
+  it('answers 10003 for a tenant the store app is not installed in', async () => {
+    const app = String(field(await appToken(demo.storeApp.appId, demo.storeApp.appSecret, demo.storeApp.appTicket), 'app_access_token'))
+    expectError(await storeTenantToken(app, 'another-tenant'), 10003)
+  })
+
+  it('records a ticket push on resend, and accepts the pushed ticket', async () => {
+    const answer = await call('resendAppTicket', { body: { app_id: demo.storeApp.appId, app_secret: demo.storeApp.appSecret } })
+    expect(answer.json).toEqual({ code: 0, msg: 'ok' })
+    expect(fake.ticketPushes).toEqual([{ appId: demo.storeApp.appId, ticket: expect.any(String), at: clock.now() }])
+    const pushed = fake.ticketPushes[0]?.ticket ?? ''
+    expect(field(await appToken(demo.storeApp.appId, demo.storeApp.appSecret, pushed), 'code')).toBe(0)
+  })
+
+  it('answers 10014 to a resend with a wrong secret, and pushes nothing', async () => {
+    expectError(await call('resendAppTicket', { body: { app_id: demo.storeApp.appId, app_secret: 'wrong' } }), 10014)
+    expect(fake.ticketPushes).toEqual([])
+  })
+
+  it('answers 10003 to a resend for a self-built app', async () => {
+    expectError(await call('resendAppTicket', { body: { app_id: demo.app.appId, app_secret: demo.app.appSecret } }), 10003)
+  })
+
+  it('counts token requests', async () => {
+    await tenantToken(demo.app.appId, demo.app.appSecret)
+    await tenantToken(demo.app.appId, 'wrong')
+    expect(fake.count('getTenantAccessTokenInternal')).toBe(2)
+    expect(fake.count('getAppAccessToken')).toBe(0)
+  })
+
+  it('lists every token it knows, seeded and issued', async () => {
+    reset({ ...demoSeed(), tenantAccessTokens: [] })
+    const issued = String(field(await tenantToken(demo.app.appId, demo.app.appSecret), 'tenant_access_token'))
+    expect(fake.tokens).toContainEqual({ token: issued, kind: 'tenant', appId: demo.app.appId, tenantKey: demo.tenantKey, userId: undefined, expiresAt: clock.now() + 7200_000 })
+    expect(fake.tokens.map((t) => t.token)).toContain(alice.userAccessToken)
+  })
+})
+
+describe('rate limits', () => {
+  // The unbound chat answers 195108 without changing anything, so a request can be repeated at will.
+  const probe = (token: string = alice.userAccessToken) => unbind(token, demo.calendars.alice, demo.events.weeklySync, demo.chats.unbound)
+
+  it('answers 190004 with x-ogw-ratelimit-* headers past the spec\'s per-second limit of an operation', async () => {
+    const { perSecond } = specRateLimit('unbindMeetingChat')
+    for (let i = 0; i < perSecond; i++) expect(field(await probe(), 'code')).toBe(195108)
+    const limited = await probe()
+    expectError(limited, 190004)
+    expect(limited.headers.get('x-ogw-ratelimit-limit')).toBe(String(perSecond))
+    expect(limited.headers.get('x-ogw-ratelimit-reset')).toBe('1')
+  })
+
+  it('opens again in the next window, and limited requests use none of it', async () => {
+    reset(withAppLimits({ perOperation: { perSecond: 2 } }))
+    await probe()
+    await probe()
+    expectError(await probe(), 190004)
+    expectError(await probe(), 190004)
+    clock.advance(1000)
+    expect(field(await probe(), 'code')).toBe(195108)
+    expect(field(await probe(), 'code')).toBe(195108)
+    expectError(await probe(), 190004)
+  })
+
+  it('applies a per-minute limit, with the seconds left in the minute', async () => {
+    reset(withAppLimits({ perOperation: { perMinute: 3 } }))
+    clock.advance(15_000)
+    for (let i = 0; i < 3; i++) {
+      await probe()
+      clock.advance(1000)
+    }
+    const limited = await probe()
+    expectError(limited, 190004)
+    expect(limited.headers.get('x-ogw-ratelimit-limit')).toBe('3')
+    expect(limited.headers.get('x-ogw-ratelimit-reset')).toBe('42')
+  })
+
+  it('answers 190005 past a per-app limit, across operations', async () => {
+    reset(withAppLimits({ perApp: { perSecond: 2 } }))
+    await probe()
+    await create(alice.userAccessToken, demo.calendars.alice, demo.events.solo)
+    const limited = await create(alice.userAccessToken, demo.calendars.alice, demo.events.planning)
+    expectError(limited, 190005)
+    expect(limited.headers.get('x-ogw-ratelimit-limit')).toBe('2')
+  })
+
+  it('counts each app apart', async () => {
+    reset(withAppLimits({ perOperation: { perSecond: 1 } }))
+    await probe()
+    expectError(await probe(), 190004)
+    expect(field(await unbind(demo.noBotApp.tenantAccessToken, demo.calendars.app, demo.events.appStandup, demo.chats.appStandup), 'code')).toBe(190007)
+  })
+
+  it('checks the rate before the parameters', async () => {
+    reset(withAppLimits({ perOperation: { perSecond: 1 } }))
+    await probe()
+    expectError(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.weeklySync, 'not-a-chat-id'), 190004)
+  })
+
+  function withAppLimits(rateLimit: NonNullable<NonNullable<Seed['apps']>[number]['rateLimit']>): Seed {
+    const seed = demoSeed()
+    return { ...seed, apps: seed.apps?.map((a) => (a.appId === demo.app.appId ? { ...a, rateLimit } : a)) }
+  }
+})
+
+describe('parameters', () => {
+  it('answers 190002, naming the field, for an over-long calendar id', async () => {
+    const answer = await unbind(alice.userAccessToken, 'c'.repeat(257), demo.events.weeklySync, demo.chats.weeklySync)
+    expectError(answer, 190002)
+    expect(field(answer, 'error')).toMatchObject({ log_id: answer.headers.get('x-tt-logid'), field_violations: [{ field: 'calendar_id' }] })
+  })
+
+  it('answers 190002 for a missing meeting_chat_id', async () => {
+    const answer = await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.weeklySync, '', { query: { meeting_chat_id: undefined } })
+    expectError(answer, 190002)
+    expect(field(answer, 'error')).toMatchObject({ field_violations: [{ field: 'meeting_chat_id', description: 'meeting_chat_id is required' }] })
+  })
+
+  it('checks the token before the parameters', async () => {
+    expectError(await unbind('t-unknown', 'c'.repeat(257), demo.events.weeklySync, 'bad'), 99991663)
+  })
+})
+
+describe('the caller', () => {
+  it('answers 190007 to an app without the bot capability', async () => {
+    expectError(await unbind(demo.noBotApp.tenantAccessToken, demo.calendars.app, demo.events.appStandup, demo.chats.appStandup), 190007)
+  })
+
+  it('answers 195100 to a user who left the tenant', async () => {
+    expectError(await unbindWeeklySync(carol.userAccessToken), 195100)
+  })
+})
+
+describe('calendars', () => {
+  it('answers 191000 for an unknown calendar', async () => {
+    expectError(await unbind(alice.userAccessToken, 'feishu.cn_nope@group.calendar.feishu.cn', demo.events.weeklySync, demo.chats.weeklySync), 191000)
+  })
+
+  it('answers 191000 for another tenant\'s calendar', async () => {
+    const seed = demoSeed()
+    reset({
+      ...seed,
+      tenants: [...seed.tenants, { tenantKey: 'other' }],
+      users: [...(seed.users ?? []), { userId: 'ou_other', tenantKey: 'other' }],
+      userAccessTokens: [{ token: 'u-other', userId: 'ou_other', appId: demo.app.appId }],
+      calendars: [...(seed.calendars ?? []), { calendarId: 'cal-other', owner: { userId: 'ou_other' } }],
+    })
+    expectError(await unbindWeeklySync('u-other'), 191000)
+  })
+
+  it('answers 191003 for a deleted calendar', async () => {
+    expectError(await unbind(alice.userAccessToken, demo.calendars.deleted, demo.events.weeklySync, demo.chats.weeklySync), 191003)
+  })
+
+  it('answers 191002 to an identity with no role on the calendar', async () => {
+    expectError(await unbindWeeklySync(dave.userAccessToken), 191002)
+  })
+
+  it('answers 191004 for a calendar that is not primary', async () => {
+    expectError(await unbind(alice.userAccessToken, demo.calendars.shared, demo.events.weeklySync, demo.chats.weeklySync), 191004)
+  })
+})
+
+describe('events', () => {
+  it('answers 193001 for an unknown event', async () => {
+    expectError(await unbind(alice.userAccessToken, demo.calendars.alice, 'no-such-event_0', demo.chats.weeklySync), 193001)
+  })
+
+  it('answers 193001 for an event of another calendar', async () => {
+    expectError(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.appStandup, demo.chats.appStandup), 193001)
+  })
+
+  it('answers 193003 for a deleted event', async () => {
+    expectError(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.cancelled, demo.chats.weeklySync), 193003)
+  })
+
+  it('answers 193002 to an identity that may read but not edit', async () => {
+    expectError(await unbindWeeklySync(bob.userAccessToken), 193002)
+  })
+})
+
+describe('unbinding', () => {
+  it('unbinds the meeting chat of its owner, and the chat remains', async () => {
+    const answer = await unbindWeeklySync()
+    expect(answer.status).toBe(200)
+    expect(answer.json).toEqual({ code: 0, msg: 'success', data: {} })
+    expect(fake.chat(demo.chats.weeklySync)).toEqual({ chatId: demo.chats.weeklySync, owner: { userId: alice.userId }, boundTo: undefined })
+  })
+
+  it('answers 195108 to a second unbind of the same chat', async () => {
+    await unbindWeeklySync()
+    expectError(await unbindWeeklySync(), 195108)
+  })
+
+  it('answers 195108 for a chat bound to another event', async () => {
+    expectError(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.weeklySync, demo.chats.appStandup), 195108)
+  })
+
+  it('answers 195108 for a chat bound to no event', async () => {
+    expectError(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.weeklySync, demo.chats.unbound), 195108)
+  })
+
+  it('answers 195108 for an unknown chat', async () => {
+    expectError(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.weeklySync, 'oc_ffffffffffffffffffffffffffffffff'), 195108)
+  })
+
+  it('answers 195107 to a writer who does not own the chat, and leaves it bound', async () => {
+    expectError(await unbindWeeklySync(demo.app.tenantAccessToken), 195107)
+    expect(fake.chat(demo.chats.weeklySync)?.boundTo).toEqual({ calendarId: demo.calendars.alice, eventId: demo.events.weeklySync })
+  })
+
+  it('lets an app unbind the chat it owns with a token it fetched', async () => {
+    const token = String(field(await tenantToken(demo.app.appId, demo.app.appSecret), 'tenant_access_token'))
+    expect(field(await unbind(token, demo.calendars.app, demo.events.appStandup, demo.chats.appStandup), 'code')).toBe(0)
+  })
+})
+
+describe('creating', () => {
+  it('creates a chat with a fresh oc_ id and its applink, binds it and makes the caller its owner', async () => {
+    const answer = await create(alice.userAccessToken, demo.calendars.alice, demo.events.planning)
+    expect(answer.status).toBe(200)
+    const { meeting_chat_id: chatId, applink } = data(answer)
+    expect(chatId).toMatch(/^oc_[0-9a-f]{32}$/)
+    expect(applink).toBe(`https://applink.feishu.cn/client/chat/open?openChatId=${chatId}`)
+    expect(fake.chat(chatId)).toEqual({ chatId, owner: { userId: alice.userId }, boundTo: { calendarId: demo.calendars.alice, eventId: demo.events.planning } })
+    expect(field(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.planning, chatId), 'code')).toBe(0)
+  })
+
+  it('gives each new chat its own id', async () => {
+    await unbindWeeklySync()
+    const first = data(await create(alice.userAccessToken, demo.calendars.alice, demo.events.planning)).meeting_chat_id
+    const second = data(await create(alice.userAccessToken, demo.calendars.alice, demo.events.weeklySync)).meeting_chat_id
+    expect(first).not.toBe(second)
+    expect(second).not.toBe(demo.chats.weeklySync)
+  })
+
+  it('answers with the bound chat when the event already has one', async () => {
+    expect(data(await create(alice.userAccessToken, demo.calendars.alice, demo.events.weeklySync)).meeting_chat_id).toBe(demo.chats.weeklySync)
+    expect(fake.chats).toHaveLength(demoSeed().chats?.length ?? 0)
+  })
+
+  it('answers 195109 for an event with fewer than 2 attendees', async () => {
+    expectError(await create(alice.userAccessToken, demo.calendars.alice, demo.events.solo), 195109)
+    expect(fake.chats).toHaveLength(demoSeed().chats?.length ?? 0)
+  })
+
+  it('answers 195109 for an event whose attendee list is hidden', async () => {
+    expectError(await create(alice.userAccessToken, demo.calendars.alice, demo.events.private), 195109)
+  })
+
+  it('gives a Lark applink on the Lark origin', async () => {
+    const { meeting_chat_id: chatId, applink } = data(await create(alice.userAccessToken, demo.calendars.alice, demo.events.planning, { origin: LARK }))
+    expect(applink).toBe(`https://applink.larksuite.com/client/chat/open?openChatId=${chatId}`)
+  })
+
+  it('gives the tenant\'s platform applink on another origin', async () => {
+    const seed = demoSeed()
+    reset({ ...seed, tenants: [{ tenantKey: demo.tenantKey, platform: 'lark' }] })
+    expect(data(await create(alice.userAccessToken, demo.calendars.alice, demo.events.planning, { origin: SANDBOX })).applink).toMatch(/^https:\/\/applink\.larksuite\.com\//)
+    reset()
+    expect(data(await create(alice.userAccessToken, demo.calendars.alice, demo.events.planning, { origin: SANDBOX })).applink).toMatch(/^https:\/\/applink\.feishu\.cn\//)
+  })
+})
+
+describe('scripted faults', () => {
+  it('answers a fault the given number of times, then by the rules again', async () => {
+    fake.respond('unbindMeetingChat', { code: 190003 }, { times: 1 })
+    expectError(await unbindWeeklySync(), 190003)
+    expect(fake.chat(demo.chats.weeklySync)?.boundTo).toBeDefined()
+    expect(field(await unbindWeeklySync(), 'code')).toBe(0)
+    expect(fake.pending()).toEqual({})
+  })
+
+  it('answers the gateway\'s HTML page for 502', async () => {
+    fake.respond('createMeetingChat', { status: 502 }, { times: 1 })
+    const answer = await create(alice.userAccessToken, demo.calendars.alice, demo.events.planning)
+    expect(answer.status).toBe(502)
+    expect(answer.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(answer.text).toContain('502 Bad Gateway')
+  })
+
+  it('drops the connection on networkError', async () => {
+    fake.respond('getTenantAccessTokenInternal', { networkError: true }, { times: 1 })
+    await expect(tenantToken(demo.app.appId, demo.app.appSecret)).rejects.toThrow(TypeError)
+    expect(field(await tenantToken(demo.app.appId, demo.app.appSecret), 'code')).toBe(0)
+  })
+
+  it('answers a rate-limit fault with the headers', async () => {
+    fake.respond('unbindMeetingChat', { code: 99991400 }, { times: 1, rateLimit: { limit: 10, reset: 7 } })
+    const answer = await unbindWeeklySync()
+    expectError(answer, 99991400)
+    expect([answer.headers.get('x-ogw-ratelimit-limit'), answer.headers.get('x-ogw-ratelimit-reset')]).toEqual(['10', '7'])
+  })
+
+  it('still refuses a malformed request before a scripted fault, and keeps the fault', async () => {
+    fake.respond('unbindMeetingChat', { code: 190003 }, { times: 1 })
+    expectError(await unbind('', demo.calendars.alice, demo.events.weeklySync, demo.chats.weeklySync, { authorization: null }), 99991661)
+    expect(fake.pending()).toEqual({ unbindMeetingChat: 1 })
+  })
+
+  it('keeps a standing answer until reset', async () => {
+    fake.respond('unbindMeetingChat', { code: 190010 })
+    expectError(await unbindWeeklySync(), 190010)
+    expectError(await unbindWeeklySync(), 190010)
+    fake.resetAnswers()
+    expect(field(await unbindWeeklySync(), 'code')).toBe(0)
+  })
+
+  it('answers 190003 if a custom answer throws, instead of failing the request', async () => {
+    fake.respond('unbindMeetingChat', {
+      response: () => {
+        throw new Error('a bug in a test helper')
+      },
+    })
+    const quiet = console.error
+    console.error = () => {}
+    try {
+      expectError(await unbindWeeklySync(), 190003)
+    } finally {
+      console.error = quiet
+    }
+  })
+})
+
+describe('every answer', () => {
+  it('carries an X-Tt-Logid, new each time, also in the call log', async () => {
+    const answers = [await unbindWeeklySync(), await unbindWeeklySync(), await tenantToken('x', 'y')]
+    const ids = answers.map((a) => a.headers.get('x-tt-logid'))
+    expect(new Set(ids).size).toBe(3)
+    expect(fake.calls.map((c) => c.logId)).toEqual(ids)
+    expect(fake.calls.map((c) => [c.operationId, c.status, c.code])).toEqual([
+      ['unbindMeetingChat', 200, 0],
+      ['unbindMeetingChat', 400, 195108],
+      ['getTenantAccessTokenInternal', 400, 10003],
+    ])
+  })
+
+  it('is answered on the Feishu, Lark and configured origins alike', async () => {
+    for (const origin of [FEISHU, LARK, SANDBOX]) {
+      reset()
+      expect(field(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.weeklySync, demo.chats.weeklySync, { origin }), 'code')).toBe(0)
+    }
+  })
+})
+
+describe('state', () => {
+  it('snapshots to a valid seed that recreates the same state', async () => {
+    await unbindWeeklySync()
+    const created = data(await create(alice.userAccessToken, demo.calendars.alice, demo.events.planning)).meeting_chat_id
+    const snapshot = JSON.parse(JSON.stringify(fake.snapshot())) as Seed
+    const again = createFake(snapshot, { clock })
+    expect(again.chats).toEqual(fake.chats)
+    expect(again.chat(created)?.boundTo).toEqual({ calendarId: demo.calendars.alice, eventId: demo.events.planning })
+    expect(again.tokens).toEqual(fake.tokens)
+  })
+})

@@ -1,0 +1,141 @@
+// Request validation: both modes refuse a request that breaks the spec with the platform's answer.
+import { describe, expect, it } from 'vitest'
+import { createExampleMock, createFake, createHandlers, demo, demoSeed, type MockResponder } from '../../src/msw/index.ts'
+import type { OperationId } from '../../src/generated/operations.ts'
+import { specOperations } from '../../src/spec/walk.ts'
+import { call, expectError, FEISHU, useMswServer, type RequestParts } from './support.ts'
+
+const modes: [string, () => MockResponder][] = [
+  ['examples mode', () => createExampleMock()],
+  ['the fake', () => createFake(demoSeed())],
+]
+
+let mock: MockResponder = createExampleMock()
+useMswServer(...createHandlers({ handle: (request) => mock.handle(request) }))
+
+const alice = `Bearer ${demo.users.alice.userAccessToken}`
+const unbindParts = (parts: RequestParts = {}): RequestParts => ({
+  authorization: alice,
+  params: { calendar_id: demo.calendars.alice, event_id: demo.events.weeklySync },
+  query: { meeting_chat_id: demo.chats.weeklySync },
+  ...parts,
+})
+
+describe.each(modes)('%s', (_name, make) => {
+  const use = () => {
+    mock = make()
+  }
+
+  describe('Authorization', () => {
+    it('answers 99991661 without the header', async () => {
+      use()
+      expectError(await call('unbindMeetingChat', unbindParts({ authorization: null })), 99991661)
+      expectError(await call('createMeetingChat', { authorization: null }), 99991661)
+    })
+
+    it.each(['Token t-abc', 'Basic dTpw', 'Bearer abc', 'Bearer a-app-token', 'Bearer T-upper', 't-abc'])('answers 99991671 to "%s"', async (authorization) => {
+      use()
+      expectError(await call('unbindMeetingChat', unbindParts({ authorization })), 99991671)
+    })
+  })
+
+  describe('parameters', () => {
+    it('answers 190002 without the required meeting_chat_id', async () => {
+      use()
+      expectError(await call('unbindMeetingChat', unbindParts({ query: { meeting_chat_id: undefined } })), 190002)
+    })
+
+    it('answers 190002 to an empty meeting_chat_id', async () => {
+      use()
+      expectError(await call('unbindMeetingChat', unbindParts({ query: { meeting_chat_id: '' } })), 190002)
+    })
+
+    it('answers 190002 to a meeting_chat_id over 64 characters', async () => {
+      use()
+      expectError(await call('unbindMeetingChat', unbindParts({ query: { meeting_chat_id: `oc_${'a'.repeat(62)}` } })), 190002)
+    })
+
+    it('answers 190002 to a meeting_chat_id that is not oc_...', async () => {
+      use()
+      const answer = await call('unbindMeetingChat', unbindParts({ query: { meeting_chat_id: 'chat_123456' } }))
+      expectError(answer, 190002)
+      expect(answer.json).toMatchObject({ error: { field_violations: [{ field: 'meeting_chat_id', description: expect.stringContaining('pattern') }] } })
+    })
+
+    it.each(['calendar_id', 'event_id'])('answers 190002 to a %s over 256 characters, and accepts 256', async (name) => {
+      use()
+      const params = { calendar_id: demo.calendars.alice, event_id: demo.events.weeklySync }
+      expectError(await call('unbindMeetingChat', unbindParts({ params: { ...params, [name]: 'x'.repeat(257) } })), 190002)
+      const atLimit = await call('unbindMeetingChat', unbindParts({ params: { ...params, [name]: 'x'.repeat(256) } }))
+      expect((atLimit.json as { code: number }).code).not.toBe(190002)
+    })
+
+    it('answers 190002 to a path that is not valid percent-encoding', async () => {
+      use()
+      const url = `${FEISHU}/open-apis/calendar/v4/calendars/%E0%A4%A/events/${demo.events.weeklySync}/meeting_chat`
+      const response = await fetch(url, { method: 'POST', headers: { Authorization: alice } })
+      expect(response.status).toBe(400)
+      expect(await response.json()).toMatchObject({ code: 190002, error: { field_violations: [{ field: 'calendar_id' }] } })
+    })
+  })
+
+  describe('token endpoint bodies', () => {
+    const credentials = { app_id: demo.app.appId, app_secret: demo.app.appSecret }
+
+    it('answer 10003 to a body that is not JSON', async () => {
+      use()
+      expectError(await call('getTenantAccessTokenInternal', { rawBody: '{"app_id": "cli_', contentType: 'application/json' }), 10003)
+    })
+
+    it('answer 10003 to a JSON body sent as another content type', async () => {
+      use()
+      const answer = await call('getTenantAccessTokenInternal', { body: credentials, contentType: 'text/plain' })
+      expectError(answer, 10003)
+      expect(answer.json).toMatchObject({ error: { field_violations: [{ field: 'Content-Type' }] } })
+    })
+
+    it('answer 10003 to a form-encoded body', async () => {
+      use()
+      expectError(await call('getTenantAccessTokenInternal', { rawBody: 'app_id=cli_1&app_secret=s', contentType: 'application/x-www-form-urlencoded' }), 10003)
+    })
+
+    it('answer 10003 to an empty body', async () => {
+      use()
+      expectError(await call('getTenantAccessTokenInternal', { rawBody: '', contentType: 'application/json' }), 10003)
+    })
+
+    it('answer 10003, naming the field, to a missing property', async () => {
+      use()
+      const answer = await call('getAppAccessToken', { body: credentials })
+      expectError(answer, 10003)
+      expect(answer.json).toMatchObject({ error: { field_violations: [{ field: 'app_ticket' }] } })
+    })
+
+    it('answer 10003, naming the field, to a property of the wrong type', async () => {
+      use()
+      const answer = await call('getTenantAccessTokenInternal', { body: { ...credentials, app_secret: 42 } })
+      expectError(answer, 10003)
+      expect(answer.json).toMatchObject({ error: { field_violations: [{ field: 'app_secret' }] } })
+    })
+
+    it('answer 10003 to an unknown property', async () => {
+      use()
+      expectError(await call('resendAppTicket', { body: { ...credentials, extra: true } }), 10003)
+    })
+
+    it('answer 10003 to a JSON array', async () => {
+      use()
+      expectError(await call('getTenantAccessToken', { body: [] }), 10003)
+    })
+  })
+})
+
+describe('a request that conforms', () => {
+  it('is answered with success in examples mode, for every operation, from the spec\'s own examples', async () => {
+    mock = createExampleMock()
+    for (const op of specOperations()) {
+      const answer = await call(op.operationId as OperationId)
+      expect([op.operationId, answer.status]).toEqual([op.operationId, 200])
+    }
+  })
+})

@@ -14,7 +14,7 @@ export const APP = { appId: 'cli_a1b2c3d4e5f6a7b8', appSecret: 'sEcReT-app-secre
 export const server = setupServer()
 
 export function useServer(): void {
-  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+  beforeAll(() => server.listen({ onUnhandledFrame: 'error' }))
   afterEach(() => server.resetHandlers())
   afterAll(() => server.close())
 }

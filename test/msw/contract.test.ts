@@ -6,8 +6,8 @@ import { createMeetingChatClient, FeishuApiError, type MeetingChatClient } from 
 import { errorCatalog, type CatalogCode } from '../../src/generated/catalog.ts'
 import type { OperationId } from '../../src/generated/operations.ts'
 import { createExampleMock, createFake, createHandlers, createManualClock, demo, demoSeed } from '../../src/msw/index.ts'
-import { codeOf, deref, documentedResponses, isObject, spec, specOperations, type DocumentedResponse, type Json } from '../../src/spec/walk.ts'
-import { rawOperation, useMswServer } from './support.ts'
+import { codeOf, documentedResponses, isObject, specOperations, type DocumentedResponse, type Json } from '../../src/spec/walk.ts'
+import { bodyExample, parameterExample, useMswServer } from './support.ts'
 
 const mock = createExampleMock()
 const clock = createManualClock()
@@ -18,25 +18,10 @@ useMswServer(...createHandlers(mock), ...createHandlers({ handle: (request) => f
 const key = (r: Pick<DocumentedResponse, 'operationId' | 'status' | 'exampleName'>) => `${r.operationId} ${r.status} ${r.exampleName}`
 const covered = new Set<string>()
 
-function parameterExample(name: string): string {
-  for (const op of specOperations()) {
-    const list = [...(Array.isArray(rawOperation(op.operationId).parameters) ? (rawOperation(op.operationId).parameters as unknown[]) : [])]
-    const pathItem = deref((spec.paths as Record<string, unknown>)[op.path])
-    if (isObject(pathItem) && Array.isArray(pathItem.parameters)) list.push(...pathItem.parameters)
-    for (const raw of list) {
-      const p = deref(raw)
-      if (isObject(p) && p.name === name && typeof p.example === 'string') return p.example
-    }
-  }
-  throw new Error(`no example for ${name} in the spec`)
-}
-
 function requestBodyExample(operationId: string): Record<string, string> {
-  const body = deref(rawOperation(operationId).requestBody)
-  const media = isObject(body) && isObject(body.content) ? body.content['application/json'] : undefined
-  const example = deref(isObject(media) && isObject(media.examples) ? Object.values(media.examples)[0] : undefined)
-  if (!isObject(example) || !isObject(example.value)) throw new Error(`no request example for ${operationId}`)
-  return example.value as Record<string, string>
+  const example = bodyExample(operationId)
+  if (!isObject(example)) throw new Error(`no request example for ${operationId}`)
+  return example as Record<string, string>
 }
 
 const ids = {

@@ -98,7 +98,8 @@ export function codeAndMsg(answer: Answered): { status: number; code: unknown; m
   return { status: answer.status, code: body.code, msg: body.msg }
 }
 
-function parameterExample(name: string): string {
+/** The spec's example value of a parameter. */
+export function parameterExample(name: string): string {
   const params = spec.components.parameters as unknown as Record<string, { name: string; example?: string }>
   const found = Object.values(params).find((p) => p.name === name)?.example
   if (found !== undefined) return found
@@ -112,7 +113,8 @@ function parameterExample(name: string): string {
   throw new Error(`The spec has no example for parameter ${name}`)
 }
 
-function bodyExample(operationId: string): Json | undefined {
+/** The spec's first request-body example of an operation. */
+export function bodyExample(operationId: string): Json | undefined {
   const op = specOperations().find((o) => o.operationId === operationId)
   if (!op?.requestBodySchema) return undefined
   const item = (spec.paths as Record<string, Record<string, { requestBody?: unknown }>>)[op.path]?.[op.method.toLowerCase()]

@@ -1,0 +1,282 @@
+// The `feishu-meeting-chat` command: unbind / create a meeting chat, get a token, or run the sandbox.
+// A thin shell over the client and the sandbox; output and exit codes are its only logic.
+import { readFile } from 'node:fs/promises'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { createMeetingChatClient, FeishuApiError, type ErrorKind, type MeetingChatClient, type MeetingChatClientOptions } from '../index.js'
+import { ConfigError } from '../client/options.js'
+import { demo, demoSeed } from '../msw/fake/demo.js'
+import { SeedError, validateSeed, type Seed } from '../msw/fake/seed.js'
+import { DEFAULT_PORT, startSandbox } from '../sandbox/server.js'
+
+/** Exit codes, one per outcome; documented in the README and in --help. */
+export const EXIT: Record<'ok' | 'internal' | 'usage' | ErrorKind, number> = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  auth: 3,
+  permission: 4,
+  not_found: 5,
+  invalid_request: 6,
+  rate_limited: 7,
+  server: 8,
+  network: 9,
+  timeout: 10,
+  protocol: 11,
+}
+
+const HELP = `feishu-meeting-chat — unbind or create the meeting chat of a Feishu / Lark calendar event
+
+Usage:
+  feishu-meeting-chat unbind --calendar-id ID --event-id ID --chat-id oc_...
+  feishu-meeting-chat create --calendar-id ID --event-id ID
+  feishu-meeting-chat token                      get a tenant_access_token (shown masked)
+  feishu-meeting-chat sandbox [--port N] [--seed FILE] [--print-seed]
+                                                 a local fake of the platform on 127.0.0.1
+
+Options:
+  --domain feishu|lark|URL   where to call (default feishu, or $FEISHU_DOMAIN)
+  --json                     print one JSON object instead of text
+  --timeout MS               per-attempt timeout (default 10000)
+  --no-retry                 a single attempt
+  -h, --help                 this help
+
+Credentials come from the environment, never from flags:
+  FEISHU_APP_ID + FEISHU_APP_SECRET        self-built app (app identity)
+    + FEISHU_APP_TICKET + FEISHU_TENANT_KEY  store app
+  FEISHU_TENANT_ACCESS_TOKEN               a tenant_access_token (app identity)
+  FEISHU_USER_ACCESS_TOKEN                 a user_access_token (user identity)
+
+Exit codes: 0 ok, 1 internal error, 2 usage or configuration, 3 auth, 4 permission,
+5 not found, 6 invalid request, 7 rate limited, 8 server, 9 network, 10 timeout, 11 protocol.
+`
+
+const OPTIONS = {
+  'calendar-id': { type: 'string' },
+  'event-id': { type: 'string' },
+  'chat-id': { type: 'string' },
+  domain: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  timeout: { type: 'string' },
+  'no-retry': { type: 'boolean', default: false },
+  port: { type: 'string' },
+  seed: { type: 'string' },
+  'print-seed': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options']
+
+type Env = Readonly<Record<string, string | undefined>>
+
+export interface Io {
+  readonly out: (line: string) => void
+  readonly err: (line: string) => void
+  readonly env: Env
+}
+
+class UsageError extends Error {}
+
+function required(value: string | undefined, flag: string, command: string): string {
+  if (value === undefined || value === '') throw new UsageError(`${command} needs --${flag}. See feishu-meeting-chat --help.`)
+  return value
+}
+
+function authFromEnv(env: Env): MeetingChatClientOptions['auth'] {
+  const { FEISHU_APP_ID: appId, FEISHU_APP_SECRET: appSecret, FEISHU_APP_TICKET: appTicket, FEISHU_TENANT_KEY: tenantKey } = env
+  if (env.FEISHU_USER_ACCESS_TOKEN) return { userAccessToken: env.FEISHU_USER_ACCESS_TOKEN }
+  if (env.FEISHU_TENANT_ACCESS_TOKEN) return { tenantAccessToken: env.FEISHU_TENANT_ACCESS_TOKEN }
+  if (appId || appSecret) {
+    if (!appId || !appSecret) throw new UsageError('Set both FEISHU_APP_ID and FEISHU_APP_SECRET.')
+    if (appTicket || tenantKey) {
+      if (!appTicket || !tenantKey) throw new UsageError('A store app needs both FEISHU_APP_TICKET and FEISHU_TENANT_KEY.')
+      return { appId, appSecret, appTicket: () => appTicket, tenantKey }
+    }
+    return { appId, appSecret }
+  }
+  throw new UsageError('No credentials: set FEISHU_APP_ID and FEISHU_APP_SECRET, or FEISHU_TENANT_ACCESS_TOKEN, or FEISHU_USER_ACCESS_TOKEN.')
+}
+
+function clientFrom(values: { domain?: string; timeout?: string; 'no-retry'?: boolean }, env: Env): { client: MeetingChatClient; lastLogId: () => string | null } {
+  const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout)
+  if (timeoutMs !== undefined && !(timeoutMs >= 1)) throw new UsageError(`--timeout must be a number of milliseconds >= 1; got "${values.timeout}".`)
+  const domain = values.domain ?? env.FEISHU_DOMAIN
+  const client = createMeetingChatClient({
+    ...(domain !== undefined && { domain }),
+    auth: authFromEnv(env),
+    ...(timeoutMs !== undefined && { timeoutMs }),
+    ...(values['no-retry'] && { retry: false as const }),
+  })
+  let logId: string | null = null
+  client.api.use({
+    onResponse({ response }) {
+      logId = response.headers.get('x-tt-logid')
+    },
+  })
+  return { client, lastLogId: () => logId }
+}
+
+/** `t-abcdef…wxyz`: enough to tell tokens apart, never enough to use one. */
+export const mask = (token: string): string => (token.length <= 10 ? `${token.slice(0, 2)}…` : `${token.slice(0, 6)}…${token.slice(-4)}`)
+
+function report(io: Io, json: boolean, result: Record<string, unknown>, lines: string[]): void {
+  if (json) io.out(JSON.stringify(result))
+  else for (const line of lines) io.out(line)
+}
+
+function reportError(io: Io, json: boolean, error: FeishuApiError): number {
+  if (json) io.out(JSON.stringify({ ok: false, error: error.toJSON() }))
+  else {
+    const head = error.code === null ? `✘ ${error.kind} error` : `✘ Refused: ${error.code} ${error.msg}`
+    io.err(`${head}${error.httpStatus === null ? '' : ` (HTTP ${error.httpStatus})`}${error.operation ? ` in ${error.operation}` : ''}`)
+    if (error.code === null) io.err(`  ${error.msg}`)
+    io.err(`  hint: ${error.hint.en}`)
+    io.err(`  提示: ${error.hint.zh}`)
+    if (error.earlierAttemptOutcomeUnknown) io.err('  note: an earlier attempt got no answer and may have succeeded')
+    io.err(`  kind: ${error.kind}, retryable: ${error.retryable ? 'yes' : 'no'}, attempts: ${error.attempts}`)
+    io.err(`  log id: ${error.logId ?? '(none)'}`)
+  }
+  return EXIT[error.kind]
+}
+
+async function loadSeed(file: string): Promise<Seed> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new UsageError(`Cannot read the seed file ${file}: ${(error as Error).message}`)
+  }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    throw new UsageError(`The seed file ${file} is not valid JSON: ${(error as Error).message}`)
+  }
+  try {
+    return validateSeed(data)
+  } catch (error) {
+    if (error instanceof SeedError) throw new UsageError(`The seed file ${file} is not a valid seed:\n${error.problems.map((p) => `  - ${p}`).join('\n')}\nSee the README (Sandbox: seed format), or print the demo with --print-seed.`)
+    throw error
+  }
+}
+
+function sandboxBanner(url: string, isDemo: boolean, seed: Seed): string[] {
+  // The listening line comes last: once it is printed, the sandbox is serving and handles Ctrl-C.
+  const listening = `Sandbox listening on ${url}  (spec: ${url}/openapi.json, docs: ${url}/docs). Ctrl-C stops it.`
+  if (!isDemo) {
+    return [`Seed: ${seed.apps?.length ?? 0} app(s), ${seed.calendars?.length ?? 0} calendar(s), ${seed.events?.length ?? 0} event(s), ${seed.chats?.length ?? 0} chat(s).`, listening]
+  }
+  const lines: string[] = []
+  const cal = encodeURIComponent(demo.calendars.alice)
+  lines.push(
+    'Demo credentials (sandbox only):',
+    `  export FEISHU_DOMAIN=${url} FEISHU_APP_ID=${demo.app.appId} FEISHU_APP_SECRET=${demo.app.appSecret}`,
+    `  user tokens: alice ${demo.users.alice.userAccessToken} (owns the chats), bob ${demo.users.bob.userAccessToken} (reader)`,
+    'Demo ids:',
+    `  calendar ${demo.calendars.alice} (Alice's primary), ${demo.calendars.app} (the app's)`,
+    `  events   ${demo.events.weeklySync} (chat ${demo.chats.weeklySync}), ${demo.events.planning} (no chat yet)`,
+    'Try:',
+    `  curl -s -X POST ${url}/open-apis/auth/v3/tenant_access_token/internal -H 'Content-Type: application/json' -d '{"app_id":"${demo.app.appId}","app_secret":"${demo.app.appSecret}"}'`,
+    `  curl -i -X DELETE '${url}/open-apis/calendar/v4/calendars/${cal}/events/${demo.events.weeklySync}/meeting_chat?meeting_chat_id=${demo.chats.weeklySync}' -H 'Authorization: Bearer ${demo.users.alice.userAccessToken}'`,
+    '',
+    listening,
+  )
+  return lines
+}
+
+async function runSandbox(values: { port?: string; seed?: string; 'print-seed'?: boolean }, io: Io, docsDir: string | undefined): Promise<number> {
+  if (values['print-seed']) {
+    io.out(JSON.stringify(demoSeed(), null, 2))
+    return EXIT.ok
+  }
+  const rawPort = values.port ?? io.env.PORT
+  const port = rawPort === undefined ? DEFAULT_PORT : Number(rawPort)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port (or PORT) must be an integer from 0 to 65535; got "${rawPort}".`)
+  const seed = values.seed === undefined ? demoSeed() : await loadSeed(values.seed)
+  let sandbox
+  try {
+    sandbox = await startSandbox({ port, seed, ...(docsDir !== undefined && { docsDir }) })
+  } catch (error) {
+    const code = (error as { code?: string }).code
+    if (code === 'EADDRINUSE') throw new UsageError(`Port ${port} is in use: pick another with --port N (or PORT=N; 0 picks a free one).`)
+    throw error
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      io.out(`\n${signal}: stopping the sandbox.`)
+      void sandbox.close().then(resolve)
+    }
+    process.once('SIGINT', () => stop('SIGINT'))
+    process.once('SIGTERM', () => stop('SIGTERM'))
+    io.out(sandboxBanner(sandbox.url, values.seed === undefined, seed).join('\n'))
+  })
+  return EXIT.ok
+}
+
+/** Runs one command line; returns the exit code. Exported for tests, which still run the real process too. */
+export async function run(argv: readonly string[], io: Io, docsDir?: string): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
+  } catch (error) {
+    io.err(`${(error as Error).message}\nSee feishu-meeting-chat --help.`)
+    return EXIT.usage
+  }
+  const { values, positionals } = parsed
+  const command = positionals[0]
+  if (values.help || command === undefined || command === 'help') {
+    io.out(HELP)
+    return command === undefined && !values.help ? EXIT.usage : EXIT.ok
+  }
+  const json = values.json
+  try {
+    if (positionals.length > 1) throw new UsageError(`Unexpected argument "${positionals[1]}". See feishu-meeting-chat --help.`)
+    switch (command) {
+      case 'sandbox':
+        return await runSandbox(values, io, docsDir)
+      case 'token': {
+        const { client, lastLogId } = clientFrom(values, io.env)
+        const env = io.env
+        if (!env.FEISHU_APP_ID) throw new UsageError('token needs app credentials: set FEISHU_APP_ID and FEISHU_APP_SECRET.')
+        const { data } = await client.api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: env.FEISHU_APP_ID, app_secret: env.FEISHU_APP_SECRET ?? '' } })
+        const token = data?.tenant_access_token ?? ''
+        report(io, json, { ok: true, operation: 'getTenantAccessTokenInternal', token: mask(token), expire: data?.expire, logId: lastLogId() }, [
+          `✔ Got a tenant_access_token ${mask(token)} for ${env.FEISHU_APP_ID}, valid for ${data?.expire} s (log id ${lastLogId() ?? '(none)'})`,
+        ])
+        return EXIT.ok
+      }
+      case 'unbind': {
+        const calendarId = required(values['calendar-id'], 'calendar-id', 'unbind')
+        const eventId = required(values['event-id'], 'event-id', 'unbind')
+        const meetingChatId = required(values['chat-id'], 'chat-id', 'unbind')
+        const { client, lastLogId } = clientFrom(values, io.env)
+        await client.unbindMeetingChat({ calendarId, eventId, meetingChatId })
+        report(io, json, { ok: true, operation: 'unbindMeetingChat', calendarId, eventId, meetingChatId, logId: lastLogId() }, [
+          `✔ Unbound meeting chat ${meetingChatId} from event ${eventId} (log id ${lastLogId() ?? '(none)'})`,
+        ])
+        return EXIT.ok
+      }
+      case 'create': {
+        const calendarId = required(values['calendar-id'], 'calendar-id', 'create')
+        const eventId = required(values['event-id'], 'event-id', 'create')
+        const { client, lastLogId } = clientFrom(values, io.env)
+        const chat = await client.createMeetingChat({ calendarId, eventId })
+        report(io, json, { ok: true, operation: 'createMeetingChat', calendarId, eventId, ...chat, logId: lastLogId() }, [
+          `✔ Created meeting chat ${chat.meetingChatId} for event ${eventId} (log id ${lastLogId() ?? '(none)'})`,
+          `  applink: ${chat.applink}`,
+        ])
+        return EXIT.ok
+      }
+      default:
+        throw new UsageError(`Unknown command "${command}". Commands: unbind, create, token, sandbox. See feishu-meeting-chat --help.`)
+    }
+  } catch (error) {
+    if (error instanceof FeishuApiError) return reportError(io, json, error)
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      if (json) io.out(JSON.stringify({ ok: false, error: { kind: 'usage', message: error.message } }))
+      else io.err(`✘ ${error.message}`)
+      return EXIT.usage
+    }
+    const message = error instanceof Error ? error.message : String(error)
+    if (json) io.out(JSON.stringify({ ok: false, error: { kind: 'internal', message } }))
+    else io.err(`✘ Unexpected error: ${message}`)
+    return EXIT.internal
+  }
+}

@@ -1,0 +1,143 @@
+// The sandbox: the stateful fake of src/msw served over real HTTP on loopback, so any client (curl, our
+// CLI, the official SDKs) can talk to it as to the platform. A thin shell: every answer comes from the fake.
+import { readFile } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { stringify } from 'yaml'
+import { spec } from '../generated/spec.js'
+import { createFake, type Fake } from '../msw/fake/fake.js'
+import { demoSeed } from '../msw/fake/demo.js'
+import type { Seed } from '../msw/fake/seed.js'
+import { errorResponse, jsonResponse } from '../msw/respond.js'
+
+export interface SandboxOptions {
+  /** Port on 127.0.0.1; 0 picks a free one (default 8787). */
+  readonly port?: number
+  /** The scenario (default: the demo seed). */
+  readonly seed?: Seed
+  /** A folder with the built docs (index.html) to serve at /docs. */
+  readonly docsDir?: string
+  /** Largest request body accepted, in bytes (default 64 KiB). */
+  readonly maxBodyBytes?: number
+}
+
+export interface Sandbox {
+  /** e.g. http://127.0.0.1:8787 */
+  readonly url: string
+  readonly port: number
+  readonly fake: Fake
+  /** Stops accepting connections and ends the open ones. */
+  close(): Promise<void>
+}
+
+export const DEFAULT_PORT = 8787
+const HOST = '127.0.0.1'
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'])
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge()
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > limit) throw new BodyTooLarge()
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks)
+}
+
+async function send(res: ServerResponse, response: Response): Promise<void> {
+  if (response.type === 'error') {
+    // The fake asked for a dropped connection: end the socket without an answer.
+    res.socket?.destroy()
+    return
+  }
+  const headers: Record<string, string> = {}
+  response.headers.forEach((value, key) => { headers[key] = value })
+  const body = Buffer.from(await response.arrayBuffer())
+  res.writeHead(response.status, { ...headers, 'content-length': String(body.length) })
+  res.end(body)
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const fake = createFake(options.seed ?? demoSeed())
+  const limit = options.maxBodyBytes ?? 64 * 1024
+  const specJson = `${JSON.stringify(spec, null, 2)}\n`
+  const specYaml = stringify(spec, { lineWidth: 0 })
+  let port = 0
+  let logSeq = 0
+  const logId = () => `sandbox-${Date.now()}-${++logSeq}`
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET'
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', `http://${HOST}:${port}`)
+    } catch {
+      return send(res, errorResponse(190002, logId()))
+    }
+    if (method === 'GET' || method === 'HEAD') {
+      if (url.pathname === '/openapi.json') return send(res, new Response(specJson, { headers: { 'content-type': 'application/json; charset=utf-8' } }))
+      if (url.pathname === '/openapi.yaml') return send(res, new Response(specYaml, { headers: { 'content-type': 'application/yaml; charset=utf-8' } }))
+      if (url.pathname === '/docs' || url.pathname === '/docs/') {
+        const html = options.docsDir ? await readFile(`${options.docsDir}/index.html`, 'utf8').catch(() => null) : null
+        return send(res, html !== null
+          ? new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } })
+          : new Response('The docs are not built: run `npm run docs`, then restart the sandbox.\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }))
+      }
+      if (url.pathname === '/') {
+        return send(res, jsonResponse(200, { sandbox: 'feishu-meeting-chat', spec: '/openapi.json', docs: '/docs' }, logId()))
+      }
+    }
+    let body: Buffer | undefined
+    try {
+      body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req, limit)
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        // Discard the rest without buffering it, so the caller can finish sending and read the answer.
+        req.resume()
+        return send(res, errorResponse(190002, logId(), { fieldViolations: [{ field: 'body', description: `the body is larger than ${limit} bytes` }] }))
+      }
+      throw error
+    }
+    const headers = new Headers()
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (typeof value === 'string') headers.set(key, value)
+      else if (Array.isArray(value)) headers.set(key, value.join(', '))
+    }
+    const request = new Request(url, { method, headers, ...(body && body.length > 0 ? { body: new Uint8Array(body) } : {}) })
+    return send(res, await fake.handle(request))
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // A bug here must answer, not hang the caller or take the server down.
+      console.error('sandbox: failed to answer', req.method, req.url, error)
+      if (!res.headersSent) void send(res, errorResponse(190003, logId()))
+      else res.destroy()
+    })
+  })
+  server.requestTimeout = 15_000
+  server.headersTimeout = 10_000
+  server.keepAliveTimeout = 5_000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? DEFAULT_PORT, HOST, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  port = (server.address() as AddressInfo).port
+  return {
+    url: `http://${HOST}:${port}`,
+    port,
+    fake,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}

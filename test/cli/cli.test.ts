@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { demo } from '../../src/msw/index.ts'
+import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts'
+import { cli, requireBuild } from '../sandbox/support.ts'
+
+requireBuild()
+
+// The CLI runs as a real process; the sandbox it talks to runs in this process, on loopback.
+let sandbox: Sandbox
+let appEnv: Record<string, string>
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0 })
+  appEnv = { FEISHU_DOMAIN: sandbox.url, FEISHU_APP_ID: demo.app.appId, FEISHU_APP_SECRET: demo.app.appSecret }
+})
+afterAll(() => sandbox.close())
+
+const alice = () => ({ FEISHU_DOMAIN: sandbox.url, FEISHU_USER_ACCESS_TOKEN: demo.users.alice.userAccessToken })
+const chatArgs = (chat: string, calendar: string = demo.calendars.alice, event: string = demo.events.weeklySync) =>
+  ['--calendar-id', calendar, '--event-id', event, '--chat-id', chat]
+
+describe('unbind and create', () => {
+  it('creates a meeting chat, unbinds it, and a second unbind is refused with the hint and log id', async () => {
+    const created = await cli(['create', '--calendar-id', demo.calendars.alice, '--event-id', demo.events.planning], alice())
+    expect(created.code).toBe(0)
+    const chatId = /Created meeting chat (oc_[0-9a-f]{32})/.exec(created.stdout)?.[1]
+    expect(chatId).toBeDefined()
+    expect(created.stdout).toMatch(/applink: https:\/\/applink\.feishu\.cn\/client\/chat\/open\?openChatId=oc_/)
+
+    const unbound = await cli(['unbind', ...chatArgs(chatId ?? '', demo.calendars.alice, demo.events.planning)], alice())
+    expect(unbound.code).toBe(0)
+    expect(unbound.stdout).toMatch(/✔ Unbound meeting chat oc_\w+ from event demo-planning_0 \(log id \w+\)/)
+
+    const refused = await cli(['unbind', ...chatArgs(chatId ?? '', demo.calendars.alice, demo.events.planning)], alice())
+    expect(refused.code).toBe(6)
+    expect(refused.stderr).toContain('✘ Refused: 195108 chat not match with event (HTTP 400)')
+    expect(refused.stderr).toMatch(/hint: The chat id does not match the event/)
+    expect(refused.stderr).toMatch(/提示: 传入的群 ID 和日程不匹配/)
+    expect(refused.stderr).toMatch(/log id: \w{10,}/)
+  })
+
+  it('prints one JSON object with --json', async () => {
+    const result = await cli(['unbind', '--json', ...chatArgs(demo.chats.unbound)], alice())
+    expect(result.code).toBe(6)
+    const parsed = JSON.parse(result.stdout) as { ok: boolean; error: { code: number; kind: string; hint: { zh: string }; logId: string } }
+    expect(parsed.ok).toBe(false)
+    expect(parsed.error).toMatchObject({ code: 195108, kind: 'invalid_request' })
+    expect(parsed.error.logId).toBeTruthy()
+  })
+
+  it.each([
+    ['permission: the app does not own Alice’s chat', () => appEnv, chatArgs(demo.chats.weeklySync), 4, /195107/],
+    ['not found: an unknown event', () => alice(), chatArgs(demo.chats.weeklySync, demo.calendars.alice, 'no-such-event_0'), 5, /193001/],
+    ['auth: an unknown user token', () => ({ FEISHU_DOMAIN: sandbox.url, FEISHU_USER_ACCESS_TOKEN: 'u-nobody' }), chatArgs(demo.chats.weeklySync), 3, /99991668/],
+    ['invalid request: a chat id that is not oc_', () => alice(), chatArgs('chat-1'), 6, /does not look like a meeting_chat_id/],
+  ])('exits with the code of its kind — %s', async (_name, env, args, code, message) => {
+    const result = await cli(['unbind', ...args], env())
+    expect(result.code).toBe(code)
+    expect(result.stderr).toMatch(message)
+  })
+
+  it('exits 9 on a network failure, naming the kind', async () => {
+    const closed = await startSandbox({ port: 0 })
+    const url = closed.url
+    await closed.close()
+    const result = await cli(['unbind', '--no-retry', ...chatArgs(demo.chats.weeklySync)], { FEISHU_DOMAIN: url, FEISHU_USER_ACCESS_TOKEN: 'u-demo-alice' })
+    expect(result.code).toBe(9)
+    expect(result.stderr).toMatch(/network error/)
+  })
+})
+
+describe('token', () => {
+  it('gets a tenant token with the app credentials and shows it masked', async () => {
+    const result = await cli(['token'], appEnv)
+    expect(result.code).toBe(0)
+    const full = sandbox.fake.tokens.map((t) => t.token)
+    expect(result.stdout).toMatch(/✔ Got a tenant_access_token t-\S+… ?\S* for cli_demo_custom, valid for \d+ s/)
+    for (const token of full) expect(result.stdout).not.toContain(token)
+  })
+
+  it('never prints the app secret when it is refused', async () => {
+    const result = await cli(['token'], { ...appEnv, FEISHU_APP_SECRET: 'wrong-secret-value-xyz' })
+    expect(result.code).toBe(3)
+    expect(result.stderr).toMatch(/10014/)
+    expect(result.stdout + result.stderr).not.toContain('wrong-secret-value-xyz')
+  })
+})
+
+describe('usage', () => {
+  it.each([
+    [['--help'], 0, /Usage:/],
+    [[], 2, /Usage:/],
+    [['frobnicate'], 2, /Unknown command "frobnicate"/],
+    [['unbind', '--event-id', 'e', '--chat-id', 'oc_x'], 2, /unbind needs --calendar-id/],
+    [['unbind', '--bogus'], 2, /Unknown option '--bogus'/],
+    [['create', '--calendar-id', 'c', '--event-id', 'e', '--timeout', 'soon'], 2, /--timeout must be a number/],
+  ])('%j exits %i', async (args, code, message) => {
+    const result = await cli(args, { FEISHU_USER_ACCESS_TOKEN: 'u-x' })
+    expect(result.code).toBe(code)
+    expect(result.stdout + result.stderr).toMatch(message)
+  })
+
+  it('explains missing credentials', async () => {
+    const result = await cli(['unbind', ...chatArgs(demo.chats.weeklySync)], { FEISHU_DOMAIN: sandbox.url })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/No credentials: set FEISHU_APP_ID and FEISHU_APP_SECRET/)
+  })
+
+  it('refuses a plain-http domain that is not loopback', async () => {
+    const result = await cli(['unbind', '--domain', 'http://example.com', ...chatArgs(demo.chats.weeklySync)], alice())
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/must use https/)
+  })
+})

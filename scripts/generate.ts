@@ -74,10 +74,18 @@ function operationsModule(spec: Obj): string {
       out[op.operationId] = { method: method.toUpperCase(), path, secured, idempotent: op['x-idempotent'], params }
     }
   }
+  const schemes = isObj(spec.components) && isObj(spec.components.securitySchemes) ? spec.components.securitySchemes : {}
+  const prefixes: Record<string, Json> = {}
+  for (const [name, scheme] of Object.entries(schemes)) {
+    if (isObj(scheme) && typeof scheme['x-token-prefix'] === 'string') prefixes[name] = scheme['x-token-prefix']
+  }
   return `${HEADER('each operation\'s method, path, whether it needs a token, whether a replay is safe, and parameter constraints')}
 export const operations = ${JSON.stringify(out, null, 2)} as const
 
 export type OperationId = keyof typeof operations
+
+/** The prefix each kind of token starts with (the security schemes' x-token-prefix). */
+export const tokenPrefixes = ${JSON.stringify(prefixes, null, 2)} as const
 `
 }
 

@@ -1,6 +1,6 @@
 // The fetch that openapi-fetch calls: it adds the token, sends each attempt with a timeout, turns every
 // failure into a FeishuApiError, replays once with a fresh token, and retries what the policy allows.
-import { operations } from '../generated/operations.js'
+import { operations, tokenPrefixes } from '../generated/operations.js'
 import { checkToken, type AuthStrategy } from './auth/strategies.js'
 import { FeishuApiError, errorFromEnvelope } from './errors.js'
 import { ConfigError, type Normalized } from './options.js'
@@ -78,7 +78,7 @@ export function createTransport(deps: TransportDeps): (request: Request) => Prom
         if (explicit !== null) {
           const match = /^Bearer (.*)$/.exec(explicit)
           const value = match?.[1] ?? ''
-          checkToken(value, value.startsWith('u-') ? 'user' : 'tenant', 'The Authorization header')
+          checkToken(value, value.startsWith(tokenPrefixes.user_access_token) ? 'user' : 'tenant', 'The Authorization header')
         } else {
           strategy = deps.auth()
           if (!strategy) {

@@ -84,3 +84,9 @@ export const operations = {
 } as const
 
 export type OperationId = keyof typeof operations
+
+/** The prefix each kind of token starts with (the security schemes' x-token-prefix). */
+export const tokenPrefixes = {
+  "tenant_access_token": "t-",
+  "user_access_token": "u-"
+} as const

@@ -545,12 +545,14 @@ export const spec = {
         "type": "http",
         "scheme": "bearer",
         "bearerFormat": "tenant_access_token (t-...)",
+        "x-token-prefix": "t-",
         "description": "The app identity (应用身份). `Authorization: Bearer t-...`. With this identity the app must have the\nbot capability enabled.\n"
       },
       "user_access_token": {
         "type": "http",
         "scheme": "bearer",
         "bearerFormat": "user_access_token (u-...)",
+        "x-token-prefix": "u-",
         "description": "The user identity (用户身份). `Authorization: Bearer u-...`."
       }
     },
@@ -563,7 +565,13 @@ export const spec = {
         "schema": {
           "type": "string",
           "minLength": 1,
-          "maxLength": 256
+          "maxLength": 256,
+          "not": {
+            "enum": [
+              ".",
+              ".."
+            ]
+          }
         },
         "example": "feishu.cn_xxx@group.calendar.feishu.cn"
       },
@@ -575,7 +583,13 @@ export const spec = {
         "schema": {
           "type": "string",
           "minLength": 1,
-          "maxLength": 256
+          "maxLength": 256,
+          "not": {
+            "enum": [
+              ".",
+              ".."
+            ]
+          }
         },
         "example": "75d28f9b-e35c-4230-8a83-4a661497db54_0"
       }

@@ -13,7 +13,7 @@ export interface RateLimit {
 /** A token type an operation accepts, from its security scheme. */
 export interface AcceptedToken {
   readonly scheme: string
-  /** The prefix of the token, e.g. `t-`, read from the scheme's `bearerFormat`. */
+  /** The prefix of the token, e.g. `t-`, read from the scheme's `x-token-prefix`. */
   readonly prefix: string
 }
 
@@ -48,10 +48,8 @@ function tokensOf(op: SpecOperation): AcceptedToken[] {
   return op.security.flatMap((requirement) =>
     Object.keys(requirement).map((scheme) => {
       const def = deref((schemes as JsonObject)[scheme])
-      const format = isObject(def) && typeof def.bearerFormat === 'string' ? def.bearerFormat : ''
-      // bearerFormat reads like `tenant_access_token (t-...)`: the prefix is what the gateway checks.
-      const prefix = /\(([a-z]+-)\.\.\.\)/.exec(format)?.[1]
-      if (!prefix) throw new Error(`Security scheme "${scheme}" has no token prefix in its bearerFormat ("${format}")`)
+      const prefix = isObject(def) && typeof def['x-token-prefix'] === 'string' ? def['x-token-prefix'] : undefined
+      if (!prefix) throw new Error(`Security scheme "${scheme}" has no x-token-prefix in the spec`)
       return { scheme, prefix }
     }),
   )

@@ -1,6 +1,7 @@
 // Auth strategies: where a request's token comes from, and what to do when the platform refuses it.
 // The app secret and tokens live only in closures here: never on an object that can be logged.
 import type { Client } from 'openapi-fetch'
+import { tokenPrefixes } from '../../generated/operations.js'
 import type { paths } from '../../generated/schema.js'
 import { FeishuApiError } from '../errors.js'
 import { ConfigError, type AuthOptions, type TokenSource } from '../options.js'
@@ -28,8 +29,8 @@ const describeSecret = (value: unknown): string =>
 
 /** Checks a token before it goes into a header: a bad one is a clear local error, never a request. */
 export function checkToken(token: unknown, identity: 'tenant' | 'user', from: string): string {
-  const prefix = identity === 'tenant' ? 't-' : 'u-'
   const name = identity === 'tenant' ? 'tenant_access_token' : 'user_access_token'
+  const prefix = tokenPrefixes[name]
   if (typeof token !== 'string' || token.length === 0) {
     throw new ConfigError(`${from} must be a non-empty ${name} string; got ${describeSecret(token)}.`)
   }

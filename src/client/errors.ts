@@ -140,22 +140,9 @@ export class FeishuApiError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      message: this.message,
-      kind: this.kind,
-      code: this.code,
-      msg: this.msg,
-      httpStatus: this.httpStatus,
-      logId: this.logId,
-      hint: this.hint,
-      retryable: this.retryable,
-      operation: this.operation,
-      attempts: this.attempts,
-      retryAfterMs: this.retryAfterMs,
-      earlierAttemptOutcomeUnknown: this.earlierAttemptOutcomeUnknown,
-      detail: this.detail,
-    }
+    // The cause stays out: it may be a runtime's own error object.
+    const { cause: _cause, ...fields } = this.toInit()
+    return { name: this.name, message: this.message, ...fields }
   }
 }
 

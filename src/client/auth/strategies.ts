@@ -5,7 +5,7 @@ import { tokenPrefixes } from '../../generated/operations.js'
 import type { paths } from '../../generated/schema.js'
 import { FeishuApiError } from '../errors.js'
 import { ConfigError, type AuthOptions, type TokenSource } from '../options.js'
-import type { TokenCache } from './token-cache.js'
+import type { IssuedToken, TokenCache } from './token-cache.js'
 
 export interface AuthStrategy {
   /** What kind of token this strategy sends. */
@@ -92,15 +92,7 @@ export function createAuthStrategy(auth: AuthOptions | undefined, api: Api, cach
       const { data } = await api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: appSecret } })
       return issued(data, 'tenant_access_token', 'getTenantAccessTokenInternal')
     }
-    return {
-      identity: 'tenant',
-      token: () => cache.get(key, fetchToken),
-      refused(token, code) {
-        if (!TENANT_TOKEN_INVALID.has(code)) return false
-        cache.invalidate(key, token)
-        return true
-      },
-    }
+    return cachedTenantStrategy(cache, key, fetchToken)
   }
 
   const { appTicket } = auth as Partial<{ appTicket: unknown }>
@@ -132,12 +124,17 @@ export function createAuthStrategy(auth: AuthOptions | undefined, api: Api, cach
       }
     }
   }
+  return cachedTenantStrategy(cache, tenantCacheKey, fetchTenantToken)
+}
+
+/** A tenant token the client fetches itself: cached, and dropped when the platform refuses it. */
+function cachedTenantStrategy(cache: TokenCache, key: string, fetchToken: () => Promise<IssuedToken>): AuthStrategy {
   return {
     identity: 'tenant',
-    token: () => cache.get(tenantCacheKey, fetchTenantToken),
+    token: () => cache.get(key, fetchToken),
     refused(token, code) {
       if (!TENANT_TOKEN_INVALID.has(code)) return false
-      cache.invalidate(tenantCacheKey, token)
+      cache.invalidate(key, token)
       return true
     },
   }

@@ -165,7 +165,7 @@ export interface components {
     schemas: {
         /** @description The envelope of every answer. 通用响应结构。 */
         BaseResponse: {
-            /** @description 0 on success, else an error code of the [catalog](#tag/Error-catalog). */
+            /** @description 0 on success, else an error code of the catalog (the `ErrorCode` schema). */
             code: number;
             /** @description A short English message. */
             msg: string;

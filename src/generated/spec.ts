@@ -7,7 +7,7 @@ export const spec = {
     "title": "Feishu / Lark calendar meeting chat API",
     "version": "0.1.0",
     "summary": "Unbind and create the meeting chat of a calendar event, with the tokens a client needs to call them.",
-    "description": "The contract of `feishu-meeting-chat`, written by hand from the platform's documentation of\n**Unbind meeting chat (解绑会议群)** and its companion **Create meeting chat (创建会议群)**, plus the\n`auth/v3` token endpoints a client needs.\n\nEvery error code a caller can meet on these operations is listed once, in the\n[`ErrorCode`](#tag/Error-catalog) schema: its HTTP status, `msg`, troubleshooting hint in English and\nChinese, whether a retry can help, and the kind of failure. The client and the mocks of this package read\nthat catalog; nothing repeats it.\n\nWhere the platform leaves something undocumented (the HTTP status of the platform-wide token errors,\nthe status of the token endpoints' errors), this document chooses and says so in the description.\n\n本文档依据飞书开放平台「解绑会议群」「创建会议群」及 `auth/v3` 鉴权接口的官方文档手写而成。\n",
+    "description": "The contract of `feishu-meeting-chat`, written by hand from the platform's documentation of\n**Unbind meeting chat (解绑会议群)** and its companion **Create meeting chat (创建会议群)**, plus the\n`auth/v3` token endpoints a client needs.\n\nEvery error code a caller can meet on these operations is listed once, in the `ErrorCode` schema\n(shown as a table under *Error catalog*): its HTTP status, `msg`, troubleshooting hint in English and\nChinese, whether a retry can help, and the kind of failure. The client and the mocks of this package read\nthat catalog; nothing repeats it.\n\nWhere the platform leaves something undocumented (the HTTP status of the platform-wide token errors,\nthe status of the token endpoints' errors), this document chooses and says so in the description.\n\n本文档依据飞书开放平台「解绑会议群」「创建会议群」及 `auth/v3` 鉴权接口的官方文档手写而成。\n",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -37,7 +37,7 @@ export const spec = {
     },
     {
       "name": "Error catalog",
-      "description": "<SchemaDefinition schemaRef=\"#/components/schemas/ErrorCode\" />\n"
+      "description": "Every error code of these operations, from the `ErrorCode` schema: its HTTP status, the platform's\n`msg`, the kind of failure, whether retrying can help, and the troubleshooting hint in English and\nChinese. 错误码一览。\n"
     }
   ],
   "x-tagGroups": [
@@ -945,7 +945,7 @@ export const spec = {
         "properties": {
           "code": {
             "type": "integer",
-            "description": "0 on success, else an error code of the [catalog](#tag/Error-catalog)."
+            "description": "0 on success, else an error code of the catalog (the `ErrorCode` schema)."
           },
           "msg": {
             "type": "string",

@@ -1,0 +1,246 @@
+// npm run bench: this package vs raw fetch vs the official SDK, and the sandbox vs Prism, on one machine in
+// one run, everything on 127.0.0.1. Prints Markdown tables; writes bench/results/<timestamp>.json and
+// bench/results/latest.json, and puts the table in bench/README.md. See bench/README.md for what is measured and the targets.
+//   npm run bench                 full run (a few minutes)
+//   npm run bench -- --quick      fewer and shorter runs, for trying the bench itself (no results written)
+//   npm run bench -- --only=latency,size   some sections (latency, cold, size, tokens, servers)
+import { execFileSync } from 'node:child_process'
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { arch, cpus, availableParallelism, freemem, loadavg, release, totalmem, type as osType } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { loadLark, loadOurs } from './lib/clients.ts'
+import { readyLine, run, start } from './lib/proc.ts'
+import { bytes, int, ms, ratio } from './lib/stats.ts'
+import { coldSection, COLD_LABELS } from './sections/cold.ts'
+import { cpuSection, latencySection, type Mode } from './sections/latency.ts'
+import { serversSection, type RequestKind } from './sections/servers.ts'
+import { sizeSection } from './sections/size.ts'
+import { tokenSection } from './sections/tokens.ts'
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url))
+const DIST = join(ROOT, 'build/bench/dist')
+const ENTRY = join(DIST, 'index.js')
+const SECTIONS = ['latency', 'cold', 'size', 'tokens', 'servers'] as const
+type Section = (typeof SECTIONS)[number]
+
+const args = process.argv.slice(2)
+const quick = args.includes('--quick')
+const onlyArg = args.find((a) => a.startsWith('--only='))?.slice(7)
+const only = new Set<Section>(onlyArg ? (onlyArg.split(',') as Section[]) : SECTIONS)
+for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}; choose from ${SECTIONS.join(', ')}`)
+
+const config = {
+  runs: quick ? 2 : 5,
+  modes: [
+    { name: 'sequential', concurrency: 1, calls: quick ? 300 : 2000, warmup: quick ? 100 : 300 },
+    { name: 'concurrency 50', concurrency: 50, calls: quick ? 1000 : 6000, warmup: quick ? 200 : 1000 },
+  ] satisfies Mode[],
+  /** Any single measurement stops here even if its count is not reached. */
+  timeLimitMs: 20_000,
+  cpuCalls: quick ? 2000 : 10_000,
+  coldRuns: quick ? 3 : 9,
+  tokenNs: [1, 10, 100],
+  tokenTrials: quick ? 1 : 3,
+  serverRuns: quick ? 2 : 5,
+  serverSeconds: quick ? 1 : 3,
+  serverConnections: 50,
+}
+
+const started = performance.now()
+const log = (line: string) => console.error(line)
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`
+
+// --- build: the package's sources compiled as `npm run build` does, into a folder of the bench's own ---
+log(`bench: building src/ into ${DIST} (tsc -p tsconfig.build.json)`)
+const tsc = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', DIST, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'], { cwd: ROOT, timeoutMs: 120_000 })
+const buildWarnings = tsc.code === 0 ? [] : tsc.stdout.trim().split('\n').slice(0, 10)
+if (tsc.code !== 0) {
+  if (!(await access(ENTRY).then(() => true, () => false))) throw new Error(`the build failed:\n${tsc.stdout}${tsc.stderr}`)
+  log(`bench: tsc reported errors (the output was still written, as with noEmitOnError off):\n  ${buildWarnings.join('\n  ')}`)
+}
+
+// --- the machine ---
+const versionOf = async (pkg: string) => (JSON.parse(await readFile(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version
+const git = (...a: string[]) => {
+  try {
+    return execFileSync('git', a, { cwd: ROOT, encoding: 'utf8' }).trim()
+  } catch {
+    return null
+  }
+}
+const machine = {
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  availableParallelism: availableParallelism(),
+  memoryBytes: totalmem(),
+  freeMemoryBytes: freemem(),
+  loadAverage: loadavg(),
+  node: process.version,
+  os: `${osType()} ${release()} ${arch()}`,
+}
+const software = {
+  commit: git('rev-parse', 'HEAD'),
+  uncommittedChanges: (git('status', '--porcelain', '--untracked-files=no') ?? '') !== '',
+  officialSdk: await versionOf('@larksuiteoapi/node-sdk'),
+  prism: await versionOf('@stoplight/prism-cli'),
+  autocannon: await versionOf('autocannon'),
+  esbuild: await versionOf('esbuild'),
+  openapiFetch: await versionOf('openapi-fetch'),
+}
+log(`bench: ${machine.cpuModel}, ${machine.cores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${machine.node}, ${machine.os}`)
+
+const results: Record<string, unknown> = {}
+const failures: Record<string, string> = {}
+async function section<T>(name: Section, body: () => Promise<T>): Promise<T | undefined> {
+  if (!only.has(name)) return undefined
+  log(`bench: ${name} (${elapsed()})`)
+  try {
+    const value = await body()
+    results[name] = value
+    return value
+  } catch (error) {
+    failures[name] = error instanceof Error ? (error.stack ?? error.message) : String(error)
+    log(`bench: ${name} failed: ${failures[name]}`)
+    return undefined
+  }
+}
+
+// --- sections 1-4 share one static server in its own process ---
+const ours = await loadOurs(ENTRY)
+const lark = await loadLark()
+const needsStatic = ['latency', 'cold', 'tokens'].some((s) => only.has(s as Section))
+const staticServer = needsStatic ? start(process.execPath, [fileURLToPath(new URL('servers/static.ts', import.meta.url))], { pipeStdout: true }) : undefined
+const baseUrl = staticServer ? (await readyLine<{ url: string }>(staticServer, 15_000)).url : ''
+
+const latency = await section('latency', async () => ({
+  ...(await latencySection({ baseUrl, ours, lark, runs: config.runs, modes: config.modes, timeLimitMs: config.timeLimitMs, log })),
+  noNetwork: await cpuSection({ ours, runs: config.runs, calls: config.cpuCalls, log }),
+}))
+const cold = await section('cold', () => coldSection({ baseUrl, entry: ENTRY, runs: config.coldRuns, log }))
+const size = await section('size', () => sizeSection({ root: ROOT, entry: ENTRY, log }))
+const tokens = await section('tokens', () => tokenSection({ baseUrl, ours, lark, ns: config.tokenNs, trials: config.tokenTrials, log }))
+await staticServer?.stop()
+
+// --- section 5: the sandbox vs Prism ---
+const { demo } = await import(join(DIST, 'msw/index.js')) as typeof import('../src/msw/index.ts')
+const requests: RequestKind[] = [
+  {
+    name: 'unbind (DELETE)',
+    method: 'DELETE',
+    // The app's own standup chat: the first call unbinds it (200), every later one answers 195108 (not bound
+    // to this event) after the same checks. Prism answers the documented 200 example every time.
+    path: `/open-apis/calendar/v4/calendars/${encodeURIComponent(demo.calendars.app)}/events/${encodeURIComponent(demo.events.appStandup)}/meeting_chat?meeting_chat_id=${demo.chats.appStandup}`,
+    headers: { authorization: `Bearer ${demo.app.tenantAccessToken}` },
+  },
+  {
+    name: 'tenant token (POST)',
+    method: 'POST',
+    path: '/open-apis/auth/v3/tenant_access_token/internal',
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ app_id: demo.app.appId, app_secret: demo.app.appSecret }),
+  },
+]
+const servers = await section('servers', () => serversSection({ dist: DIST, requests, runs: config.serverRuns, durationSeconds: config.serverSeconds, connections: config.serverConnections, log }))
+
+// --- the tables ---
+const totalSeconds = Math.round((performance.now() - started) / 1000)
+const date = new Date()
+const out: string[] = []
+out.push(`Measured ${date.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine.cpuModel} (${machine.cores} cores), ${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${machine.node}, ${machine.os}; commit ${software.commit?.slice(0, 7) ?? 'unknown'}${software.uncommittedChanges ? ' with uncommitted changes' : ''}; load average ${machine.loadAverage.map((l) => l.toFixed(2)).join(' ')} at the start; official SDK ${software.officialSdk}, Prism ${software.prism}. The run took ${totalSeconds} s${quick ? ' (--quick)' : ''}.`)
+
+if (latency) {
+  out.push('', `**Per call**: \`unbindMeetingChat\` against one static loopback server; medians of ${config.runs} runs of ${config.modes.map((m) => `${int(m.calls)} calls (${m.name})`).join(' and ')}; ratios paired within each run.`, '')
+  out.push('| mode | client | p50 latency | p99 latency | calls/s | latency vs raw fetch | throughput vs raw fetch | errors |')
+  out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const s of latency.summary) out.push(`| ${s.mode} | ${s.client} | ${ms(s.p50Ms)} | ${ms(s.p99Ms)} | ${int(s.callsPerSecond)} | ${ratio(s.latencyRatio)} | ${ratio(s.throughputRatio)} | ${s.errors} |`)
+  out.push('', `**Client work per call, no network**: the same call with \`fetch\` stubbed by a function returning a ready Response; mean of ${int(config.cpuCalls)} sequential calls, median of ${config.runs} runs. (The official SDK sends through axios and takes no fetch: no row.)`, '')
+  out.push('| client | µs per call |')
+  out.push('| --- | ---: |')
+  for (const s of latency.noNetwork) out.push(`| ${s.client} | ${s.microsPerCall.toFixed(1)} |`)
+}
+if (cold) {
+  out.push('', `**Cold start**: a new Node process imports the library, creates a client with app credentials and makes the first unbind (token request + call); medians of ${config.coldRuns}.`, '')
+  out.push('| | import | first call | process start to answer | spawn to exit |')
+  out.push('| --- | ---: | ---: | ---: | ---: |')
+  for (const s of cold.summary) out.push(`| ${COLD_LABELS[s.variant]} | ${s.variant === 'raw' ? '—' : ms(s.importMs)} | ${ms(s.firstCallMs)} | ${ms(s.totalMs)} | ${ms(s.wallMs)} |`)
+}
+if (size) {
+  out.push('', '**Size**: esbuild bundle, minified, gzip level 9.', '')
+  out.push('| bundle | platform | min | min+gzip |')
+  out.push('| --- | --- | ---: | ---: |')
+  for (const b of size.bundles) out.push(`| ${b.what} | ${b.platform} | ${b.ok ? bytes(b.minBytes ?? NaN) : `fails: ${b.errors} errors (${(b.firstError ?? '').replace(/\|/g, '\\|')})`} | ${b.ok ? bytes(b.gzipBytes ?? NaN) : '—'} |`)
+  out.push(`| official SDK installed in node_modules (with its ${size.sdkInstalled.packages.length - 1} dependencies) | — | ${bytes(size.sdkInstalled.bytes)} on disk | — |`)
+}
+if (tokens) {
+  out.push('', `**Token sharing**: N concurrent first calls on a new client with app credentials and an empty cache; token requests the server received (${config.tokenTrials} trial${config.tokenTrials > 1 ? 's' : ''} each, all shown).`, '')
+  out.push('| N | this package | official SDK |')
+  out.push('| ---: | ---: | ---: |')
+  for (const n of config.tokenNs) {
+    const cell = (client: string) => {
+      const ts = tokens.filter((t) => t.n === n && t.client === client)
+      const failed = ts.reduce((k, t) => k + t.failed, 0)
+      return `${[...new Set(ts.map((t) => t.tokenRequests))].join(', ')}${failed ? ` (${failed} calls failed)` : ''}`
+    }
+    out.push(`| ${n} | ${cell('this package')} | ${cell('official SDK')} |`)
+  }
+}
+if (servers) {
+  out.push('', `**Mock servers**: requests per second with autocannon, ${config.serverConnections} connections, medians of ${config.serverRuns} runs of ${config.serverSeconds} s; the sandbox is \`feishu-meeting-chat sandbox\` (the package's CLI, built from this commit) with the demo seed, its app's rate limits raised; Prism ${servers.prism.version ?? ''} is \`prism mock\` of openapi/openapi.yaml with per-request logging off.`, '')
+  if (!servers.prism.started) out.push(`Prism did not start: ${servers.prism.error ?? 'unknown error'}`, '')
+  out.push('| request | server | requests/s | p50 latency | vs Prism | answers (status: count) |')
+  out.push('| --- | --- | ---: | ---: | ---: | --- |')
+  for (const s of servers.summary) out.push(`| ${s.request} | ${s.server} | ${int(s.requestsPerSecond ?? NaN)} | ${s.p50Ms ?? 'n/a'} ms | ${s.ratioToPrism === null ? 'n/a' : ratio(s.ratioToPrism)} | ${Object.entries(s.statusCodes).map(([c, n]) => `${c}: ${int(n)}`).join(', ')} |`)
+}
+
+// --- targets: stated, reported, never asserted ---
+const targets: { target: string; result: string; met: boolean | null }[] = []
+if (latency) {
+  const worst = Math.max(...latency.summary.filter((s) => s.client === 'this package').map((s) => s.latencyRatio))
+  targets.push({ target: 'median overhead over raw fetch within 10%', result: `p50 latency ${ratio(worst)} raw fetch's in the worse mode`, met: worst <= 1.1 })
+  const faster = config.modes.every((m) => {
+    const of = (c: string) => latency.summary.find((s) => s.mode === m.name && s.client === c)?.p50Ms ?? NaN
+    return of('this package') < of('official SDK')
+  })
+  targets.push({ target: 'faster than the official SDK (per call)', result: config.modes.map((m) => { const of = (c: string) => latency.summary.find((s) => s.mode === m.name && s.client === c)?.p50Ms ?? NaN; return `${m.name}: ${ratio(of('official SDK') / of('this package'))} faster` }).join('; '), met: faster })
+}
+if (cold) {
+  const of = (v: string) => cold.summary.find((s) => s.variant === v)?.totalMs ?? NaN
+  targets.push({ target: 'faster than the official SDK (cold start)', result: `${ms(of('ours'))} vs ${ms(of('sdk'))}`, met: of('ours') < of('sdk') })
+}
+if (size) {
+  const entry = size.bundles[0]?.gzipBytes ?? NaN
+  targets.push({ target: 'client entry 6 kB min+gzip or less', result: bytes(entry), met: entry <= 6000 })
+}
+if (tokens) {
+  const ourCounts = tokens.filter((t) => t.client === 'this package')
+  targets.push({ target: 'exactly one token request for any N', result: `this package: ${[...new Set(ourCounts.map((t) => t.tokenRequests))].join(', ')} for N = ${config.tokenNs.join(', ')}`, met: ourCounts.every((t) => t.tokenRequests === 1 && t.failed === 0) })
+}
+if (targets.length) {
+  out.push('', '**Targets** (stated in bench/README.md, not asserted):', '')
+  out.push('| target | result | met |')
+  out.push('| --- | --- | --- |')
+  for (const t of targets) out.push(`| ${t.target} | ${t.result} | ${t.met === null ? '—' : t.met ? 'yes' : '**no**'} |`)
+}
+for (const [name, error] of Object.entries(failures)) out.push('', `Section ${name} failed: ${error.split('\n')[0]}`)
+if (buildWarnings.length) out.push('', `Note: tsc reported errors while building (output still written): ${buildWarnings[0]}`)
+
+const table = out.join('\n')
+console.log(table)
+
+if (!quick) {
+  const report = { date: date.toISOString(), durationSeconds: totalSeconds, machine, software, config, buildWarnings, targets, failures, results, table }
+  const dir = join(ROOT, 'bench/results')
+  await mkdir(dir, { recursive: true })
+  const stamp = date.toISOString().replace(/[:.]/g, '-')
+  const text = `${JSON.stringify(report, null, 2)}\n`
+  await writeFile(join(dir, `${stamp}.json`), text)
+  await writeFile(join(dir, 'latest.json'), text)
+  // The latest table, between its markers in bench/README.md.
+  const readmePath = join(ROOT, 'bench/README.md')
+  const readme = await readFile(readmePath, 'utf8')
+  const marked = /(<!-- bench:table -->\n)[\s\S]*?(<!-- \/bench:table -->)/
+  if (marked.test(readme)) await writeFile(readmePath, readme.replace(marked, (_, open: string, close: string) => `${open}${table}\n${close}`))
+  log(`bench: wrote bench/results/${stamp}.json, bench/results/latest.json and the table in bench/README.md (${elapsed()})`)
+}
+process.exitCode = Object.keys(failures).length ? 1 : 0

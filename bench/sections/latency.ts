@@ -1,0 +1,195 @@
+// 1. Per-call latency and throughput of the three clients against the same static server: sequential and
+// at concurrency 50, several runs in rotating order, reported as ratios to raw fetch.
+import { larkCall, ourCall, rawFetchCall, CLIENT_NAMES, type Call, type ClientName, type LarkModule, type OurModule } from '../lib/clients.ts'
+import { median, percentile, round } from '../lib/stats.ts'
+
+export interface LoadResult {
+  readonly calls: number
+  readonly errors: number
+  readonly firstError: string | undefined
+  readonly elapsedMs: number
+  readonly callsPerSecond: number
+  readonly p50Ms: number
+  readonly p90Ms: number
+  readonly p99Ms: number
+}
+
+/** Runs `call` `count` times with `concurrency` in flight, stopping early at `timeLimitMs`. */
+export async function load(call: Call, count: number, concurrency: number, timeLimitMs: number): Promise<LoadResult> {
+  const latencies = new Float64Array(count)
+  let issued = 0
+  let done = 0
+  let errors = 0
+  let firstError: string | undefined
+  const started = performance.now()
+  const deadline = started + timeLimitMs
+  const worker = async () => {
+    while (issued < count && performance.now() < deadline) {
+      const i = issued++
+      const t0 = performance.now()
+      try {
+        await call()
+      } catch (error) {
+        errors++
+        firstError ??= error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+      }
+      latencies[i] = performance.now() - t0
+      done++
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  const elapsedMs = performance.now() - started
+  const sample = latencies.subarray(0, done)
+  return {
+    calls: done,
+    errors,
+    firstError,
+    elapsedMs: round(elapsedMs, 1),
+    callsPerSecond: round((done / elapsedMs) * 1000, 0),
+    p50Ms: round(percentile(sample, 50), 4),
+    p90Ms: round(percentile(sample, 90), 4),
+    p99Ms: round(percentile(sample, 99), 4),
+  }
+}
+
+export interface Mode {
+  readonly name: 'sequential' | 'concurrency 50'
+  readonly concurrency: number
+  readonly calls: number
+  readonly warmup: number
+}
+
+export interface LatencyRun {
+  readonly run: number
+  readonly mode: Mode['name']
+  readonly client: ClientName
+  readonly result: LoadResult
+}
+
+export interface LatencySummary {
+  readonly mode: Mode['name']
+  readonly client: ClientName
+  /** Medians over runs. */
+  readonly p50Ms: number
+  readonly p99Ms: number
+  readonly callsPerSecond: number
+  /** p50 latency over raw fetch's in the same run, median over runs (1 = the floor). */
+  readonly latencyRatio: number
+  /** Throughput over raw fetch's in the same run, median over runs. */
+  readonly throughputRatio: number
+  readonly errors: number
+}
+
+export interface LatencyOptions {
+  readonly baseUrl: string
+  readonly ours: OurModule
+  readonly lark: LarkModule
+  readonly runs: number
+  readonly modes: readonly Mode[]
+  readonly timeLimitMs: number
+  readonly log: (line: string) => void
+}
+
+export async function latencySection(o: LatencyOptions): Promise<{ runs: LatencyRun[]; summary: LatencySummary[] }> {
+  const make: Record<ClientName, () => Call> = {
+    'raw fetch': () => rawFetchCall(o.baseUrl),
+    'this package': () => ourCall(o.ours, o.baseUrl),
+    'official SDK': () => larkCall(o.lark, o.baseUrl),
+  }
+  // Untimed, once: JIT, undici's lazy load, sockets. Each run still warms up its own client afterwards.
+  for (const mode of o.modes) for (const client of CLIENT_NAMES) await load(make[client](), mode.warmup * 3, mode.concurrency, o.timeLimitMs)
+  const runs: LatencyRun[] = []
+  for (let run = 1; run <= o.runs; run++) {
+    // Rotate the order so that no client always goes first (or right after the most garbage).
+    const order = CLIENT_NAMES.map((_, i) => CLIENT_NAMES[(i + run - 1) % CLIENT_NAMES.length] as ClientName)
+    for (const mode of o.modes) {
+      for (const client of order) {
+        const call = make[client]()
+        await load(call, mode.warmup, mode.concurrency, o.timeLimitMs)
+        const result = await load(call, mode.calls, mode.concurrency, o.timeLimitMs)
+        runs.push({ run, mode: mode.name, client, result })
+        o.log(`  run ${run} ${mode.name.padEnd(14)} ${client.padEnd(12)} p50 ${(result.p50Ms * 1000).toFixed(0).padStart(5)} µs  ${String(result.callsPerSecond).padStart(6)} calls/s${result.errors ? `  ${result.errors} errors: ${result.firstError}` : ''}`)
+      }
+    }
+  }
+  const summary: LatencySummary[] = []
+  for (const mode of o.modes) {
+    const of = (client: ClientName) => runs.filter((r) => r.mode === mode.name && r.client === client)
+    const floor = new Map(of('raw fetch').map((r) => [r.run, r.result]))
+    for (const client of CLIENT_NAMES) {
+      const rs = of(client)
+      // Ratios are paired within a run (same minute, same server state), then the median over runs is taken.
+      const paired = (f: (r: LoadResult, floor: LoadResult) => number) =>
+        median(rs.flatMap((r) => {
+          const base = floor.get(r.run)
+          return base ? [f(r.result, base)] : []
+        }))
+      summary.push({
+        mode: mode.name,
+        client,
+        p50Ms: round(median(rs.map((r) => r.result.p50Ms)), 4),
+        p99Ms: round(median(rs.map((r) => r.result.p99Ms)), 4),
+        callsPerSecond: round(median(rs.map((r) => r.result.callsPerSecond)), 0),
+        latencyRatio: round(paired((r, b) => r.p50Ms / b.p50Ms), 3),
+        throughputRatio: round(paired((r, b) => r.callsPerSecond / b.callsPerSecond), 3),
+        errors: rs.reduce((n, r) => n + r.result.errors, 0),
+      })
+    }
+  }
+  return { runs, summary }
+}
+
+export interface CpuSummary {
+  readonly client: 'raw fetch' | 'openapi-fetch alone' | 'this package'
+  /** Median over runs of the mean time per call, in µs. */
+  readonly microsPerCall: number
+  readonly runs: number[]
+}
+
+/**
+ * Where the per-call overhead goes: the same call with `fetch` replaced by a function that returns a ready
+ * Response (no network, no server), so only the client's own work is timed. openapi-fetch alone (which this
+ * package builds on) shows how much of it is that library's. The official SDK sends through axios, which
+ * takes no fetch, so it has no row here.
+ */
+export async function cpuSection(o: { ours: OurModule; runs: number; calls: number; log: (line: string) => void }): Promise<CpuSummary[]> {
+  const { BENCH } = await import('../lib/fixtures.ts')
+  const createClient = (await import('openapi-fetch')).default
+  const body = JSON.stringify({ code: 0, msg: 'success', data: {} })
+  const stub = async (_request: Request) => new Response(body, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'x-tt-logid': 'bench' } })
+  const base = 'http://127.0.0.1:9'
+  const path = '/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat' as const
+  const bare = createClient<import('../../src/generated/schema.ts').paths>({ baseUrl: base, fetch: stub })
+  const ours = o.ours.createMeetingChatClient({ domain: base, auth: { tenantAccessToken: BENCH.tenantAccessToken }, fetch: stub })
+  const params = { calendarId: BENCH.calendarId, eventId: BENCH.eventId, meetingChatId: BENCH.meetingChatId }
+  const calls: Record<CpuSummary['client'], Call> = {
+    'raw fetch': async () => {
+      const url = `${base}/open-apis/calendar/v4/calendars/${encodeURIComponent(BENCH.calendarId)}/events/${encodeURIComponent(BENCH.eventId)}/meeting_chat?meeting_chat_id=${encodeURIComponent(BENCH.meetingChatId)}`
+      const response = await stub(new Request(url, { method: 'DELETE', headers: { authorization: `Bearer ${BENCH.tenantAccessToken}` } }))
+      const answer = (await response.json()) as { code?: unknown }
+      if (answer.code !== 0) throw new Error('stub answered an error')
+    },
+    'openapi-fetch alone': async () => {
+      const { data } = await bare.DELETE(path, {
+        params: { path: { calendar_id: BENCH.calendarId, event_id: BENCH.eventId }, query: { meeting_chat_id: BENCH.meetingChatId } },
+        headers: { authorization: `Bearer ${BENCH.tenantAccessToken}` },
+      })
+      if (data?.code !== 0) throw new Error('stub answered an error')
+    },
+    'this package': () => ours.unbindMeetingChat(params),
+  }
+  const names = Object.keys(calls) as CpuSummary['client'][]
+  const perRun: Record<string, number[]> = {}
+  for (let run = 1; run <= o.runs; run++) {
+    for (const name of names) {
+      const call = calls[name]
+      for (let i = 0; i < o.calls / 5; i++) await call()
+      const t0 = performance.now()
+      for (let i = 0; i < o.calls; i++) await call()
+      ;(perRun[name] ??= []).push(round(((performance.now() - t0) / o.calls) * 1000, 2))
+    }
+  }
+  const summary = names.map((client) => ({ client, microsPerCall: round(median(perRun[client] ?? []), 1), runs: perRun[client] ?? [] }))
+  for (const s of summary) o.log(`  no network: ${s.client.padEnd(20)} ${s.microsPerCall} µs/call`)
+  return summary
+}

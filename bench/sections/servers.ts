@@ -1,0 +1,153 @@
+// 5. Requests per second of the sandbox (the stateful fake over node:http) vs Prism mocking the same spec,
+// each in its own process, loaded by autocannon (50 connections, fixed duration) from this process.
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { freePort, start, waitForHttp, type Child } from '../lib/proc.ts'
+import { median, round } from '../lib/stats.ts'
+
+/** What the bench uses of autocannon (it ships no types). */
+type Autocannon = (options: {
+  url: string
+  method?: string
+  headers?: Record<string, string>
+  body?: string
+  connections: number
+  duration: number
+  pipelining?: number
+}) => Promise<{ requests: { total: number }; duration: number; errors: number; timeouts: number; non2xx: number; statusCodeStats: Record<string, { count: number }>; latency: { p50: number; p99: number } }>
+
+export type ServerName = 'sandbox' | 'Prism'
+
+export interface RequestKind {
+  readonly name: string
+  readonly method: string
+  readonly path: string
+  readonly headers: Record<string, string>
+  readonly body?: string
+}
+
+export interface ServerRun {
+  readonly run: number
+  readonly server: ServerName
+  readonly request: string
+  readonly requestsPerSecond: number
+  readonly p50Ms: number
+  readonly p99Ms: number
+  readonly errors: number
+  readonly statusCodes: Record<string, number>
+}
+
+export interface ServerSummary {
+  readonly server: ServerName
+  readonly request: string
+  readonly requestsPerSecond: number | null
+  readonly p50Ms: number | null
+  readonly statusCodes: Record<string, number>
+  /** This server's rps over Prism's, paired by run. */
+  readonly ratioToPrism: number | null
+}
+
+export interface ServersResult {
+  readonly sandbox: { readonly command: string; readonly startMs: number | null }
+  readonly prism: { readonly started: boolean; readonly startMs: number | null; readonly error: string | undefined; readonly version: string | undefined }
+  readonly runs: ServerRun[]
+  readonly summary: ServerSummary[]
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+export async function serversSection(o: {
+  dist: string
+  requests: readonly RequestKind[]
+  runs: number
+  durationSeconds: number
+  connections: number
+  log: (line: string) => void
+}): Promise<ServersResult> {
+  const autocannon = (await import('autocannon' as string)).default as Autocannon
+  const servers: Partial<Record<ServerName, { url: string; child: Child }>> = {}
+  let sandboxInfo: ServersResult['sandbox'] = { command: 'not started', startMs: null }
+  let prism: ServersResult['prism'] = { started: false, startMs: null, error: undefined, version: undefined }
+  try {
+    // The sandbox as users run it: the package's CLI (`feishu-meeting-chat sandbox`) from the build, with
+    // the demo seed whose self-built app has its rate limits raised, so that load measures the fake's
+    // rules rather than its 429 answer.
+    const msw = (await import(pathToFileURL(join(o.dist, 'msw/index.js')).href)) as typeof import('../../src/msw/index.ts')
+    const unlimited = { perSecond: 1_000_000_000, perMinute: 1_000_000_000 }
+    const demoSeed = msw.demoSeed()
+    const seed = { ...demoSeed, apps: (demoSeed.apps ?? []).map((app) => (app.appId === msw.demo.app.appId ? { ...app, rateLimit: { perOperation: unlimited, perApp: unlimited } } : app)) }
+    const seedPath = join(o.dist, '..', 'sandbox-seed.json')
+    await writeFile(seedPath, `${JSON.stringify(seed, null, 2)}\n`)
+    const sandboxPort = await freePort()
+    const sandbox = start(process.execPath, [join(o.dist, 'cli/bin.js'), 'sandbox', '--port', String(sandboxPort), '--seed', seedPath], { cwd: ROOT })
+    const sandboxUrl = `http://127.0.0.1:${sandboxPort}`
+    const sandboxStartMs = await waitForHttp(`${sandboxUrl}/`, 30_000, sandbox)
+    servers.sandbox = { url: sandboxUrl, child: sandbox }
+    sandboxInfo = { command: `node build/bench/dist/cli/bin.js sandbox --port ${sandboxPort} --seed build/bench/sandbox-seed.json`, startMs: round(sandboxStartMs, 0) }
+    o.log(`  sandbox on ${sandboxUrl} (ready after ${Math.round(sandboxStartMs)} ms)`)
+
+    try {
+      const port = await freePort()
+      const prismCli = join(ROOT, 'node_modules/@stoplight/prism-cli/dist/index.js')
+      const version = { default: JSON.parse(await readFile(join(ROOT, 'node_modules/@stoplight/prism-cli/package.json'), 'utf8')) as { version: string } }
+      // Per-request logging off (`-v warn`): Prism at its fastest. Requests are validated, as by default.
+      const child = start(process.execPath, [prismCli, 'mock', '-h', '127.0.0.1', '-p', String(port), '-v', 'warn', 'openapi/openapi.yaml'], { cwd: ROOT })
+      const url = `http://127.0.0.1:${port}`
+      const startMs = await waitForHttp(`${url}/`, 60_000, child)
+      servers.Prism = { url, child }
+      prism = { started: true, startMs: round(startMs, 0), error: undefined, version: version.default.version }
+      o.log(`  Prism ${version.default.version} on ${url} (ready after ${Math.round(startMs)} ms)`)
+    } catch (error) {
+      prism = { started: false, startMs: null, error: error instanceof Error ? error.message : String(error), version: undefined }
+      o.log(`  Prism did not start: ${prism.error}`)
+    }
+
+    const names = (Object.keys(servers) as ServerName[])
+    const fire = async (server: ServerName, kind: RequestKind, duration: number) => {
+      const target = servers[server]
+      if (!target) throw new Error(`no ${server}`)
+      return autocannon({ url: `${target.url}${kind.path}`, method: kind.method, headers: kind.headers, ...(kind.body !== undefined && { body: kind.body }), connections: o.connections, duration })
+    }
+    const runs: ServerRun[] = []
+    for (const kind of o.requests) {
+      for (const server of names) await fire(server, kind, 1) // warm-up: JIT, sockets
+      for (let run = 1; run <= o.runs; run++) {
+        for (const server of run % 2 === 1 ? names : [...names].reverse()) {
+          const r = await fire(server, kind, o.durationSeconds)
+          const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, v]) => [code, v.count]))
+          runs.push({ run, server, request: kind.name, requestsPerSecond: round(r.requests.total / r.duration, 0), p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors + r.timeouts, statusCodes })
+          if (r.errors + r.timeouts > 0) {
+            const child = servers[server]?.child.process
+            o.log(`  ${server}: ${r.errors} connection errors, ${r.timeouts} timeouts; process ${child?.exitCode === null && child.signalCode === null ? 'still running' : `exited (${child?.exitCode ?? child?.signalCode})`}; its stderr: ${servers[server]?.child.output().slice(-500) || '(empty)'}`)
+          }
+          o.log(`  run ${run} ${server.padEnd(7)} ${kind.name.padEnd(22)} ${String(round(r.requests.total / r.duration, 0)).padStart(6)} req/s  p50 ${r.latency.p50} ms  ${JSON.stringify(statusCodes)}${r.errors ? `  ${r.errors} errors` : ''}`)
+        }
+      }
+    }
+    const summary: ServerSummary[] = []
+    for (const kind of o.requests) {
+      for (const server of names) {
+        const rs = runs.filter((r) => r.server === server && r.request === kind.name)
+        const prismRuns = new Map(runs.filter((r) => r.server === 'Prism' && r.request === kind.name).map((r) => [r.run, r.requestsPerSecond]))
+        const ratios = rs.flatMap((r) => {
+          const p = prismRuns.get(r.run)
+          return p ? [r.requestsPerSecond / p] : []
+        })
+        const statusCodes: Record<string, number> = {}
+        for (const r of rs) for (const [code, n] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n
+        summary.push({
+          server,
+          request: kind.name,
+          requestsPerSecond: round(median(rs.map((r) => r.requestsPerSecond)), 0),
+          p50Ms: round(median(rs.map((r) => r.p50Ms)), 2),
+          statusCodes,
+          ratioToPrism: ratios.length ? round(median(ratios), 2) : null,
+        })
+      }
+    }
+    return { sandbox: sandboxInfo, prism, runs, summary }
+  } finally {
+    await Promise.all(Object.values(servers).map((s) => s.child.stop()))
+  }
+}

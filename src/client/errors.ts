@@ -156,7 +156,7 @@ export function errorFromEnvelope(body: { code: number; msg?: unknown; error?: u
   return new FeishuApiError({
     kind: entry?.kind ?? kindOfStatus(status),
     code: body.code,
-    msg: typeof body.msg === 'string' && body.msg ? body.msg : entry?.msg ?? 'unknown error',
+    msg: typeof body.msg === 'string' && body.msg.trim() ? body.msg : entry?.msg ?? 'unknown error',
     httpStatus: status,
     logId: logId ?? bodyLogId,
     retryable: entry?.retryable ?? (status === 429 || status >= 500),

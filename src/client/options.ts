@@ -112,10 +112,13 @@ export function normalizeBaseUrl(domain: Domain | undefined): { baseUrl: string;
   return { baseUrl: `${url.origin}${basePath}`, origin: url.origin, basePath }
 }
 
+/** The longest delay timers can wait (2^31 - 1 ms, about 24.8 days); beyond it they fire at once. */
+const MAX_TIMER_MS = 2_147_483_647
+
 function positive(name: string, value: unknown, fallback: number, min = 1): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new ConfigError(`${name} must be a finite number >= ${min}; got ${describeValue(value)}.`)
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_TIMER_MS) {
+    throw new ConfigError(`${name} must be a number from ${min} to ${MAX_TIMER_MS} (ms); got ${describeValue(value)}.`)
   }
   return value
 }

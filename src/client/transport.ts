@@ -35,13 +35,49 @@ const logIdOf = (headers: Headers): string | null => headers.get('x-tt-logid') ?
 
 /** Replaces any secret that slipped into platform text (an echoed token, say) before it reaches an error. */
 const redact = (text: string, secrets: readonly string[]): string =>
-  secrets.reduce((out, secret) => (secret.length >= 8 ? out.split(secret).join('[redacted]') : out), text)
+  secrets.reduce((out, secret) => (secret.length >= 4 ? out.split(secret).join('[redacted]') : out), text)
 
-/** A network error's cause, kept to its name and message: the original may reference the request and its headers. */
-const plainCause = (error: unknown): Error => {
-  const e = new Error(error instanceof Error ? error.message : String(error))
+/** The same, through the strings of a JSON value (the body's `error` details). */
+function redactDeep(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return redact(value, secrets)
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets))
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, secrets)]))
+  }
+  return value
+}
+
+/** Credentials a token request carries in its JSON body: they must not come back in an error either. */
+const BODY_SECRETS = ['app_secret', 'app_ticket', 'app_access_token']
+function bodySecrets(body: ArrayBuffer | undefined): string[] {
+  if (!body) return []
+  try {
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(body))
+    if (typeof parsed !== 'object' || parsed === null) return []
+    return BODY_SECRETS.map((k) => (parsed as Record<string, unknown>)[k]).filter((v): v is string => typeof v === 'string')
+  } catch {
+    return []
+  }
+}
+
+/** A network error's cause, kept to its name and redacted message: the original may reference the request. */
+const plainCause = (error: unknown, secrets: readonly string[]): Error => {
+  const e = new Error(redact(error instanceof Error ? error.message : String(error), secrets))
   e.name = error instanceof Error ? error.name : 'Error'
   return e
+}
+
+/** Settles with the signal's reason once it aborts: a fetch or a token wait that ignores it cannot hang the call. */
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason)
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+  })
+}
+
+async function raceAbort<T>(work: Promise<T>, signal: AbortSignal | null): Promise<T> {
+  if (!signal) return work
+  return Promise.race([work, whenAborted(signal)])
 }
 
 export function createTransport(deps: TransportDeps): (request: Request) => Promise<Response> {
@@ -63,6 +99,7 @@ export function createTransport(deps: TransportDeps): (request: Request) => Prom
     const explicit = input.headers.get('authorization')
     const callerSignal = input.signal
     const body = input.body === null ? undefined : await input.arrayBuffer()
+    const requestSecrets = bodySecrets(body)
     const started = now()
     let attempts = 0
     let tokenReplayed = false
@@ -84,11 +121,13 @@ export function createTransport(deps: TransportDeps): (request: Request) => Prom
           if (!strategy) {
             throw new ConfigError(`${operation ?? 'This request'} needs a token: configure auth on the client, or pass { userAccessToken } or { tenantAccessToken } to the call.`)
           }
-          token = await strategy.token()
+          // A shared token fetch goes on for other callers; this caller stops waiting when it aborts.
+          token = await raceAbort(strategy.token(), callerSignal)
           headers.set('authorization', `Bearer ${token}`)
         }
       }
-      const secrets = [token, explicit?.slice(7)].filter((s): s is string => typeof s === 'string')
+      callerSignal?.throwIfAborted()
+      const secrets = [token, explicit?.slice(7), ...requestSecrets].filter((s): s is string => typeof s === 'string')
 
       const controller = new AbortController()
       let timedOut = false
@@ -104,10 +143,12 @@ export function createTransport(deps: TransportDeps): (request: Request) => Prom
       let unknownOutcome = false
       try {
         const fetchImpl = options.fetch ?? globalThis.fetch
-        const response = await fetchImpl(
-          new Request(input.url, { method: input.method, headers, body, signal: controller.signal, redirect: 'manual' }),
+        // Raced against the signal too: an injected fetch that ignores it still times out.
+        const response = await raceAbort(
+          fetchImpl(new Request(input.url, { method: input.method, headers, body, signal: controller.signal, redirect: 'manual' })),
+          controller.signal,
         )
-        const text = await response.text()
+        const text = await raceAbort(response.text(), controller.signal)
         const logId = logIdOf(response.headers)
         let parsed: unknown
         try {
@@ -134,7 +175,8 @@ export function createTransport(deps: TransportDeps): (request: Request) => Prom
         } else if (!envelope) {
           const retryable = response.status >= 500 || response.status === 429
           error = new FeishuApiError({
-            kind: 'protocol',
+            // A 429 is a rate limit whatever its body; other non-JSON answers are not the platform's protocol.
+            kind: response.status === 429 ? 'rate_limited' : 'protocol',
             msg: `HTTP ${response.status} with ${text === '' ? 'an empty body' : `a body that is not the platform's JSON (${response.headers.get('content-type') ?? 'no content type'})`}`,
             httpStatus: response.status,
             logId,
@@ -143,8 +185,7 @@ export function createTransport(deps: TransportDeps): (request: Request) => Prom
           })
         } else {
           error = errorFromEnvelope(envelope, response.status, logId)
-          if (typeof envelope.msg === 'string') error = error.with({ msg: redact(envelope.msg, secrets) })
-          error = error.with({ operation })
+          error = error.with({ msg: redact(error.msg, secrets), detail: redactDeep(error.detail, secrets), operation })
           if (strategy && token !== undefined && !tokenReplayed && error.code !== null && strategy.refused(token, error.code)) {
             tokenReplayed = true
             attempts--
@@ -161,7 +202,7 @@ export function createTransport(deps: TransportDeps): (request: Request) => Prom
           msg: timedOut ? `no answer within ${options.timeoutMs} ms` : 'the request failed before an answer arrived',
           operation,
           retryable: true,
-          cause: plainCause(thrown),
+          cause: plainCause(thrown, secrets),
         })
       } finally {
         clearTimeout(timer)

@@ -55,6 +55,17 @@ describe('the error a caller sees', () => {
     expect(await caught(createMeetingChatClient({ auth }).unbindMeetingChat(ids))).toMatchObject({ kind: 'protocol', httpStatus: 200, retryable: false })
   })
 
+  it('falls back to the catalog msg when the platform sends an empty one', async () => {
+    server.use(http.delete(CHAT_PATH, () => HttpResponse.json({ code: 195108, msg: '' }, { status: 400 })))
+    const error = await caught(createMeetingChatClient({ auth }).unbindMeetingChat(ids))
+    expect(error.msg).toBe(errorCatalog[195108].msg)
+  })
+
+  it('treats a 429 whose body is not JSON as a rate limit', async () => {
+    server.use(http.delete(CHAT_PATH, () => new HttpResponse('Too Many Requests', { status: 429 })))
+    expect(await caught(createMeetingChatClient({ auth, retry: false }).unbindMeetingChat(ids))).toMatchObject({ kind: 'rate_limited', retryable: true, httpStatus: 429 })
+  })
+
   it('turns JSON without a code into a protocol error', async () => {
     server.use(http.delete(CHAT_PATH, () => HttpResponse.json({ hello: 'world' })))
     expect(await caught(createMeetingChatClient({ auth }).unbindMeetingChat(ids))).toMatchObject({ kind: 'protocol' })
@@ -95,10 +106,29 @@ describe('secrets never show', () => {
     inspect(error, { depth: 10, showHidden: true }),
   ]
 
-  it('not the app secret, when the token endpoint refuses it', async () => {
-    server.use(http.post(`${BASE}/open-apis/auth/v3/tenant_access_token/internal`, () => fail(400, 10014, 'app secret invalid')))
+  it('not the app secret, even when the token endpoint echoes it', async () => {
+    server.use(http.post(`${BASE}/open-apis/auth/v3/tenant_access_token/internal`, async ({ request }) => {
+      const { app_secret } = (await request.json()) as { app_secret: string }
+      return HttpResponse.json({ code: 10014, msg: `app secret invalid: ${app_secret}`, error: { field_violations: [{ field: 'app_secret', value: app_secret }] } }, { status: 400 })
+    }))
     const error = await caught(createMeetingChatClient({ auth: APP }).unbindMeetingChat(ids))
+    expect(error.code).toBe(10014)
     for (const text of surfaces(error)) expect(text).not.toContain(APP.appSecret)
+  })
+
+  it('not the token, when the platform echoes it in the error details', async () => {
+    server.use(http.delete(CHAT_PATH, ({ request }) => HttpResponse.json({ code: 99991663, msg: 'Invalid access token for authorization', error: { field_violations: [{ field: 'Authorization', value: request.headers.get('authorization') }] } }, { status: 400 })))
+    const error = await caught(createMeetingChatClient({ auth: { tenantAccessToken: secretToken } }).unbindMeetingChat(ids))
+    expect(JSON.stringify(error.detail)).toContain('[redacted]')
+    for (const text of surfaces(error)) expect(text).not.toContain(secretToken)
+  })
+
+  it('not a malformed token the token endpoint hands out', async () => {
+    const weird = 't-SECRET with spaces'
+    server.use(http.post(`${BASE}/open-apis/auth/v3/tenant_access_token/internal`, () => HttpResponse.json({ code: 0, msg: 'ok', tenant_access_token: weird, expire: 7200 })))
+    const error = await caught(createMeetingChatClient({ auth: APP }).unbindMeetingChat(ids))
+    expect(error.kind).toBe('protocol')
+    for (const text of surfaces(error)) expect(text).not.toContain('SECRET')
   })
 
   it('not the token, even when the platform echoes it in msg', async () => {

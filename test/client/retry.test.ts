@@ -1,7 +1,7 @@
 import { HttpResponse, http } from 'msw'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMeetingChatClient, FeishuApiError } from '../../src/index.ts'
-import { CAL, CHAT, CHAT_PATH, EVT, fail, ok, server, unbindEndpoint, useServer } from './support.ts'
+import { APP, CAL, CHAT, CHAT_PATH, EVT, INTERNAL_TOKEN, fail, ok, server, unbindEndpoint, useServer } from './support.ts'
 
 useServer()
 afterEach(() => vi.useRealTimers())
@@ -200,6 +200,40 @@ describe('timeouts and aborts', () => {
     await vi.advanceTimersByTimeAsync(60_000)
     await settle()
     expect(unbind.seen).toHaveLength(1)
+  })
+
+  it('an abort while the attempt is in flight rejects at once with the abort reason', async () => {
+    const unbind = unbindEndpoint(() => new Promise<Response>(() => {}))
+    server.use(unbind.handler)
+    const controller = new AbortController()
+    const done = createMeetingChatClient({ auth, retry: quick }).unbindMeetingChat(ids, { signal: controller.signal }).catch((e: unknown) => e)
+    await settle(() => unbind.seen.length === 1)
+    controller.abort(new Error('cancelled by the user'))
+    expect(await done).toMatchObject({ message: 'cancelled by the user' })
+    expect(unbind.seen).toHaveLength(1)
+  })
+
+  it('an abort while the token is being fetched sends nothing', async () => {
+    let release: () => void = () => {}
+    const gate = new Promise<void>((resolve) => { release = resolve })
+    const unbind = unbindEndpoint()
+    server.use(http.post(INTERNAL_TOKEN, async () => {
+      await gate
+      return HttpResponse.json({ code: 0, msg: 'ok', tenant_access_token: 't-late', expire: 7200 })
+    }), unbind.handler)
+    const controller = new AbortController()
+    const done = createMeetingChatClient({ auth: APP }).unbindMeetingChat(ids, { signal: controller.signal }).catch((e: unknown) => e)
+    await settle()
+    controller.abort(new Error('gave up waiting'))
+    expect(await done).toMatchObject({ message: 'gave up waiting' })
+    release()
+    await settle()
+    expect(unbind.seen).toHaveLength(0)
+  })
+
+  it('times out an injected fetch that ignores the signal', async () => {
+    const client = createMeetingChatClient({ auth, timeoutMs: 20, retry: false, fetch: () => new Promise<Response>(() => {}) })
+    expect(await caught(client.unbindMeetingChat(ids))).toMatchObject({ kind: 'timeout' })
   })
 
   it('an already-aborted signal sends nothing', async () => {

@@ -141,7 +141,9 @@ describe('domains', () => {
 
 describe('options', () => {
   it.each([
-    [{ timeoutMs: 0 }, /timeoutMs must be a finite number >= 1/],
+    [{ timeoutMs: 0 }, /timeoutMs must be a number from 1 to 2147483647/],
+    [{ timeoutMs: 2 ** 31 }, /timeoutMs must be a number from 1 to 2147483647/],
+    [{ retry: { maxDelayMs: 1e12 } }, /retry.maxDelayMs must be a number from 0/],
     [{ retry: { maxAttempts: 0 } }, /retry.maxAttempts/],
     [{ retry: 'yes' }, /retry must be an object/],
     [{ fetch: 'no' }, /fetch must be a function/],

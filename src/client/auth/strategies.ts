@@ -67,8 +67,10 @@ function requireString(value: unknown, name: string, example: string): string {
 function issued(data: { tenant_access_token?: string; app_access_token?: string; expire?: number } | undefined, field: 'tenant_access_token' | 'app_access_token', operation: string) {
   const token = data?.[field]
   const expire = data?.expire
-  if (typeof token !== 'string' || !token || typeof expire !== 'number' || !(expire > 0)) {
-    throw new FeishuApiError({ kind: 'protocol', msg: `the token endpoint answered without ${field} and expire`, operation })
+  const malformed = typeof token !== 'string' || token === '' || token.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(token)
+  if (malformed || typeof expire !== 'number' || !(expire > 0)) {
+    // Never quote the token: it may be real even when its envelope is wrong.
+    throw new FeishuApiError({ kind: 'protocol', msg: `the token endpoint answered without a usable ${field} and expire`, operation })
   }
   return { token, expire }
 }

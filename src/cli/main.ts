@@ -29,7 +29,7 @@ const HELP = `feishu-meeting-chat — unbind or create the meeting chat of a Fei
 Usage:
   feishu-meeting-chat unbind --calendar-id ID --event-id ID --chat-id oc_...
   feishu-meeting-chat create --calendar-id ID --event-id ID
-  feishu-meeting-chat token                      get a tenant_access_token (shown masked)
+  feishu-meeting-chat token                      a self-built app's tenant_access_token (shown masked)
   feishu-meeting-chat sandbox [--port N] [--seed FILE] [--print-seed]
                                                  a local fake of the platform on 127.0.0.1
 
@@ -46,8 +46,7 @@ Credentials come from the environment, never from flags:
   FEISHU_TENANT_ACCESS_TOKEN               a tenant_access_token (app identity)
   FEISHU_USER_ACCESS_TOKEN                 a user_access_token (user identity)
 
-Exit codes: 0 ok, 1 internal error, 2 usage or configuration, 3 auth, 4 permission,
-5 not found, 6 invalid request, 7 rate limited, 8 server, 9 network, 10 timeout, 11 protocol.
+Exit codes: ${Object.entries(EXIT).map(([name, code]) => `${code} ${name.replace('_', ' ')}`).join(', ')}.
 `
 
 const OPTIONS = {
@@ -235,6 +234,7 @@ export async function run(argv: readonly string[], io: Io, docsDir?: string): Pr
         const { client, lastLogId } = clientFrom(values, io.env)
         const env = io.env
         if (!env.FEISHU_APP_ID) throw new UsageError('token needs app credentials: set FEISHU_APP_ID and FEISHU_APP_SECRET.')
+        if (env.FEISHU_APP_TICKET || env.FEISHU_TENANT_KEY) throw new UsageError("token shows a self-built app's tenant_access_token; a store app's comes from its ticket when you call unbind or create.")
         const { data } = await client.api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: env.FEISHU_APP_ID, app_secret: env.FEISHU_APP_SECRET ?? '' } })
         const token = data?.tenant_access_token ?? ''
         report(io, json, { ok: true, operation: 'getTenantAccessTokenInternal', token: mask(token), expire: data?.expire, logId: lastLogId() }, [

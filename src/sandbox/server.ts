@@ -8,7 +8,8 @@ import { spec } from '../generated/spec.js'
 import { createFake, type Fake } from '../msw/fake/fake.js'
 import { demoSeed } from '../msw/fake/demo.js'
 import type { Seed } from '../msw/fake/seed.js'
-import { errorResponse, jsonResponse } from '../msw/respond.js'
+import { route } from '../msw/operations.js'
+import { errorResponse, jsonResponse, notFoundResponse } from '../msw/respond.js'
 
 export interface SandboxOptions {
   /** Port on 127.0.0.1; 0 picks a free one (default 8787). */
@@ -76,7 +77,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     try {
       url = new URL(req.url ?? '/', `http://${HOST}:${port}`)
     } catch {
-      return send(res, errorResponse(190002, logId()))
+      return send(res, notFoundResponse(logId()))
     }
     if (method === 'GET' || method === 'HEAD') {
       if (url.pathname === '/openapi.json') return send(res, new Response(specJson, { headers: { 'content-type': 'application/json; charset=utf-8' } }))
@@ -96,9 +97,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req, limit)
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        // Discard the rest without buffering it, so the caller can finish sending and read the answer.
+        // Discard the rest without buffering it, so the caller can finish sending and read the answer:
+        // the operation's own answer for bad input, or the gateway's 404 where no operation matches.
         req.resume()
-        return send(res, errorResponse(190002, logId(), { fieldViolations: [{ field: 'body', description: `the body is larger than ${limit} bytes` }] }))
+        const op = route(method, url.pathname)?.op
+        return send(res, op
+          ? errorResponse(op.invalidInputCode, logId(), { fieldViolations: [{ field: 'body', description: `the body is larger than ${limit} bytes` }] })
+          : notFoundResponse(logId()))
       }
       throw error
     }
@@ -107,7 +112,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (typeof value === 'string') headers.set(key, value)
       else if (Array.isArray(value)) headers.set(key, value.join(', '))
     }
-    const request = new Request(url, { method, headers, ...(body && body.length > 0 ? { body: new Uint8Array(body) } : {}) })
+    let request: Request
+    try {
+      request = new Request(url, { method, headers, ...(body && body.length > 0 ? { body: new Uint8Array(body) } : {}) })
+    } catch {
+      // Methods Fetch refuses (TRACE, CONNECT) or headers it cannot carry: no operation takes them.
+      return send(res, notFoundResponse(logId()))
+    }
     return send(res, await fake.handle(request))
   }
 

@@ -58,6 +58,25 @@ describe('unbind and create', () => {
     expect(result.stderr).toMatch(message)
   })
 
+  it.each([
+    ['7, rate limited', { code: 190004 }, 7, /Refused: 190004 method rate limited \(HTTP 429\)/],
+    ['8, server', { code: 190003 }, 8, /Refused: 190003 internal service error \(HTTP 500\)/],
+    ['11, protocol: a gateway page', { status: 502 }, 11, /protocol error/],
+  ] as const)('exits %s', async (_name, answer, code, message) => {
+    sandbox.fake.respond('unbindMeetingChat', answer, { times: 1 })
+    const result = await cli(['unbind', '--no-retry', ...chatArgs(demo.chats.weeklySync)], alice())
+    expect(result.code).toBe(code)
+    expect(result.stderr).toMatch(message)
+    expect(result.stderr).toMatch(/hint: /)
+  })
+
+  it('exits 10 when no answer comes in --timeout', async () => {
+    sandbox.fake.respond('unbindMeetingChat', { response: () => new Promise<Response>(() => {}) }, { times: 1 })
+    const result = await cli(['unbind', '--no-retry', '--timeout', '300', ...chatArgs(demo.chats.weeklySync)], alice())
+    expect(result.code).toBe(10)
+    expect(result.stderr).toMatch(/no answer within 300 ms/)
+  })
+
   it('exits 9 on a network failure, naming the kind', async () => {
     const closed = await startSandbox({ port: 0 })
     const url = closed.url
@@ -75,6 +94,12 @@ describe('token', () => {
     const full = sandbox.fake.tokens.map((t) => t.token)
     expect(result.stdout).toMatch(/✔ Got a tenant_access_token t-\S+… ?\S* for cli_demo_custom, valid for \d+ s/)
     for (const token of full) expect(result.stdout).not.toContain(token)
+  })
+
+  it('explains that token is for self-built apps', async () => {
+    const result = await cli(['token'], { ...appEnv, FEISHU_APP_TICKET: 'ticket', FEISHU_TENANT_KEY: 'tk' })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/self-built app/)
   })
 
   it('never prints the app secret when it is refused', async () => {

@@ -79,15 +79,31 @@ describe('the sandbox as a process', () => {
     expect((await fetch(`${sandbox.url}/openapi.json`)).status).toBe(200)
   })
 
-  it('refuses a huge body with 190002 instead of reading it all', async () => {
-    const response = await fetch(`${sandbox.url}/open-apis/auth/v3/tenant_access_token/internal`, {
+  it.each([
+    ['a token endpoint', '/open-apis/auth/v3/tenant_access_token/internal', 400, 10003],
+    ['a meeting-chat operation', `/open-apis/calendar/v4/calendars/c/events/e/meeting_chat`, 400, 190002],
+    ['an unknown path', '/open-apis/nothing/here', 404, null],
+  ])('refuses a huge body to %s with its own answer, without reading it all', async (_name, path, status, code) => {
+    const response = await fetch(`${sandbox.url}${path}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer u-demo-alice' },
       body: JSON.stringify({ app_id: 'x'.repeat(5_000_000), app_secret: 'y' }),
     })
-    expect(response.status).toBe(400)
-    expect(((await response.json()) as { code: number }).code).toBe(190002)
+    expect(response.status).toBe(status)
+    const text = await response.text()
+    if (code !== null) expect((JSON.parse(text) as { code: number }).code).toBe(code)
     expect((await fetch(`${sandbox.url}/openapi.json`)).status).toBe(200)
+  })
+
+  it('answers TRACE with the gateway 404, not a server error', async () => {
+    const { port } = new URL(sandbox.url)
+    const reply = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end('TRACE /open-apis/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'))
+      let data = ''
+      socket.on('data', (d) => { data += d.toString() })
+      socket.on('close', () => resolve(data))
+    })
+    expect(reply).toMatch(/^HTTP\/1\.1 404/)
   })
 
   it('survives a request that is not HTTP at all', async () => {

@@ -71,7 +71,10 @@ function operationsModule(spec: Obj): string {
       }
       const secured = Array.isArray(op.security) ? op.security.length > 0 : true
       if (typeof op['x-idempotent'] !== 'boolean') throw new Error(`${op.operationId} lacks x-idempotent (true or false): the client's retries read it`)
-      out[op.operationId] = { method: method.toUpperCase(), path, secured, idempotent: op['x-idempotent'], params }
+      // One matcher for the client and the mocks: each {name} captures one raw path segment, in order.
+      const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '')
+      const pattern = `^${path.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('([^/]+)')}$`
+      out[op.operationId] = { method: method.toUpperCase(), path, pattern, pathParams, secured, idempotent: op['x-idempotent'], params }
     }
   }
   const schemes = isObj(spec.components) && isObj(spec.components.securitySchemes) ? spec.components.securitySchemes : {}

@@ -17,7 +17,7 @@ interface OperationMatch {
 const MATCHERS: readonly OperationMatch[] = Object.entries(operations).map(([id, op]) => ({
   id,
   method: op.method,
-  pattern: new RegExp(`^${op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  pattern: new RegExp(op.pattern),
   secured: op.secured,
   idempotent: op.idempotent,
 }))

@@ -5,6 +5,11 @@ export const operations = {
   "createMeetingChat": {
     "method": "POST",
     "path": "/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat",
+    "pattern": "^/open-apis/calendar/v4/calendars/([^/]+)/events/([^/]+)/meeting_chat$",
+    "pathParams": [
+      "calendar_id",
+      "event_id"
+    ],
     "secured": true,
     "idempotent": false,
     "params": {
@@ -27,6 +32,11 @@ export const operations = {
   "unbindMeetingChat": {
     "method": "DELETE",
     "path": "/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat",
+    "pattern": "^/open-apis/calendar/v4/calendars/([^/]+)/events/([^/]+)/meeting_chat$",
+    "pathParams": [
+      "calendar_id",
+      "event_id"
+    ],
     "secured": true,
     "idempotent": true,
     "params": {
@@ -56,6 +66,8 @@ export const operations = {
   "getTenantAccessTokenInternal": {
     "method": "POST",
     "path": "/open-apis/auth/v3/tenant_access_token/internal",
+    "pattern": "^/open-apis/auth/v3/tenant_access_token/internal$",
+    "pathParams": [],
     "secured": false,
     "idempotent": true,
     "params": {}
@@ -63,6 +75,8 @@ export const operations = {
   "getAppAccessToken": {
     "method": "POST",
     "path": "/open-apis/auth/v3/app_access_token",
+    "pattern": "^/open-apis/auth/v3/app_access_token$",
+    "pathParams": [],
     "secured": false,
     "idempotent": true,
     "params": {}
@@ -70,6 +84,8 @@ export const operations = {
   "getTenantAccessToken": {
     "method": "POST",
     "path": "/open-apis/auth/v3/tenant_access_token",
+    "pattern": "^/open-apis/auth/v3/tenant_access_token$",
+    "pathParams": [],
     "secured": false,
     "idempotent": true,
     "params": {}
@@ -77,6 +93,8 @@ export const operations = {
   "resendAppTicket": {
     "method": "POST",
     "path": "/open-apis/auth/v3/app_ticket/resend",
+    "pattern": "^/open-apis/auth/v3/app_ticket/resend$",
+    "pathParams": [],
     "secured": false,
     "idempotent": true,
     "params": {}

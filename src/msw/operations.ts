@@ -64,7 +64,6 @@ function rateLimitOf(raw: JsonObject): RateLimit | undefined {
   }
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 function invalidInputCodeOf(id: string, answers: readonly DocumentedResponse[]): CatalogCode {
   const documented = new Set(answers.map((a) => codeOf(a.value)))
@@ -77,17 +76,9 @@ function build(op: SpecOperation): MockOperation {
   if (!isOperationId(op.operationId)) throw new Error(`Operation ${op.operationId} is missing from src/generated/operations.ts: run npm run generate`)
   const id = op.operationId
   const raw = rawOperation(op)
-  const pathParams: string[] = []
-  const source = op.path
-    .split(/(\{[^}]+\})/)
-    .map((part) => {
-      const name = /^\{([^}]+)\}$/.exec(part)?.[1]
-      if (name === undefined) return escapeRegExp(part)
-      pathParams.push(name)
-      return '([^/]+)'
-    })
-    .join('')
-  const pattern = new RegExp(`^${source}$`)
+  const generated = operations[id]
+  const pathParams: readonly string[] = generated.pathParams
+  const pattern = new RegExp(generated.pattern)
   const answers = documentedResponses().filter((r) => r.operationId === id)
   for (const a of answers) {
     const code = codeOf(a.value)

@@ -36,11 +36,12 @@ function catalogModule(spec: Obj): string {
       hint: { en: entry.description, zh: entry['x-hint-zh'] },
       retryable: entry['x-retryable'],
       kind: entry['x-kind'],
+      refreshToken: entry['x-refresh-token'] === true,
     }
     return `  ${JSON.stringify(entry.const)}: ${JSON.stringify(value)},`
   })
   return `${HEADER('the error catalog (components.schemas.ErrorCode)')}
-/** Every documented error code: HTTP status, platform msg, hint (en, zh), whether a retry can help, and its kind. */
+/** Every documented error code: HTTP status, platform msg, hint (en, zh), whether a retry can help, its kind, and whether it calls for a fresh token. */
 export const errorCatalog = {
 ${lines.join('\n')}
 } as const

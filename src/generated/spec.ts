@@ -1230,7 +1230,7 @@ export const spec = {
       },
       "ErrorCode": {
         "title": "Error catalog",
-        "description": "Every error code a caller can meet on these operations. Each entry: the code (`const`), the\nplatform's `msg` (`title`), the troubleshooting hint in English (`description`) and Chinese\n(`x-hint-zh`), the HTTP status it comes with (`x-http-status`), whether retrying the same request\ncan succeed (`x-retryable`) and the kind of failure (`x-kind`).\n",
+        "description": "Every error code a caller can meet on these operations. Each entry: the code (`const`), the\nplatform's `msg` (`title`), the troubleshooting hint in English (`description`) and Chinese\n(`x-hint-zh`), the HTTP status it comes with (`x-http-status`), whether retrying the same request\ncan succeed (`x-retryable`), the kind of failure (`x-kind`), and whether it calls for a fresh tenant\ntoken (`x-refresh-token`).\n",
         "type": "integer",
         "oneOf": [
           {
@@ -1456,7 +1456,8 @@ export const spec = {
             "x-hint-zh": "tenant_access_token 无效或已过期。请重新获取后重试。",
             "x-http-status": 400,
             "x-retryable": false,
-            "x-kind": "auth"
+            "x-kind": "auth",
+            "x-refresh-token": true
           },
           {
             "const": 99991664,
@@ -1465,7 +1466,8 @@ export const spec = {
             "x-hint-zh": "app_access_token 无效或已过期。请重新获取后重试。",
             "x-http-status": 400,
             "x-retryable": false,
-            "x-kind": "auth"
+            "x-kind": "auth",
+            "x-refresh-token": true
           },
           {
             "const": 99991668,
@@ -1483,7 +1485,8 @@ export const spec = {
             "x-hint-zh": "token 格式错误。tenant_access_token 以 t- 开头，user_access_token 以 u- 开头。",
             "x-http-status": 400,
             "x-retryable": false,
-            "x-kind": "auth"
+            "x-kind": "auth",
+            "x-refresh-token": true
           },
           {
             "const": 99991672,

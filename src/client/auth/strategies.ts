@@ -1,6 +1,7 @@
 // Auth strategies: where a request's token comes from, and what to do when the platform refuses it.
 // The app secret and tokens live only in closures here: never on an object that can be logged.
 import type { Client } from 'openapi-fetch'
+import { errorCatalog } from '../../generated/catalog.js'
 import { tokenPrefixes } from '../../generated/operations.js'
 import type { paths } from '../../generated/schema.js'
 import { FeishuApiError } from '../errors.js'
@@ -19,8 +20,9 @@ export interface AuthStrategy {
   refused(token: string, code: number): boolean
 }
 
-/** Codes that mean "this tenant/app token is no longer good": drop it, get another, replay once. */
-const TENANT_TOKEN_INVALID = new Set([99991663, 99991664, 99991671])
+/** Codes that mean "this tenant/app token is no longer good": drop it, get another, replay once (the catalog's x-refresh-token). */
+const TENANT_TOKEN_INVALID = new Set(Object.entries(errorCatalog).filter(([, e]) => e.refreshToken).map(([code]) => Number(code)))
+const APP_TOKEN_INVALID = 99991664
 
 type Api = Client<paths, `${string}/${string}`>
 
@@ -121,7 +123,7 @@ export function createAuthStrategy(auth: AuthOptions | undefined, api: Api, cach
         return issued(data, 'tenant_access_token', 'getTenantAccessToken')
       } catch (error) {
         // The app token went stale before its expiry: drop it and try once with a fresh one.
-        if (replay > 0 || !(error instanceof FeishuApiError) || error.code !== 99991664) throw error
+        if (replay > 0 || !(error instanceof FeishuApiError) || error.code !== APP_TOKEN_INVALID) throw error
         cache.invalidate(appKey, appToken)
       }
     }

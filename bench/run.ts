@@ -236,11 +236,13 @@ if (!quick) {
   const text = `${JSON.stringify(report, null, 2)}\n`
   await writeFile(join(dir, `${stamp}.json`), text)
   await writeFile(join(dir, 'latest.json'), text)
-  // The latest table, between its markers in bench/README.md.
-  const readmePath = join(ROOT, 'bench/README.md')
-  const readme = await readFile(readmePath, 'utf8')
+  // The latest table, between its markers in bench/README.md and in the project's README.
   const marked = /(<!-- bench:table -->\n)[\s\S]*?(<!-- \/bench:table -->)/
-  if (marked.test(readme)) await writeFile(readmePath, readme.replace(marked, (_, open: string, close: string) => `${open}${table}\n${close}`))
-  log(`bench: wrote bench/results/${stamp}.json, bench/results/latest.json and the table in bench/README.md (${elapsed()})`)
+  for (const file of ['bench/README.md', 'README.md']) {
+    const readmePath = join(ROOT, file)
+    const readme = await readFile(readmePath, 'utf8')
+    if (marked.test(readme)) await writeFile(readmePath, readme.replace(marked, (_, open: string, close: string) => `${open}${table}\n${close}`))
+  }
+  log(`bench: wrote bench/results/${stamp}.json, bench/results/latest.json and the table in bench/README.md and README.md (${elapsed()})`)
 }
 process.exitCode = Object.keys(failures).length ? 1 : 0

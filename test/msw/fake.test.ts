@@ -504,6 +504,76 @@ describe('scripted faults', () => {
   })
 })
 
+describe('the order of checks, where a request fails two', () => {
+  // Each test fails two adjacent checks of the order (README, "The fake"); the earlier one must answer.
+  type SeedApp = NonNullable<Seed['apps']>[number]
+  const NO_SCOPES = ['contact:user.base:readonly']
+  function withApp(changes: Partial<SeedApp>, seed: Seed = demoSeed()): Seed {
+    return { ...seed, apps: seed.apps?.map((a) => (a.appId === demo.app.appId ? { ...a, ...changes } : a)) }
+  }
+  const appStandup = (token: string) => unbind(token, demo.calendars.app, demo.events.appStandup, demo.chats.appStandup)
+
+  it('token before scopes: an expired tenant token of an app without the scopes answers 99991663', async () => {
+    const seed = withApp({ scopes: NO_SCOPES })
+    reset({ ...seed, tenantAccessTokens: [{ token: 't-expired', appId: demo.app.appId, tenantKey: demo.tenantKey, expiresIn: 0 }] })
+    expectError(await appStandup('t-expired'), 99991663)
+  })
+
+  it('token before scopes: an expired user token the user granted no scope answers 99991677', async () => {
+    reset({ ...demoSeed(), userAccessTokens: [{ token: 'u-expired', userId: alice.userId, appId: demo.app.appId, expiresIn: 0, scopes: NO_SCOPES }] })
+    expectError(await unbindWeeklySync('u-expired'), 99991677)
+  })
+
+  it('scopes before the rate limit: an app without the scopes answers 99991672 past its limit, and uses none of it', async () => {
+    reset(withApp({ scopes: NO_SCOPES, rateLimit: { perOperation: { perSecond: 1 }, perApp: { perSecond: 1 } } }))
+    for (let i = 0; i < 3; i++) expectError(await appStandup(demo.app.tenantAccessToken), 99991672)
+  })
+
+  it('scopes before the rate limit: a user who granted no scope answers 99991679 while the app is over its limit', async () => {
+    const seed = withApp({ rateLimit: { perOperation: { perSecond: 1 } } })
+    reset({ ...seed, userAccessTokens: [...(seed.userAccessTokens ?? []), { token: 'u-no-scope', userId: bob.userId, appId: demo.app.appId, scopes: NO_SCOPES }] })
+    expect(field(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.weeklySync, demo.chats.unbound), 'code')).toBe(195108)
+    expectError(await unbindWeeklySync(alice.userAccessToken), 190004)
+    expectError(await unbindWeeklySync('u-no-scope'), 99991679)
+  })
+
+  // The rate limit before the parameters: 'checks the rate before the parameters' under 'rate limits'.
+
+  it('parameters before scripted answers: bad parameters answer 190002, and the scripted answer waits', async () => {
+    fake.respond('unbindMeetingChat', { code: 190003 }, { times: 1 })
+    expectError(await unbind(alice.userAccessToken, 'c'.repeat(257), demo.events.weeklySync, demo.chats.weeklySync), 190002)
+    expect(fake.pending()).toEqual({ unbindMeetingChat: 1 })
+    expectError(await unbindWeeklySync(), 190003)
+  })
+
+  it('scripted answers before the caller: an app without the bot capability gets the scripted answer', async () => {
+    fake.respond('unbindMeetingChat', { code: 190003 }, { times: 1 })
+    expectError(await appStandup(demo.noBotApp.tenantAccessToken), 190003)
+    expectError(await appStandup(demo.noBotApp.tenantAccessToken), 190007)
+  })
+
+  it('caller before calendar: an app without the bot capability on an unknown calendar answers 190007', async () => {
+    expectError(await unbind(demo.noBotApp.tenantAccessToken, 'feishu.cn_nope@group.calendar.feishu.cn', demo.events.appStandup, demo.chats.appStandup), 190007)
+  })
+
+  it('caller before calendar: a user who left the tenant, on a deleted calendar, answers 195100', async () => {
+    expectError(await unbind(carol.userAccessToken, demo.calendars.deleted, demo.events.weeklySync, demo.chats.weeklySync), 195100)
+  })
+
+  it('calendar before event: an unknown event on a deleted calendar answers 191003', async () => {
+    expectError(await unbind(alice.userAccessToken, demo.calendars.deleted, 'no-such-event_0', demo.chats.weeklySync), 191003)
+  })
+
+  it('event before chat: an unknown event with a chat bound to no event answers 193001', async () => {
+    expectError(await unbind(alice.userAccessToken, demo.calendars.alice, 'no-such-event_0', demo.chats.unbound), 193001)
+  })
+
+  it('event before chat: creating for a deleted event with too few attendees answers 193003', async () => {
+    reset({ ...demoSeed(), events: [...(demoSeed().events ?? []), { calendarId: demo.calendars.alice, eventId: 'gone-solo_0', attendees: 1, deleted: true }] })
+    expectError(await create(alice.userAccessToken, demo.calendars.alice, 'gone-solo_0'), 193003)
+  })
+})
+
 describe('every answer', () => {
   it('carries an X-Tt-Logid, new each time, also in the call log', async () => {
     const answers = [await unbindWeeklySync(), await unbindWeeklySync(), await tenantToken('x', 'y')]

@@ -55,6 +55,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const
 
 function operationsModule(spec: Obj): string {
   const out: Record<string, Json> = {}
+  const rateLimits: Record<string, Json> = {}
   const paths = spec.paths
   if (!isObj(paths)) throw new Error('the spec has no paths')
   for (const [path, item] of Object.entries(paths)) {
@@ -76,6 +77,8 @@ function operationsModule(spec: Obj): string {
       const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '')
       const pattern = `^${path.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('([^/]+)')}$`
       out[op.operationId] = { method: method.toUpperCase(), path, pattern, pathParams, secured, idempotent: op['x-idempotent'], params }
+      const limit = op['x-rate-limit']
+      if (isObj(limit)) rateLimits[op.operationId] = { perSecond: limit.perSecond ?? null, perMinute: limit.perMinute ?? null }
     }
   }
   const schemes = isObj(spec.components) && isObj(spec.components.securitySchemes) ? spec.components.securitySchemes : {}
@@ -90,6 +93,9 @@ export type OperationId = keyof typeof operations
 
 /** The prefix each kind of token starts with (the security schemes' x-token-prefix). */
 export const tokenPrefixes = ${JSON.stringify(prefixes, null, 2)} as const
+
+/** Each rate-limited operation's documented budget per app and tenant (x-rate-limit); null where a window has none. */
+export const rateLimits: Readonly<Record<string, { readonly perSecond: number | null; readonly perMinute: number | null }>> = ${JSON.stringify(rateLimits, null, 2)}
 `
 }
 

@@ -6,6 +6,7 @@ import { createAuthStrategy, checkToken } from './auth/strategies.js'
 import { TokenCache } from './auth/token-cache.js'
 import { FeishuApiError } from './errors.js'
 import { normalizeOptions, ConfigError, type AuthOptions, type MeetingChatClientOptions } from './options.js'
+import { pacingKey } from './pacing.js'
 import { createTransport } from './transport.js'
 import { checkParam } from './validate.js'
 
@@ -79,7 +80,7 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
   const normalized = normalizeOptions(options)
   const cache = options.tokenCache ?? new TokenCache()
   let auth: ReturnType<typeof createAuthStrategy>
-  const transport = createTransport({ options: normalized, auth: () => auth })
+  const transport = createTransport({ options: normalized, auth: () => auth, pacingKey: pacingKey(options.auth) })
   const api: MeetingChatApi = createClient<paths>({ baseUrl: normalized.baseUrl, fetch: transport })
   auth = createAuthStrategy(options.auth, api, cache, normalized.origin)
   const appAuth = options.auth as (AuthOptions & { appId?: unknown; appSecret?: unknown }) | undefined

@@ -1,5 +1,6 @@
 // Client options, normalised once, with their documented defaults.
 import type { TokenCache } from './auth/token-cache.js'
+import type { CallLimiter } from './pacing.js'
 
 export type Domain = 'feishu' | 'lark' | (string & {})
 
@@ -54,6 +55,12 @@ export interface MeetingChatClientOptions {
   readonly fetch?: (request: Request) => Promise<Response>
   /** A token cache to share among clients; by default each client has its own. */
   readonly tokenCache?: TokenCache
+  /**
+   * Holds every app-identity call until the app's rate budget allows it (`createRateLimiter()` from
+   * `feishu-meeting-chat/limiter`, in memory or shared through Redis). None by default: the client only
+   * reacts to rate-limit answers.
+   */
+  readonly rateLimiter?: CallLimiter
 }
 
 export const DOMAINS = { feishu: 'https://open.feishu.cn', lark: 'https://open.larksuite.com' } as const
@@ -83,6 +90,7 @@ export interface Normalized {
   readonly retry: NormalizedRetry
   readonly timeoutMs: number
   readonly fetch: ((request: Request) => Promise<Response>) | undefined
+  readonly rateLimiter: CallLimiter | undefined
 }
 
 export class ConfigError extends TypeError {
@@ -154,5 +162,15 @@ export function normalizeOptions(options: MeetingChatClientOptions): Normalized 
     retry,
     timeoutMs: positive('timeoutMs', options.timeoutMs, DEFAULTS.timeoutMs),
     fetch: options.fetch,
+    rateLimiter: checkLimiter(options.rateLimiter),
   }
+}
+
+function checkLimiter(limiter: unknown): CallLimiter | undefined {
+  if (limiter === undefined) return undefined
+  const l = limiter as Partial<CallLimiter> | null
+  if (typeof l !== 'object' || l === null || typeof l.acquire !== 'function' || typeof l.hold !== 'function') {
+    throw new ConfigError(`rateLimiter must be made by createRateLimiter() from 'feishu-meeting-chat/limiter' (an object with acquire and hold); got ${describeValue(limiter)}.`)
+  }
+  return l as CallLimiter
 }

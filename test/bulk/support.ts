@@ -1,6 +1,6 @@
 // A scenario for bulk runs: one self-built app whose calendar has `count` events, each with a bound meeting chat
 // the app owns, and the app's rate limit scaled down so that pacing matters in a short run.
-import type { Seed } from '../../src/msw/fake/seed.js'
+import type { Seed } from '../../src/fake/seed.js'
 
 export const APP = { appId: 'cli_bulk', appSecret: 'bulk-secret' } as const
 export const CALENDAR = 'feishu.cn_bulk@group.calendar.feishu.cn'

@@ -41,6 +41,8 @@ export interface RateLimiterOptions {
    * Default: a `console.warn` line for each change.
    */
   readonly onStoreFailure?: (failure: StoreFailure) => void
+  /** How long the first calls wait for a Redis client that is still connecting before using the local budget (default 2000 ms). */
+  readonly connectTimeoutMs?: number
 }
 
 /** A CallLimiter with what it was built with, for messages and tests. */
@@ -52,14 +54,47 @@ export interface RateLimiter extends CallLimiter {
 }
 
 export const DEFAULT_KEY_PREFIX = 'feishu-meeting-chat'
+const DEFAULT_CONNECT_TIMEOUT_MS = 2_000
+
+/** The client's state, as ioredis (`status`) and node-redis (`isReady`) tell it. */
+interface RedisLike {
+  readonly status?: string
+  readonly isReady?: boolean
+  once?(event: string, listener: () => void): unknown
+  off?(event: string, listener: () => void): unknown
+}
+
+/** Resolves once a client made just before is ready, or after `ms`: commands fail fast while it is not (the fallback takes them). */
+function firstConnection(redis: object, ms: number): Promise<void> {
+  const r = redis as RedisLike
+  const connecting = r.status === 'connecting' || r.status === 'connect' || r.isReady === false
+  if (!connecting || typeof r.once !== 'function') return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      r.off?.('ready', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    r.once?.('ready', done)
+  })
+}
 const DEFAULT_HEADROOM = 0.1
 
 interface Windows {
   readonly second: RateLimiterAbstract | undefined
   readonly minute: RateLimiterAbstract | undefined
+  /** Set by hold(): while it stands, every call of the budget waits. */
+  readonly hold: RateLimiterAbstract
 }
 
-const WINDOWS = [['second', 1, 'perSecond'], ['minute', 60, 'perMinute']] as const
+const WINDOWS = [['second', 1_000, 'perSecond'], ['minute', 60_000, 'perMinute']] as const
+/**
+ * The platform counts in fixed windows (a 429 says how many seconds until the window resets): the limiter
+ * counts in the same calendar seconds and minutes of the system clock, and sends nothing in a window's last
+ * 10%, so that a call taken near the end does not arrive in the next window.
+ */
+const GUARD = 0.1
 
 function checkBudget(name: string, value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined
@@ -108,15 +143,17 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   const local = new Map<string, Windows>()
   const build = (operation: string, store: 'redis' | 'memory'): Windows => {
     const budget = budgets[operation]
+    // Fails at once when the connection is not ready, instead of queueing commands: the fallback takes over.
+    const limiter = (opts: { points: number; duration: number; keyPrefix: string }) =>
+      store === 'redis' ? new RateLimiterRedis({ ...opts, storeClient: redis, rejectIfRedisNotReady: true }) : new RateLimiterMemory(opts)
     const make = (window: (typeof WINDOWS)[number]) => {
-      const [name, duration, field] = window
+      const [name, size, field] = window
       const limit = checkBudget(`limits.${operation}.${field}`, budget?.[field])
       if (limit === undefined) return undefined
-      const opts = { points: Math.max(1, Math.floor(limit * (1 - headroom))), duration, keyPrefix: `${prefix}:${operation}:${name}` }
-      // Fails at once when the connection is not ready, instead of queueing commands: the fallback takes over.
-      return store === 'redis' ? new RateLimiterRedis({ ...opts, storeClient: redis, rejectIfRedisNotReady: true }) : new RateLimiterMemory(opts)
+      // One key per window (its number is in the key); it outlives its window whenever it was first used.
+      return limiter({ points: Math.max(1, Math.floor(limit * (1 - headroom))), duration: (2 * size) / 1000, keyPrefix: `${prefix}:${operation}:${name}` })
     }
-    return { second: make(WINDOWS[0]), minute: make(WINDOWS[1]) }
+    return { second: make(WINDOWS[0]), minute: make(WINDOWS[1]), hold: limiter({ points: 1, duration: 1, keyPrefix: `${prefix}:${operation}:hold` }) }
   }
   const windowsOf = (operation: string, store: 'redis' | 'memory') => {
     const map = store === 'redis' ? shared : local
@@ -126,9 +163,11 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   }
 
   let degraded = false
+  const connected = redis === undefined ? undefined : firstConnection(redis, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS)
   /** Runs a store call; on a store failure switches to the local budget (and says so), on success back. */
   async function withStore<T>(operation: string, call: (w: Windows) => Promise<T>): Promise<T> {
     if (redis === undefined) return call(windowsOf(operation, 'memory'))
+    await connected
     try {
       const result = await call(windowsOf(operation, 'redis'))
       if (degraded) {
@@ -146,13 +185,14 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     }
   }
 
-  /** 0 if a point was taken, else the ms until the window has room. A store failure rejects with an Error. */
-  const take = async (limiter: RateLimiterAbstract, key: string): Promise<number> => {
+  /** Whether a point was taken (true when the window has no budget). A store failure rejects with an Error. */
+  const take = async (limiter: RateLimiterAbstract | undefined, key: string): Promise<boolean> => {
+    if (!limiter) return true
     try {
       await limiter.consume(key)
-      return 0
+      return true
     } catch (refusal) {
-      if (refusal instanceof RateLimiterRes) return Math.max(1, refusal.msBeforeNext)
+      if (refusal instanceof RateLimiterRes) return false
       throw refusal instanceof Error ? refusal : new Error(String(refusal))
     }
   }
@@ -165,22 +205,33 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     userCalls: options.userCalls === true,
 
     async acquire(request: PacingRequest, signal?: AbortSignal): Promise<void> {
+      for (;;) {
+        signal?.throwIfAborted()
+        const held = await withStore(request.operation, async (w) => (await w.hold.get(request.key))?.msBeforeNext ?? 0)
+        if (held <= 0) break
+        await sleep(held, signal ?? null)
+      }
       // The minute's point first, kept while waiting for the second's: a refused second never wastes a minute point.
-      for (const name of ['minute', 'second'] as const) {
+      for (const [name, size, field] of WINDOWS.slice().reverse()) {
+        if (budgets[request.operation]?.[field] == null) continue
         for (;;) {
           signal?.throwIfAborted()
-          const wait = await withStore(request.operation, (w) => (w[name] ? take(w[name], request.key) : Promise.resolve(0)))
-          if (wait === 0) break
-          await sleep(wait, signal ?? null)
+          const now = Date.now()
+          const window = Math.floor(now / size)
+          const left = (window + 1) * size - now
+          const taken = left > size * GUARD && (await withStore(request.operation, (w) => take(w[name], `${request.key}:${window}`)))
+          if (taken) break
+          await sleep(Math.max(1, (window + 1) * size - Date.now()), signal ?? null)
         }
       }
     },
 
     async hold(request: PacingRequest, ms: number): Promise<void> {
       if (!(ms > 0)) return
-      // Stores count whole seconds; blocking the per-second window holds every call of the budget.
+      // Stores count whole seconds; a shorter hold already in place is extended, never a longer one cut.
       await withStore(request.operation, async (w) => {
-        await (w.second ?? w.minute)?.block(request.key, Math.ceil(ms / 1000))
+        const current = (await w.hold.get(request.key))?.msBeforeNext ?? 0
+        if (current < ms) await w.hold.block(request.key, Math.ceil(ms / 1000))
       })
     },
   }

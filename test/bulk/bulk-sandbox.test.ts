@@ -15,6 +15,8 @@ beforeEach(async () => {
   sandbox = await startSandbox({ port: 0, seed: bulkSeed(COUNT, LIMIT) })
   await fetch(`${sandbox.url}/openapi.json`) // loads fetch's internals before the clock is faked
   time = useVirtualTime()
+  // Both the sandbox and the limiter count in calendar seconds and minutes: start at the top of a minute.
+  vi.setSystemTime(new Date('2026-01-01T00:00:00.000Z'))
 })
 afterEach(async () => {
   vi.useRealTimers()

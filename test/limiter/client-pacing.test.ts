@@ -33,6 +33,7 @@ function recordingLimiter(userCalls = false) {
 describe('a client with a rateLimiter', () => {
   beforeEach(() => {
     vi.useFakeTimers()
+    vi.setSystemTime(new Date('2026-01-01T00:00:00.000Z')) // the top of a second: the limiter's windows are calendar seconds
   })
   afterEach(() => {
     vi.useRealTimers()

@@ -9,6 +9,8 @@ const unbind = { key: 'cli_a', operation: 'unbindMeetingChat' }
 
 beforeEach(() => {
   vi.useFakeTimers()
+  // The limiter counts in calendar seconds and minutes: start the clock at the top of one.
+  vi.setSystemTime(new Date('2026-01-01T00:00:00.000Z'))
 })
 afterEach(() => {
   vi.useRealTimers()
@@ -40,6 +42,31 @@ describe('createRateLimiter', () => {
     expect(run.done()).toBe(10)
     await vi.advanceTimersByTimeAsync(1)
     expect(run.done()).toBe(11)
+  })
+
+  it('counts in calendar seconds, and sends nothing in the last 10% of one', async () => {
+    const limiter = createRateLimiter({ limits: { unbindMeetingChat: { perSecond: 10 } }, headroom: 0 })
+    vi.setSystemTime(new Date('2026-01-01T00:00:00.850Z'))
+    const early = start(() => limiter.acquire(unbind), 12)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(early.done()).toBe(10) // 150 ms left of this second: its whole budget
+    await vi.advanceTimersByTimeAsync(51) // 00:00:00.901, in the guard band
+    const late = start(() => limiter.acquire({ ...unbind, key: 'cli_b' }), 1)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(late.done()).toBe(0)
+    await vi.advanceTimersByTimeAsync(99) // the next second
+    expect([early.done(), late.done()]).toEqual([12, 1])
+  })
+
+  it('does not cut a longer hold short', async () => {
+    const limiter = createRateLimiter()
+    await limiter.hold(unbind, 5_000)
+    await limiter.hold(unbind, 1_000)
+    const run = start(() => limiter.acquire(unbind), 1)
+    await vi.advanceTimersByTimeAsync(4_999)
+    expect(run.done()).toBe(0)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(run.done()).toBe(1)
   })
 
   it('counts each app and tenant apart', async () => {

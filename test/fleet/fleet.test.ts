@@ -31,10 +31,7 @@ function worker(url: string, redisPort: string, items: readonly BulkItem[]): Pro
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [WORKER, url, redisPort, JSON.stringify(items), String(PER_SECOND)], { timeout: 30_000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${error.message}\n${stderr}`))
-      else {
-        if (stderr) console.error(stderr)
-        resolve(JSON.parse(stdout.trim()))
-      }
+      else resolve(JSON.parse(stdout.trim()))
     })
   })
 }

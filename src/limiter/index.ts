@@ -92,9 +92,9 @@ const WINDOWS = [['second', 1_000, 'perSecond'], ['minute', 60_000, 'perMinute']
 /**
  * The platform counts in fixed windows (a 429 says how many seconds until the window resets): the limiter
  * counts in the same calendar seconds and minutes of the system clock, and sends nothing in a window's last
- * 10%, so that a call taken near the end does not arrive in the next window.
+ * 100 ms, so that a call taken near the end does not arrive in the next window.
  */
-const GUARD = 0.1
+const GUARD_MS = 100
 
 function checkBudget(name: string, value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined
@@ -219,7 +219,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
           const now = Date.now()
           const window = Math.floor(now / size)
           const left = (window + 1) * size - now
-          const taken = left > size * GUARD && (await withStore(request.operation, (w) => take(w[name], `${request.key}:${window}`)))
+          const taken = left > GUARD_MS && (await withStore(request.operation, (w) => take(w[name], `${request.key}:${window}`)))
           if (taken) break
           await sleep(Math.max(1, (window + 1) * size - Date.now()), signal ?? null)
         }

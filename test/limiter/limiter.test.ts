@@ -44,7 +44,7 @@ describe('createRateLimiter', () => {
     expect(run.done()).toBe(11)
   })
 
-  it('counts in calendar seconds, and sends nothing in the last 10% of one', async () => {
+  it('counts in calendar seconds, and sends nothing in the last 100 ms of one', async () => {
     const limiter = createRateLimiter({ limits: { unbindMeetingChat: { perSecond: 10 } }, headroom: 0 })
     vi.setSystemTime(new Date('2026-01-01T00:00:00.850Z'))
     const early = start(() => limiter.acquire(unbind), 12)

@@ -3,7 +3,7 @@
 // bench/results/latest.json, and puts the table in bench/README.md. See bench/README.md for what is measured and the targets.
 //   npm run bench                 full run (a few minutes)
 //   npm run bench -- --quick      fewer and shorter runs, for trying the bench itself (no results written)
-//   npm run bench -- --only=latency,size   some sections (latency, cold, size, tokens, servers)
+//   npm run bench -- --only=latency,size   some sections (latency, cold, size, tokens, servers, bulk)
 import { execFileSync } from 'node:child_process'
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { arch, cpus, availableParallelism, freemem, loadavg, release, totalmem, type as osType } from 'node:os'
@@ -17,11 +17,12 @@ import { cpuSection, latencySection, type Mode } from './sections/latency.ts'
 import { serversSection, type RequestKind } from './sections/servers.ts'
 import { sizeSection } from './sections/size.ts'
 import { tokenSection } from './sections/tokens.ts'
+import { bulkSection, bulkTable, bulkTarget } from './sections/bulk.ts'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const DIST = join(ROOT, 'build/bench/dist')
 const ENTRY = join(DIST, 'index.js')
-const SECTIONS = ['latency', 'cold', 'size', 'tokens', 'servers'] as const
+const SECTIONS = ['latency', 'cold', 'size', 'tokens', 'servers', 'bulk'] as const
 type Section = (typeof SECTIONS)[number]
 
 const args = process.argv.slice(2)
@@ -45,6 +46,7 @@ const config = {
   serverRuns: quick ? 2 : 5,
   serverSeconds: quick ? 1 : 3,
   serverConnections: 50,
+  bulk: { items: quick ? 60 : 500, limit: { perSecond: 20, perMinute: quick ? 1000 : 300 }, concurrency: 20, alignToMinute: !quick },
 }
 
 const started = performance.now()
@@ -143,6 +145,9 @@ const requests: RequestKind[] = [
 ]
 const servers = await section('servers', () => serversSection({ dist: DIST, requests, runs: config.serverRuns, durationSeconds: config.serverSeconds, connections: config.serverConnections, log }))
 
+// --- section 6: bulk runs paced and not (bench/sections/bulk.ts) ---
+const bulk = await section('bulk', () => bulkSection({ dist: DIST, ...config.bulk, log }))
+
 // --- the tables ---
 const totalSeconds = Math.round((performance.now() - started) / 1000)
 const date = new Date()
@@ -193,6 +198,8 @@ if (servers) {
   for (const s of servers.summary) out.push(`| ${s.request} | ${s.server} | ${int(s.requestsPerSecond ?? NaN)} | ${s.p50Ms ?? 'n/a'} ms | ${s.ratioToPrism === null ? 'n/a' : ratio(s.ratioToPrism)} | ${Object.entries(s.statusCodes).map(([c, n]) => `${c}: ${int(n)}`).join(', ')} |`)
 }
 
+if (bulk) out.push(...bulkTable(bulk))
+
 // --- targets: stated, reported, never asserted ---
 const targets: { target: string; result: string; met: boolean | null }[] = []
 if (latency) {
@@ -216,6 +223,7 @@ if (tokens) {
   const ourCounts = tokens.filter((t) => t.client === 'this package')
   targets.push({ target: 'exactly one token request for any N', result: `this package: ${[...new Set(ourCounts.map((t) => t.tokenRequests))].join(', ')} for N = ${config.tokenNs.join(', ')}`, met: ourCounts.every((t) => t.tokenRequests === 1 && t.failed === 0) })
 }
+if (bulk) targets.push(bulkTarget(bulk))
 if (targets.length) {
   out.push('', '**Targets** (stated in bench/README.md, not asserted):', '')
   out.push('| target | result | met |')

@@ -162,15 +162,6 @@ export function normalizeOptions(options: MeetingChatClientOptions): Normalized 
     retry,
     timeoutMs: positive('timeoutMs', options.timeoutMs, DEFAULTS.timeoutMs),
     fetch: options.fetch,
-    rateLimiter: checkLimiter(options.rateLimiter),
+    rateLimiter: options.rateLimiter,
   }
-}
-
-function checkLimiter(limiter: unknown): CallLimiter | undefined {
-  if (limiter === undefined) return undefined
-  const l = limiter as Partial<CallLimiter> | null
-  if (typeof l !== 'object' || l === null || typeof l.acquire !== 'function' || typeof l.hold !== 'function') {
-    throw new ConfigError(`rateLimiter must be made by createRateLimiter() from 'feishu-meeting-chat/limiter' (an object with acquire and hold); got ${describeValue(limiter)}.`)
-  }
-  return l as CallLimiter
 }

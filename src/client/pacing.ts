@@ -21,6 +21,5 @@ export interface CallLimiter {
 /** The budget key of a client's calls: its app id, and the tenant key for a store app. */
 export function pacingKey(auth: unknown): string {
   const a = auth as { appId?: unknown; tenantKey?: unknown } | undefined
-  if (typeof a?.appId !== 'string') return 'default'
-  return typeof a.tenantKey === 'string' ? `${a.appId}:${a.tenantKey}` : a.appId
+  return typeof a?.appId !== 'string' ? 'default' : typeof a.tenantKey === 'string' ? `${a.appId}:${a.tenantKey}` : a.appId
 }

@@ -132,11 +132,9 @@ export function createTransport(deps: TransportDeps): (request: Request) => Prom
       // Pacing (issue 14): each attempt of an app-identity call waits for the app's rate budget before it is
       // sent (user-token calls only if the limiter asks); the attempt's timeout starts after the wait.
       const limiter = options.rateLimiter
-      const userCall = strategy ? strategy.identity === 'user' : explicit?.startsWith(`Bearer ${tokenPrefixes.user_access_token}`) === true
-      const pacing = limiter && operation !== null && secured && (!userCall || limiter.userCalls === true)
-        ? { key: deps.pacingKey ?? 'default', operation }
-        : undefined
-      if (limiter && pacing) await limiter.acquire(pacing, callerSignal ?? undefined)
+      const userCall = strategy ? strategy.identity === 'user' : explicit?.startsWith(`Bearer ${tokenPrefixes.user_access_token}`)
+      const pacing = limiter && operation && secured && (limiter.userCalls || !userCall) ? { key: deps.pacingKey ?? 'default', operation } : undefined
+      if (pacing) await limiter?.acquire(pacing, callerSignal ?? undefined)
       const secrets = [token, explicit?.slice(7), ...requestSecrets].filter((s): s is string => typeof s === 'string')
 
       const controller = new AbortController()
@@ -204,7 +202,7 @@ export function createTransport(deps: TransportDeps): (request: Request) => Prom
         }
         if (error.retryable) waitMs = requestedWaitMs(response.headers, now())
         // Pacing (issue 14): the platform's reset overrides the limiter's count: every call of the app waits it out.
-        if (limiter && pacing && error.kind === 'rate_limited' && waitMs !== null) await limiter.hold(pacing, waitMs)
+        if (pacing && error.kind === 'rate_limited' && waitMs !== null) await limiter?.hold(pacing, waitMs)
       } catch (thrown) {
         if (thrown instanceof FeishuApiError) throw thrown
         if (callerSignal?.aborted) throw callerSignal.reason

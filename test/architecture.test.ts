@@ -75,6 +75,11 @@ describe('the import rules', () => {
     expect(violations(all)).toEqual([])
   })
 
+  it('leave the spec reader without imports, so the generator runs it from source', () => {
+    expect(importsOf(join(SRC, 'contract/read.ts'))).toEqual([])
+    expect(readFileSync(fileURLToPath(new URL('../scripts/generate.ts', import.meta.url)), 'utf8')).toContain("from '../src/contract/read.ts'")
+  })
+
   it('catch an upward import, a Node built-in in the fake and msw outside src/msw', () => {
     const at = (path: string, specifier: string): Import => ({ file: join(SRC, path), specifier })
     expect(

@@ -420,7 +420,10 @@ export interface components {
         };
     };
     headers: {
-        /** @description The request's log id (日志 ID). Quote it to the platform's support; the client exposes it as `logId`. */
+        /**
+         * @description The request's log id (日志 ID). Quote it to the platform's support; the client exposes it as `logId`.
+         *     Every answer carries it.
+         */
         LogId: string;
         /** @description The request limit of the current window (`x-ogw-ratelimit-limit`). */
         RateLimitLimit: number;

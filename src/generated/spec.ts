@@ -633,9 +633,11 @@ export const spec = {
     },
     "headers": {
       "LogId": {
-        "description": "The request's log id (日志 ID). Quote it to the platform's support; the client exposes it as `logId`.\n",
+        "description": "The request's log id (日志 ID). Quote it to the platform's support; the client exposes it as `logId`.\nEvery answer carries it.\n",
+        "required": true,
         "schema": {
-          "type": "string"
+          "type": "string",
+          "minLength": 1
         }
       },
       "RateLimitLimit": {

@@ -7,6 +7,7 @@ import { demo } from '../../src/fake/demo.ts'
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts'
 import { checks, type CheckName, type Exchange } from './conformance/checks.ts'
 import { runConformance, type RunReport } from './conformance/run.ts'
+import { statedConformance } from './readme.ts'
 import { interopSeed } from './support.ts'
 
 const SEED = 20261125
@@ -54,6 +55,11 @@ afterAll(() => sandbox.close())
 describe('the conformance run against the sandbox', () => {
   it('has 0 failures', () => {
     expect(report.failures).toEqual([])
+  })
+
+  it('counted what the README says, check by check', () => {
+    const counted = Object.fromEntries((Object.keys(checks) as CheckName[]).map((name) => [name, [report.applied[name], report.failures.filter((f) => f.check === name).length]]))
+    expect(statedConformance()).toEqual(counted)
   })
 
   it.each(Object.keys(checks) as CheckName[])('ran %s', (name) => {

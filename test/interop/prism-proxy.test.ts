@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMeetingChatClient, FeishuApiError } from '../../src/index.ts'
 import { demo } from '../../src/fake/demo.ts'
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts'
+import prismPackage from '@stoplight/prism-cli/package.json' with { type: 'json' }
 import { startPrismProxy, type PrismProxy } from './prism.ts'
+import { statedVersion } from './readme.ts'
 import { freshCache, interopSeed, officialClient, seen } from './support.ts'
 
 let sandbox: Sandbox
@@ -22,6 +24,10 @@ const stop = async () => {
 
 const { calendars, events, chats, users } = demo
 const codeOf = async (promise: Promise<unknown>) => promise.then(() => 0, (error: unknown) => (error instanceof FeishuApiError ? error.code : error))
+
+it('is the Prism version the README names', () => {
+  expect(statedVersion('**Prism**')).toBe(prismPackage.version)
+})
 
 describe('through Prism, the whole flow', () => {
   beforeAll(start, 40_000)

@@ -178,7 +178,7 @@ describe('a body where the spec has none', () => {
     const op = { ...real, spec: { ...real.spec, requestBodySchema: undefined, requestBodyRequired: false } }
     const request = specRequest('unbindMeetingChat', { rawBody: '{}' })
     const checked = await checkInput(op, request, op.match(request.method, new URL(request.url).pathname) ?? {})
-    expect(checked).toMatchObject({ ok: false, rejection: { code: 190002, fieldViolations: [{ field: 'body' }] } })
+    expect(checked).toMatchObject({ ok: false, rejection: { code: 190002, details: { fieldViolations: [{ field: 'body' }] } } })
     const empty = specRequest('unbindMeetingChat', { rawBody: '' })
     expect(await checkInput(op, empty, op.match(empty.method, new URL(empty.url).pathname) ?? {})).toMatchObject({ ok: true })
   })

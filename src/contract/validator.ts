@@ -1,4 +1,5 @@
-// JSON Schema validation against the spec's own schemas (Ajv, draft 2020-12, the dialect of OpenAPI 3.1).
+// JSON Schema validation (Ajv, draft 2020-12, the dialect of OpenAPI 3.1): the spec's own schemas, and
+// the package's other schemas. Every Ajv compilation of the package happens in this module.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import formatsPlugin from 'ajv-formats'
 import { isObject, spec, type Json } from './walk.js'
@@ -23,6 +24,14 @@ export interface ValidationResult {
 }
 
 const describe = (e: ErrorObject): string => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`.trim()
+
+let standalone: Ajv2020 | undefined
+
+/** Compiles a JSON Schema (2020-12) that is not part of the spec, e.g. the fake's seed schema. */
+export function compileSchema(schema: object): ValidateFunction {
+  standalone ??= new Ajv2020({ strict: false, allErrors: true })
+  return standalone.compile(schema)
+}
 
 export class SpecValidator {
   readonly #ajv: Ajv2020

@@ -1,242 +1,52 @@
-// The fake's scenario as plain JSON: its types, a JSON Schema for it, and a validator that also checks
-// what a schema cannot (unknown references, duplicates), with one clear line per problem.
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js'
+// The fake's scenario as plain JSON: its types and JSON Schema (written once in seed-schema.ts, the types
+// derived by `npm run generate`), and a validator that also checks what a schema cannot (unknown
+// references, duplicates), with one clear line per problem.
+import type { ErrorObject } from 'ajv/dist/2020.js'
 import { schemePrefix } from '../contract/operations.js'
+import { compileSchema } from '../contract/validator.js'
+import { seedSchema, type Seed } from '../generated/seed.js'
 
-/** Which platform a tenant is on: decides the applink domain when the request's host does not tell. */
-export type Platform = 'feishu' | 'lark'
+export type {
+  AccessRole,
+  CalendarType,
+  IdentityRef,
+  Platform,
+  Seed,
+  SeedAccess,
+  SeedApp,
+  SeedAppToken,
+  SeedCalendar,
+  SeedChat,
+  SeedEvent,
+  SeedRateLimit,
+  SeedTenant,
+  SeedTenantToken,
+  SeedUser,
+  SeedUserToken,
+} from '../generated/seed.js'
+export { seedSchema }
 
-/** An identity that calls the API: a user (user_access_token) or an app (tenant_access_token). */
-export type IdentityRef = { readonly userId: string; readonly appId?: never } | { readonly appId: string; readonly userId?: never }
+// A huge bad seed must not make a huge error: the first problems say what is wrong, a count the rest.
+const LISTED_PROBLEMS = 20
 
-/** The platform's calendar types; the meeting-chat operations only work on `primary` calendars. */
-export type CalendarType = 'primary' | 'shared' | 'google' | 'resource' | 'exchange'
-
-/** An identity's access role on a calendar; editing an event needs `writer` or `owner`. */
-export type AccessRole = 'free_busy_reader' | 'reader' | 'writer' | 'owner'
-
-/** A request budget per window. */
-export interface SeedRateLimit {
-  readonly perSecond?: number
-  readonly perMinute?: number
-}
-
-export interface SeedTenant {
-  readonly tenantKey: string
-  /** Default `feishu`. */
-  readonly platform?: Platform
-}
-
-export interface SeedApp {
-  readonly appId: string
-  readonly appSecret: string
-  /** `custom` (self-built, 自建) or `store` (isv, 商店应用). Default `custom`. */
-  readonly type?: 'custom' | 'store'
-  /** Tenants the app is installed in; a custom app belongs to exactly one. */
-  readonly tenants: readonly string[]
-  /** Bot capability (needed for the app identity). Default `true`. */
-  readonly bot?: boolean
-  /** Store apps: the app_tickets the platform has pushed and still accepts. */
-  readonly appTickets?: readonly string[]
-  /** Granted scopes. Default: every scope the spec's operations require. */
-  readonly scopes?: readonly string[]
-  /**
-   * Rate limits. `perOperation` (default: the spec's `x-rate-limit` of each operation) answers 190004;
-   * `perApp`, across operations (default: none), answers 190005.
-   */
-  readonly rateLimit?: { readonly perOperation?: SeedRateLimit; readonly perApp?: SeedRateLimit }
-}
-
-export interface SeedUser {
-  readonly userId: string
-  readonly tenantKey: string
-  /** `false`: the user left the tenant (195100). Default `true`. */
-  readonly inTenant?: boolean
-}
-
-export type SeedAccess = IdentityRef & { readonly role: AccessRole }
-
-export interface SeedCalendar {
-  readonly calendarId: string
-  /** Whose calendar it is; the owner has the `owner` role. */
-  readonly owner: IdentityRef
-  /** Default: the owner's tenant (an app owner must then be installed in exactly one tenant). */
-  readonly tenantKey?: string
-  /** Default `primary`. */
-  readonly type?: CalendarType
-  readonly deleted?: boolean
-  /** Roles of other identities. Identities without one have no access (191002). */
-  readonly access?: readonly SeedAccess[]
-}
-
-export interface SeedEvent {
-  readonly calendarId: string
-  readonly eventId: string
-  /** Number of attendees. Default 2 (the least that allows a meeting chat). */
-  readonly attendees?: number
-  /** The attendee list is hidden from attendees (no meeting chat possible). Default `false`. */
-  readonly attendeeListHidden?: boolean
-  readonly deleted?: boolean
-}
-
-export interface SeedChat {
-  readonly chatId: string
-  readonly owner: IdentityRef
-  /** The event whose meeting chat this is; absent: an ordinary chat, bound to nothing. */
-  readonly boundTo?: { readonly calendarId: string; readonly eventId: string }
-}
-
-/** Token lifetimes are in seconds from the fake's creation; 0 or less: already expired. */
-export interface SeedTenantToken {
-  readonly token: string
-  readonly appId: string
-  readonly tenantKey: string
-  /** Default 7200. */
-  readonly expiresIn?: number
-}
-
-export interface SeedAppToken {
-  readonly token: string
-  readonly appId: string
-  readonly expiresIn?: number
-}
-
-export interface SeedUserToken {
-  readonly token: string
-  readonly userId: string
-  /** The app the user authorized. */
-  readonly appId: string
-  readonly expiresIn?: number
-  /** Scopes the user granted. Default: every scope the spec's operations require. */
-  readonly scopes?: readonly string[]
-}
-
-/** A scenario for the fake. Plain JSON: it can live in a `.json` file. */
-export interface Seed {
-  readonly tenants: readonly SeedTenant[]
-  readonly apps?: readonly SeedApp[]
-  readonly users?: readonly SeedUser[]
-  readonly calendars?: readonly SeedCalendar[]
-  readonly events?: readonly SeedEvent[]
-  readonly chats?: readonly SeedChat[]
-  readonly tenantAccessTokens?: readonly SeedTenantToken[]
-  readonly appAccessTokens?: readonly SeedAppToken[]
-  readonly userAccessTokens?: readonly SeedUserToken[]
-}
-
-const id = { type: 'string', minLength: 1, maxLength: 256 } as const
-const count = { type: 'integer', minimum: 0 } as const
-const rateLimit = { type: 'object', additionalProperties: false, properties: { perSecond: { type: 'integer', minimum: 1 }, perMinute: { type: 'integer', minimum: 1 } } } as const
-const identity = { userId: id, appId: id } as const
-
-/** The JSON Schema (2020-12) of {@link Seed}. References between entries are checked by {@link validateSeed}. */
-export const seedSchema = {
-  $schema: 'https://json-schema.org/draft/2020-12/schema',
-  $id: 'https://feishu-meeting-chat.invalid/seed.schema.json',
-  title: 'feishu-meeting-chat fake seed',
-  type: 'object',
-  additionalProperties: false,
-  required: ['tenants'],
-  properties: {
-    $schema: { type: 'string' },
-    tenants: {
-      type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['tenantKey'], properties: { tenantKey: id, platform: { enum: ['feishu', 'lark'] } } },
-    },
-    apps: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['appId', 'appSecret', 'tenants'],
-        properties: {
-          appId: id,
-          appSecret: id,
-          type: { enum: ['custom', 'store'] },
-          tenants: { type: 'array', items: id },
-          bot: { type: 'boolean' },
-          appTickets: { type: 'array', items: id },
-          scopes: { type: 'array', items: id },
-          rateLimit: { type: 'object', additionalProperties: false, properties: { perOperation: rateLimit, perApp: rateLimit } },
-        },
-      },
-    },
-    users: {
-      type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['userId', 'tenantKey'], properties: { userId: id, tenantKey: id, inTenant: { type: 'boolean' } } },
-    },
-    calendars: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['calendarId', 'owner'],
-        properties: {
-          calendarId: id,
-          owner: { type: 'object', additionalProperties: false, properties: identity },
-          tenantKey: id,
-          type: { enum: ['primary', 'shared', 'google', 'resource', 'exchange'] },
-          deleted: { type: 'boolean' },
-          access: {
-            type: 'array',
-            items: { type: 'object', additionalProperties: false, required: ['role'], properties: { ...identity, role: { enum: ['free_busy_reader', 'reader', 'writer', 'owner'] } } },
-          },
-        },
-      },
-    },
-    events: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['calendarId', 'eventId'],
-        properties: { calendarId: id, eventId: id, attendees: count, attendeeListHidden: { type: 'boolean' }, deleted: { type: 'boolean' } },
-      },
-    },
-    chats: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['chatId', 'owner'],
-        properties: {
-          chatId: { type: 'string', pattern: '^oc_[0-9A-Za-z_-]+$', minLength: 4, maxLength: 64 },
-          owner: { type: 'object', additionalProperties: false, properties: identity },
-          boundTo: { type: 'object', additionalProperties: false, required: ['calendarId', 'eventId'], properties: { calendarId: id, eventId: id } },
-        },
-      },
-    },
-    tenantAccessTokens: {
-      type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['token', 'appId', 'tenantKey'], properties: { token: id, appId: id, tenantKey: id, expiresIn: { type: 'integer' } } },
-    },
-    appAccessTokens: {
-      type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['token', 'appId'], properties: { token: id, appId: id, expiresIn: { type: 'integer' } } },
-    },
-    userAccessTokens: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['token', 'userId', 'appId'],
-        properties: { token: id, userId: id, appId: id, expiresIn: { type: 'integer' }, scopes: { type: 'array', items: id } },
-      },
-    },
-  },
-} as const
-
-/** A seed that does not hold together; `problems` has one line per problem, each with its JSON pointer. */
+/**
+ * A seed that does not hold together: `problems` has one line for each of the first 20 problems, each
+ * with its JSON pointer, and `moreProblems` counts the others.
+ */
 export class SeedError extends Error {
   readonly problems: readonly string[]
+  readonly moreProblems: number
   constructor(problems: readonly string[]) {
-    super(`Invalid fake seed:\n${problems.map((p) => `- ${p}`).join('\n')}`)
+    const listed = problems.slice(0, LISTED_PROBLEMS)
+    const more = problems.length - listed.length
+    super(`Invalid fake seed:\n${listed.map((p) => `- ${p}`).join('\n')}${more > 0 ? `\n- and ${more} more problem${more === 1 ? '' : 's'}` : ''}`)
     this.name = 'SeedError'
-    this.problems = problems
+    this.problems = listed
+    this.moreProblems = more
   }
 }
 
-let compiled: ReturnType<Ajv2020['compile']> | undefined
+let compiled: ReturnType<typeof compileSchema> | undefined
 
 function describe(e: ErrorObject): string {
   const at = e.instancePath || '/'
@@ -249,7 +59,7 @@ function describe(e: ErrorObject): string {
 
 /** Checks a seed's shape and references; returns the problems (empty: valid). */
 export function seedProblems(data: unknown): string[] {
-  compiled ??= new Ajv2020({ strict: false, allErrors: true }).compile(seedSchema)
+  compiled ??= compileSchema(seedSchema)
   if (!compiled(data)) return (compiled.errors ?? []).map(describe)
   return referenceProblems(data as Seed)
 }
@@ -341,7 +151,12 @@ function referenceProblems(seed: Seed): string[] {
   seed.userAccessTokens?.forEach((t, i) => {
     if (!t.token.startsWith(userPrefix)) problems.push(`/userAccessTokens/${i}/token: must start with ${userPrefix}`)
     needApp(t.appId, `/userAccessTokens/${i}/appId`)
-    if (!users.has(t.userId)) problems.push(`/userAccessTokens/${i}/userId: unknown user ${JSON.stringify(t.userId)}`)
+    const user = users.get(t.userId)
+    if (!user) problems.push(`/userAccessTokens/${i}/userId: unknown user ${JSON.stringify(t.userId)}`)
+    // The platform issues a user token only through an app installed in the user's tenant.
+    else if (apps.get(t.appId) && !apps.get(t.appId)?.tenants.includes(user.tenantKey)) {
+      problems.push(`/userAccessTokens/${i}: app ${t.appId} is not installed in tenant ${user.tenantKey} of user ${t.userId}`)
+    }
   })
   return problems
 }

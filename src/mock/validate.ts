@@ -3,20 +3,9 @@
 import type { CatalogCode } from '../generated/catalog.js'
 import { SpecValidator } from '../contract/validator.js'
 import { isObject, type JsonObject } from '../contract/walk.js'
-import type { AcceptedToken, MockOperation } from '../contract/operations.js'
-import type { FieldViolation } from './respond.js'
-
-/** A refusal: the catalog code to answer with, and why. */
-export interface Rejection {
-  readonly code: CatalogCode
-  readonly fieldViolations?: readonly FieldViolation[]
-}
-
-export interface BearerToken {
-  readonly scheme: AcceptedToken['scheme']
-  readonly prefix: string
-  readonly value: string
-}
+import type { MockOperation } from '../contract/operations.js'
+import { Refusal, type FieldViolation } from '../fake/refusal.js'
+import { gateway, type Bearer } from '../fake/rules.js'
 
 export interface ValidInput {
   /** Path parameters, percent-decoded. */
@@ -25,31 +14,18 @@ export interface ValidInput {
   readonly body: JsonObject | undefined
 }
 
-export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rejection: Rejection }
+export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rejection: Refusal }
 
 const ok = <T>(value: T): Checked<T> => ({ ok: true, value })
-const reject = <T>(code: CatalogCode, fieldViolations?: readonly FieldViolation[]): Checked<T> => ({ ok: false, rejection: { code, ...(fieldViolations ? { fieldViolations } : {}) } })
+const reject = <T>(code: CatalogCode, fieldViolations?: readonly FieldViolation[]): Checked<T> => ({ ok: false, rejection: new Refusal(code, fieldViolations ? { fieldViolations } : {}) })
 
 let shared: SpecValidator | undefined
 const validator = () => (shared ??= new SpecValidator())
 
-/**
- * Reads the bearer token of an operation that has security. Missing header (or no token after `Bearer`)
- * gives 99991661; another scheme or a token whose prefix no accepted scheme has gives 99991671.
- * Operations without security give `undefined`.
- */
-export function checkAuthorization(op: MockOperation, request: Request): Checked<BearerToken | undefined> {
-  if (op.tokens.length === 0) return ok(undefined)
-  const header = request.headers.get('authorization')?.trim() ?? ''
-  if (header === '') return reject(99991661)
-  const match = /^(\S+)(?:\s+(.*))?$/.exec(header)
-  const scheme = match?.[1] ?? ''
-  const value = match?.[2]?.trim() ?? ''
-  if (scheme.toLowerCase() !== 'bearer') return reject(99991671)
-  if (value === '') return reject(99991661)
-  const accepted = op.tokens.find((t) => value.startsWith(t.prefix))
-  if (!accepted) return reject(99991671)
-  return ok({ scheme: accepted.scheme, prefix: accepted.prefix, value })
+/** The gateway's reading of the Authorization header (the fake's first rule), for the examples mode. */
+export function checkAuthorization(op: MockOperation, request: Request): Checked<Bearer | undefined> {
+  const bearer = gateway(op, request.headers.get('authorization'))
+  return bearer instanceof Refusal ? { ok: false, rejection: bearer } : ok(bearer)
 }
 
 const describeErrors = (errors: readonly string[]) => errors.map((e) => e.replace(/^\(root\)\s*/, '')).join('; ')
@@ -89,24 +65,26 @@ export async function checkInput(op: MockOperation, request: Request, rawParams:
     else if (p.in === 'query') query[p.name] = value
   }
   let body: JsonObject | undefined
-  if (op.spec.requestBodySchema) {
-    const text = await request.text()
-    if (mediaType(request) !== 'application/json') {
-      violations.push({ field: 'Content-Type', description: `must be application/json, got "${request.headers.get('content-type') ?? ''}"` })
-    } else if (text.trim() === '') {
-      if (op.spec.requestBodyRequired) violations.push({ field: 'body', description: 'a JSON body is required' })
-    } else {
-      let parsed: unknown
-      try {
-        parsed = JSON.parse(text)
-      } catch {
-        violations.push({ field: 'body', description: 'is not valid JSON' })
-      }
-      if (parsed !== undefined) {
-        const result = validator().validate(op.spec.requestBodySchema, parsed)
-        if (!result.valid) for (const e of result.errors) violations.push({ field: fieldOf(e), description: e.replace(/^\S+\s*/, '') })
-        else if (isObject(parsed)) body = parsed
-      }
+  // The spec's rule, as Prism reads it: an empty body is a missing body; any other body needs a request
+  // body in the spec, its media type, and JSON that its schema accepts.
+  const text = await request.text()
+  if (text.trim() === '') {
+    if (op.spec.requestBodyRequired) violations.push({ field: 'body', description: 'a JSON body is required' })
+  } else if (!op.spec.requestBodySchema) {
+    violations.push({ field: 'body', description: 'this operation takes no body' })
+  } else if (mediaType(request) !== 'application/json') {
+    violations.push({ field: 'Content-Type', description: `must be application/json, got "${request.headers.get('content-type') ?? ''}"` })
+  } else {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      violations.push({ field: 'body', description: 'is not valid JSON' })
+    }
+    if (parsed !== undefined) {
+      const result = validator().validate(op.spec.requestBodySchema, parsed)
+      if (!result.valid) for (const e of result.errors) violations.push({ field: fieldOf(e), description: e.replace(/^\S+\s*/, '') })
+      else if (isObject(parsed)) body = parsed
     }
   }
   return violations.length > 0 ? reject(op.invalidInputCode, violations) : ok({ params, query, body })

@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { createMeetingChatClient, FeishuApiError, type ErrorKind, type MeetingChatClient, type MeetingChatClientOptions } from '../index.js'
 import { ConfigError } from '../client/options.js'
-import { demo, demoSeed } from '../msw/fake/demo.js'
-import { SeedError, validateSeed, type Seed } from '../msw/fake/seed.js'
+import { demo, demoSeed } from '../fake/demo.js'
+import { SeedError, validateSeed, type Seed } from '../fake/seed.js'
 import { DEFAULT_PORT, startSandbox } from '../sandbox/server.js'
 
 /** Exit codes, one per outcome; documented in the README and in --help. */

@@ -1,8 +1,8 @@
 // msw request handlers over a responder: one per operation of the spec and origin, each passing the
 // request to the responder's `handle`, so msw, a server and a direct call all answer alike.
 import { http, type HttpHandler } from 'msw'
-import { mockOperations, specOrigins } from './operations.js'
-import type { MockResponder } from './responder.js'
+import { mockOperations, specOrigins } from '../contract/operations.js'
+import type { MockResponder } from '../mock/responder.js'
 
 export interface HandlerOptions {
   /**

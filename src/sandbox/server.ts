@@ -1,15 +1,15 @@
-// The sandbox: the stateful fake of src/msw served over real HTTP on loopback, so any client (curl, our
+// The sandbox: the stateful fake served over real HTTP on loopback, so any client (curl, our
 // CLI, the official SDKs) can talk to it as to the platform. A thin shell: every answer comes from the fake.
 import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { stringify } from 'yaml'
 import { spec } from '../generated/spec.js'
-import { createFake, type Fake } from '../msw/fake/fake.js'
-import { demoSeed } from '../msw/fake/demo.js'
-import type { Seed } from '../msw/fake/seed.js'
-import { route } from '../msw/operations.js'
-import { errorResponse, jsonResponse, notFoundResponse } from '../msw/respond.js'
+import { createFake, type Fake } from '../mock/fake.js'
+import { demoSeed } from '../fake/demo.js'
+import type { Seed } from '../fake/seed.js'
+import { route } from '../contract/operations.js'
+import { errorResponse, jsonResponse, notFoundResponse } from '../mock/respond.js'
 
 export interface SandboxOptions {
   /** Port on 127.0.0.1; 0 picks a free one (default 8787). */

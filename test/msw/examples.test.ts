@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { errorCatalog, type CatalogCode } from '../../src/generated/catalog.ts'
 import type { OperationId } from '../../src/generated/operations.ts'
 import { createExampleMock, createHandlers, createManualClock, type ExampleMock } from '../../src/msw/index.ts'
-import { codeOf, documentedResponses, specOperations } from '../../src/spec/walk.ts'
+import { codeOf, documentedResponses, specOperations } from '../../src/contract/walk.ts'
 import { call, codeAndMsg, expectError, FEISHU, LARK, specRateLimit, specRequest, useMswServer } from './support.ts'
 
 let mock: ExampleMock = createExampleMock()

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { createExampleMock, createFake, createHandlers, demo, demoSeed, type MockResponder } from '../../src/msw/index.ts'
 import type { OperationId } from '../../src/generated/operations.ts'
-import { specOperations } from '../../src/spec/walk.ts'
+import { specOperations } from '../../src/contract/walk.ts'
 import { call, expectError, FEISHU, useMswServer, type RequestParts } from './support.ts'
 
 const modes: [string, () => MockResponder][] = [

@@ -1,7 +1,7 @@
 // Turns the mocks' decisions into Fetch Responses: the catalog's status and msg for an error, a documented
 // example verbatim, and an `X-Tt-Logid` header on every answer.
 import { errorCatalog, type CatalogCode } from '../generated/catalog.js'
-import { isObject, type DocumentedResponse, type Json } from '../spec/walk.js'
+import { isObject, type DocumentedResponse, type Json } from '../contract/walk.js'
 
 export const LOG_ID_HEADER = 'X-Tt-Logid'
 export const RATE_LIMIT_LIMIT_HEADER = 'x-ogw-ratelimit-limit'

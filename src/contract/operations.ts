@@ -2,7 +2,7 @@
 // rate limit, required scopes, documented answers and the code that answers malformed input.
 import { errorCatalog, type CatalogCode } from '../generated/catalog.js'
 import { operations, type OperationId } from '../generated/operations.js'
-import { codeOf, deref, documentedResponses, isObject, spec, specOperations, type DocumentedResponse, type JsonObject, type SpecOperation } from '../spec/walk.js'
+import { codeOf, deref, documentedResponses, isObject, spec, specOperations, type DocumentedResponse, type JsonObject, type SpecOperation } from './walk.js'
 
 /** A per-window request budget (from the spec's `x-rate-limit`, or configured in a seed). */
 export interface RateLimit {

@@ -2,7 +2,7 @@
 // response a test asks for, after the same request validation as the fake.
 import type { OperationId } from '../generated/operations.js'
 import { AnswerScript, resolveAnswer, type Answer, type AnswerOptions } from './answers.js'
-import { systemClock, type Clock } from './clock.js'
+import { systemClock, type Clock } from '../fake/clock.js'
 import { createResponder, rejectionResponse, renderAnswer, type CallRecord, type MockResponder } from './responder.js'
 import { checkAuthorization, checkInput } from './validate.js'
 

@@ -1,9 +1,9 @@
 // Checks an incoming request against its operation in the spec, in the gateway's order: the
 // Authorization header first, then path and query parameters, then the body.
 import type { CatalogCode } from '../generated/catalog.js'
-import { SpecValidator } from '../spec/validator.js'
-import { isObject, type JsonObject } from '../spec/walk.js'
-import type { AcceptedToken, MockOperation } from './operations.js'
+import { SpecValidator } from '../contract/validator.js'
+import { isObject, type JsonObject } from '../contract/walk.js'
+import type { AcceptedToken, MockOperation } from '../contract/operations.js'
 import type { FieldViolation } from './respond.js'
 
 /** A refusal: the catalog code to answer with, and why. */

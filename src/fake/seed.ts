@@ -1,7 +1,7 @@
 // The fake's scenario as plain JSON: its types, a JSON Schema for it, and a validator that also checks
 // what a schema cannot (unknown references, duplicates), with one clear line per problem.
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js'
-import { schemePrefix } from '../operations.js'
+import { schemePrefix } from '../contract/operations.js'
 
 /** Which platform a tenant is on: decides the applink domain when the request's host does not tell. */
 export type Platform = 'feishu' | 'lark'

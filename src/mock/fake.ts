@@ -14,17 +14,17 @@
 //  9. event: not found 193001, deleted 193003, role below writer 193002
 // 10. chat: create with < 2 attendees or a hidden attendee list 195109; unbind of a chat not bound to
 //     this event 195108, by someone other than its owner 195107
-import type { CatalogCode } from '../../generated/catalog.js'
-import type { OperationId } from '../../generated/operations.js'
-import { isObject, type Json } from '../../spec/walk.js'
-import { AnswerScript, resolveAnswer, type Answer, type AnswerOptions } from '../answers.js'
-import { systemClock, type Clock } from '../clock.js'
-import { randomHex } from '../ids.js'
-import { schemePrefix, specScopes, type MockOperation, type RateLimit } from '../operations.js'
-import { createResponder, rejectionResponse, renderAnswer, type CallRecord, type MockResponder } from '../responder.js'
-import { errorResponse, jsonResponse, RATE_LIMIT_LIMIT_HEADER, RATE_LIMIT_RESET_HEADER, withFields, type ErrorDetails } from '../respond.js'
-import { checkAuthorization, checkInput, type BearerToken, type ValidInput } from '../validate.js'
-import { validateSeed, type AccessRole, type CalendarType, type IdentityRef, type Platform, type Seed } from './seed.js'
+import type { CatalogCode } from '../generated/catalog.js'
+import type { OperationId } from '../generated/operations.js'
+import { isObject, type Json } from '../contract/walk.js'
+import { AnswerScript, resolveAnswer, type Answer, type AnswerOptions } from './answers.js'
+import { systemClock, type Clock } from '../fake/clock.js'
+import { randomHex } from '../fake/ids.js'
+import { schemePrefix, specScopes, type MockOperation, type RateLimit } from '../contract/operations.js'
+import { createResponder, rejectionResponse, renderAnswer, type CallRecord, type MockResponder } from './responder.js'
+import { errorResponse, jsonResponse, RATE_LIMIT_LIMIT_HEADER, RATE_LIMIT_RESET_HEADER, withFields, type ErrorDetails } from './respond.js'
+import { checkAuthorization, checkInput, type BearerToken, type ValidInput } from './validate.js'
+import { validateSeed, type AccessRole, type CalendarType, type IdentityRef, type Platform, type Seed } from '../fake/seed.js'
 
 export interface FakeOptions {
   /** Time for token expiry and rate-limit windows (default: the system clock). Use a manual clock in tests. */

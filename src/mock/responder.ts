@@ -1,10 +1,10 @@
 // The part both modes share: a pure `Request -> Response` entry that routes by the spec, validates the
 // request, keeps a log of what was answered, and renders scripted answers.
 import type { OperationId } from '../generated/operations.js'
-import type { Clock } from './clock.js'
-import { logIdFactory } from './ids.js'
+import type { Clock } from '../fake/clock.js'
+import { logIdFactory } from '../fake/ids.js'
 import type { AnswerOptions, ResolvedAnswer } from './answers.js'
-import { route, type MockOperation } from './operations.js'
+import { route, type MockOperation } from '../contract/operations.js'
 import { errorResponse, exampleResponse, notFoundResponse, RATE_LIMIT_LIMIT_HEADER, RATE_LIMIT_RESET_HEADER } from './respond.js'
 import type { Rejection } from './validate.js'
 

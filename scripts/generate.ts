@@ -3,8 +3,12 @@
 // `node scripts/generate.ts --check` writes nothing and fails when a committed file is stale.
 import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
+import standalone from 'ajv/dist/standalone/index.js'
+import * as esbuild from 'esbuild'
 import openapiTS, { astToString } from 'openapi-typescript'
 import { parse } from 'yaml'
+import { seedSchema } from '../src/fake/seed-schema.ts'
+import { anchorRefs, createSpecAjv } from './lib/spec-ajv.ts'
 
 const root = new URL('../', import.meta.url)
 const specUrl = new URL('openapi/openapi.yaml', root)
@@ -99,6 +103,81 @@ export const spec = ${JSON.stringify(spec, null, 2)} as const
 `
 }
 
+/**
+ * The mocks' validators as standalone code (Ajv's, bundled with the few runtime helpers it calls), so the
+ * package checks requests and seeds without Ajv at run time. Keys: `operationId:in:name` for a parameter,
+ * `operationId:body` for a JSON body, `seed` for a seed.
+ */
+async function validatorsModule(spec: Obj): Promise<string> {
+  const ajv = createSpecAjv({ standalone: true, specDocument: spec })
+  const schemas: Record<string, Json> = { seed: seedSchema as unknown as Json }
+  for (const [, rawItem] of Object.entries(spec.paths as Obj)) {
+    const item = resolve(spec, rawItem)
+    if (!isObj(item)) continue
+    for (const method of METHODS) {
+      const op = item[method]
+      if (!isObj(op) || typeof op.operationId !== 'string') continue
+      const all = [...(Array.isArray(item.parameters) ? item.parameters : []), ...(Array.isArray(op.parameters) ? op.parameters : [])]
+      for (const raw of all) {
+        const p = resolve(spec, raw)
+        if (isObj(p)) schemas[`${op.operationId}:${String(p.in)}:${String(p.name)}`] = isObj(p.schema) ? p.schema : {}
+      }
+      const body = resolve(spec, op.requestBody)
+      const content = isObj(body) && isObj(body.content) ? body.content['application/json'] : undefined
+      if (isObj(content) && isObj(content.schema)) schemas[`${op.operationId}:body`] = content.schema
+    }
+  }
+  // Export name -> schema id (a plain name: an id with a colon would read as a URI scheme); keys below.
+  const exportNames: Record<string, string> = {}
+  const keys: Record<string, string> = {}
+  Object.entries(schemas).forEach(([key, schema], i) => {
+    ajv.addSchema(anchorRefs(schema) as object, `v${i}`)
+    exportNames[`v${i}`] = `v${i}`
+    keys[`v${i}`] = key
+  })
+  const bundled = await esbuild.build({
+    stdin: { contents: standalone.default(ajv, exportNames), resolveDir: fileURLToPath(root), loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    write: false,
+    legalComments: 'none',
+    logLevel: 'silent',
+    plugins: [{
+      // Ajv's runtime helper carries its own source as a require() string for Ajv's code generator: dead
+      // here, and it would read as an import of ajv to anyone (or any checker) scanning the package.
+      name: 'drop-codegen-strings',
+      setup(build) {
+        build.onLoad({ filter: /ajv[\\/]dist[\\/]runtime[\\/][^\\/]+\.js$/ }, async (args) => ({
+          contents: (await readFile(args.path, 'utf8')).replace(/^.*\.code = 'require\(.*$/gm, ''),
+          loader: 'js',
+        }))
+      },
+    }],
+  })
+  const code = bundled.outputFiles[0]?.text.replace(/^export \{[^}]*\};\n?/m, '') ?? ''
+  return `${HEADER('request and seed validators, compiled by Ajv into standalone code and bundled with esbuild')}// @ts-nocheck (generated JavaScript; its typed face is at the end)
+${code}
+/** One problem found by a validator, as Ajv reports it. */
+export interface ValidationError {
+  readonly instancePath: string
+  readonly keyword: string
+  readonly params: Readonly<Record<string, unknown>>
+  readonly message?: string
+}
+
+/** A compiled validator: true when valid; otherwise \`errors\` lists every problem. */
+export interface Validate {
+  (data: unknown): boolean
+  readonly errors?: readonly ValidationError[] | null
+}
+
+export const validators: { readonly seed: Validate } & Readonly<Record<string, Validate | undefined>> = {
+${Object.entries(keys).map(([name, key]) => `  ${JSON.stringify(key)}: ${name},`).join('\n')}
+}
+`
+}
+
 async function main(): Promise<void> {
   const check = process.argv.includes('--check')
   const spec = parse(await readFile(specUrl, 'utf8')) as Obj
@@ -108,6 +187,7 @@ async function main(): Promise<void> {
     'catalog.ts': catalogModule(spec),
     'operations.ts': operationsModule(spec),
     'spec.ts': specModule(spec),
+    'validators.ts': await validatorsModule(spec),
   }
   await mkdir(outDir, { recursive: true })
   const stale: string[] = []

@@ -131,23 +131,26 @@ describe('installed with only its declared dependencies', { concurrency: 2 }, ()
     await installs.base
     const sandbox = spawn(bin(), ['sandbox', '--port', '0'], { cwd: base(), env: { ...process.env, ...withNode20 }, stdio: ['ignore', 'pipe', 'pipe'] })
     try {
-      const url = await new Promise<string>((resolve, reject) => {
+      // The banner's `export` line, as a user copies it.
+      const banner = await new Promise<string>((resolve, reject) => {
         let out = ''
         sandbox.stdout.on('data', (chunk: Buffer) => {
           out += chunk.toString()
-          const m = /Sandbox listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-          if (m?.[1]) resolve(m[1])
+          if (/Sandbox listening on/.test(out)) resolve(out)
         })
         sandbox.stderr.on('data', (chunk: Buffer) => { out += chunk.toString() })
         sandbox.once('exit', (code) => reject(new Error(`the sandbox exited (${code}):\n${out}`)))
       })
-      const docs = await fetch(`${url}/docs`)
+      const exported = Object.fromEntries([.../export (.*)/.exec(banner)?.[1]?.matchAll(/(\w+)=(\S+)/g) ?? []].map((m) => [m[1], m[2]]))
+      assert.ok(exported.FEISHU_DOMAIN && exported.FEISHU_APP_ID, banner)
+      const docs = await fetch(`${exported.FEISHU_DOMAIN}/docs`)
       assert.equal(docs.status, 200, 'the sandbox the CLI starts serves the docs it advertises')
-      const env = { ...withNode20, FEISHU_DOMAIN: url, FEISHU_APP_ID: 'cli_demo_app', FEISHU_APP_SECRET: 'demo-app-secret' }
+      const env = { ...withNode20, ...exported }
       const ids = ['--calendar-id', 'feishu.cn_demo_app@group.calendar.feishu.cn', '--event-id', 'demo-app-standup_0']
-      const unbind = await exec(bin(), ['unbind', ...ids, '--chat-id', 'oc_demo_app_standup'], base(), env)
+      const chat = 'oc_5ce6d572455d361153b7cb51da133945'
+      const unbind = await exec(bin(), ['unbind', ...ids, '--chat-id', chat], base(), env)
       assert.equal(unbind.code, 0, show(unbind))
-      const again = await exec(bin(), ['unbind', ...ids, '--chat-id', 'oc_demo_app_standup'], base(), env)
+      const again = await exec(bin(), ['unbind', ...ids, '--chat-id', chat], base(), env)
       assert.equal(again.code, 6, show(again))
       assert.match(again.stderr, /195108/)
       assert.match(again.stderr, /attempts: 1/)
@@ -260,14 +263,14 @@ describe('installed with only its declared dependencies', { concurrency: 2 }, ()
 describe('with msw, in a vitest suite', { concurrency: 2 }, () => {
   it(`msw ${MSW2} (the lowest 2.x we state) with vitest 4 on the system Node (20)`, async () => {
     await installs.msw2
-    const r = await exec(node20, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=dot'], project('msw2'))
+    const r = await exec(node20, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=dot'], project('msw2'), { NO_COLOR: '1' })
     assert.equal(r.code, 0, show(r))
     assert.match(r.stdout, /Tests\s+5 passed/)
   })
 
   it(`msw ${MSW3} with vitest 5 on Node 24`, async () => {
     await installs.msw3
-    const r = await exec(node24, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=dot'], project('msw3'))
+    const r = await exec(node24, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=dot'], project('msw3'), { NO_COLOR: '1' })
     assert.equal(r.code, 0, show(r))
     assert.match(r.stdout, /Tests\s+5 passed/)
   })

@@ -75,6 +75,14 @@ describe('the import rules', () => {
     expect(violations(all)).toEqual([])
   })
 
+  it('leave the spec reader and the seed schema without imports, so the generator runs them from source', () => {
+    const generator = readFileSync(fileURLToPath(new URL('../scripts/generate.ts', import.meta.url)), 'utf8')
+    for (const file of ['contract/read.ts', 'fake/seed-schema.ts']) {
+      expect(importsOf(join(SRC, file))).toEqual([])
+      expect(generator).toContain(`from '../src/${file}'`)
+    }
+  })
+
   it('catch an upward import, a Node built-in in the fake and msw outside src/msw', () => {
     const at = (path: string, specifier: string): Import => ({ file: join(SRC, path), specifier })
     expect(

@@ -1,130 +1,29 @@
-// The fake's scenario as plain JSON: its types, a JSON Schema for it, and a validator that also checks
-// what a schema cannot (unknown references, duplicates), with one clear line per problem.
-import { validators, type ValidationError } from '../generated/validators.js'
+// The fake's scenario as plain JSON: its types and JSON Schema (written once in seed-schema.ts, the types
+// derived by `npm run generate`), and a validator that also checks what a schema cannot (unknown
+// references, duplicates), with one clear line per problem.
 import { schemePrefix } from '../contract/operations.js'
+import { seedSchema, type Seed } from '../generated/seed.js'
+import { validators, type ValidationError } from '../generated/validators.js'
 
-/** Which platform a tenant is on: decides the applink domain when the request's host does not tell. */
-export type Platform = 'feishu' | 'lark'
-
-/** An identity that calls the API: a user (user_access_token) or an app (tenant_access_token). */
-export type IdentityRef = { readonly userId: string; readonly appId?: never } | { readonly appId: string; readonly userId?: never }
-
-/** The platform's calendar types; the meeting-chat operations only work on `primary` calendars. */
-export type CalendarType = 'primary' | 'shared' | 'google' | 'resource' | 'exchange'
-
-/** An identity's access role on a calendar; editing an event needs `writer` or `owner`. */
-export type AccessRole = 'free_busy_reader' | 'reader' | 'writer' | 'owner'
-
-/** A request budget per window. */
-export interface SeedRateLimit {
-  readonly perSecond?: number
-  readonly perMinute?: number
-}
-
-export interface SeedTenant {
-  readonly tenantKey: string
-  /** Default `feishu`. */
-  readonly platform?: Platform
-}
-
-export interface SeedApp {
-  readonly appId: string
-  readonly appSecret: string
-  /** `custom` (self-built, 自建) or `store` (isv, 商店应用). Default `custom`. */
-  readonly type?: 'custom' | 'store'
-  /** Tenants the app is installed in; a custom app belongs to exactly one. */
-  readonly tenants: readonly string[]
-  /** Bot capability (needed for the app identity). Default `true`. */
-  readonly bot?: boolean
-  /** Store apps: the app_tickets the platform has pushed and still accepts. */
-  readonly appTickets?: readonly string[]
-  /** Granted scopes. Default: every scope the spec's operations require. */
-  readonly scopes?: readonly string[]
-  /**
-   * Rate limits. `perOperation` (default: the spec's `x-rate-limit` of each operation) answers 190004;
-   * `perApp`, across operations (default: none), answers 190005.
-   */
-  readonly rateLimit?: { readonly perOperation?: SeedRateLimit; readonly perApp?: SeedRateLimit }
-}
-
-export interface SeedUser {
-  readonly userId: string
-  readonly tenantKey: string
-  /** `false`: the user left the tenant (195100). Default `true`. */
-  readonly inTenant?: boolean
-}
-
-export type SeedAccess = IdentityRef & { readonly role: AccessRole }
-
-export interface SeedCalendar {
-  readonly calendarId: string
-  /** Whose calendar it is; the owner has the `owner` role. */
-  readonly owner: IdentityRef
-  /** Default: the owner's tenant (an app owner must then be installed in exactly one tenant). */
-  readonly tenantKey?: string
-  /** Default `primary`. */
-  readonly type?: CalendarType
-  readonly deleted?: boolean
-  /** Roles of other identities. Identities without one have no access (191002). */
-  readonly access?: readonly SeedAccess[]
-}
-
-export interface SeedEvent {
-  readonly calendarId: string
-  readonly eventId: string
-  /** Number of attendees. Default 2 (the least that allows a meeting chat). */
-  readonly attendees?: number
-  /** The attendee list is hidden from attendees (no meeting chat possible). Default `false`. */
-  readonly attendeeListHidden?: boolean
-  readonly deleted?: boolean
-}
-
-export interface SeedChat {
-  readonly chatId: string
-  readonly owner: IdentityRef
-  /** The event whose meeting chat this is; absent: an ordinary chat, bound to nothing. */
-  readonly boundTo?: { readonly calendarId: string; readonly eventId: string }
-}
-
-/** Token lifetimes are in seconds from the fake's creation; 0 or less: already expired. */
-export interface SeedTenantToken {
-  readonly token: string
-  readonly appId: string
-  readonly tenantKey: string
-  /** Default 7200. */
-  readonly expiresIn?: number
-}
-
-export interface SeedAppToken {
-  readonly token: string
-  readonly appId: string
-  readonly expiresIn?: number
-}
-
-export interface SeedUserToken {
-  readonly token: string
-  readonly userId: string
-  /** The app the user authorized. */
-  readonly appId: string
-  readonly expiresIn?: number
-  /** Scopes the user granted. Default: every scope the spec's operations require. */
-  readonly scopes?: readonly string[]
-}
-
-/** A scenario for the fake. Plain JSON: it can live in a `.json` file. */
-export interface Seed {
-  readonly tenants: readonly SeedTenant[]
-  readonly apps?: readonly SeedApp[]
-  readonly users?: readonly SeedUser[]
-  readonly calendars?: readonly SeedCalendar[]
-  readonly events?: readonly SeedEvent[]
-  readonly chats?: readonly SeedChat[]
-  readonly tenantAccessTokens?: readonly SeedTenantToken[]
-  readonly appAccessTokens?: readonly SeedAppToken[]
-  readonly userAccessTokens?: readonly SeedUserToken[]
-}
-
-export { seedSchema } from './seed-schema.js'
+export type {
+  AccessRole,
+  CalendarType,
+  IdentityRef,
+  Platform,
+  Seed,
+  SeedAccess,
+  SeedApp,
+  SeedAppToken,
+  SeedCalendar,
+  SeedChat,
+  SeedEvent,
+  SeedRateLimit,
+  SeedTenant,
+  SeedTenantToken,
+  SeedUser,
+  SeedUserToken,
+} from '../generated/seed.js'
+export { seedSchema }
 
 /** A seed that does not hold together; `problems` has one line per problem, each with its JSON pointer. */
 export class SeedError extends Error {

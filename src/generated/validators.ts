@@ -37,7 +37,10 @@ var require_ucs2length = __commonJS({
 
 // <stdin>
 var v0 = validate20;
-var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://feishu-meeting-chat.invalid/seed.schema.json", "title": "feishu-meeting-chat fake seed", "type": "object", "additionalProperties": false, "required": ["tenants"], "properties": { "$schema": { "type": "string" }, "tenants": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["tenantKey"], "properties": { "tenantKey": { "type": "string", "minLength": 1, "maxLength": 256 }, "platform": { "enum": ["feishu", "lark"] } } } }, "apps": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["appId", "appSecret", "tenants"], "properties": { "appId": { "type": "string", "minLength": 1, "maxLength": 256 }, "appSecret": { "type": "string", "minLength": 1, "maxLength": 256 }, "type": { "enum": ["custom", "store"] }, "tenants": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 256 } }, "bot": { "type": "boolean" }, "appTickets": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 256 } }, "scopes": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 256 } }, "rateLimit": { "type": "object", "additionalProperties": false, "properties": { "perOperation": { "type": "object", "additionalProperties": false, "properties": { "perSecond": { "type": "integer", "minimum": 1 }, "perMinute": { "type": "integer", "minimum": 1 } } }, "perApp": { "type": "object", "additionalProperties": false, "properties": { "perSecond": { "type": "integer", "minimum": 1 }, "perMinute": { "type": "integer", "minimum": 1 } } } } } } } }, "users": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["userId", "tenantKey"], "properties": { "userId": { "type": "string", "minLength": 1, "maxLength": 256 }, "tenantKey": { "type": "string", "minLength": 1, "maxLength": 256 }, "inTenant": { "type": "boolean" } } } }, "calendars": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["calendarId", "owner"], "properties": { "calendarId": { "type": "string", "minLength": 1, "maxLength": 256 }, "owner": { "type": "object", "additionalProperties": false, "properties": { "userId": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 } } }, "tenantKey": { "type": "string", "minLength": 1, "maxLength": 256 }, "type": { "enum": ["primary", "shared", "google", "resource", "exchange"] }, "deleted": { "type": "boolean" }, "access": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["role"], "properties": { "userId": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 }, "role": { "enum": ["free_busy_reader", "reader", "writer", "owner"] } } } } } } }, "events": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["calendarId", "eventId"], "properties": { "calendarId": { "type": "string", "minLength": 1, "maxLength": 256 }, "eventId": { "type": "string", "minLength": 1, "maxLength": 256 }, "attendees": { "type": "integer", "minimum": 0 }, "attendeeListHidden": { "type": "boolean" }, "deleted": { "type": "boolean" } } } }, "chats": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["chatId", "owner"], "properties": { "chatId": { "type": "string", "pattern": "^oc_[0-9A-Za-z_-]+$", "minLength": 4, "maxLength": 64 }, "owner": { "type": "object", "additionalProperties": false, "properties": { "userId": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 } } }, "boundTo": { "type": "object", "additionalProperties": false, "required": ["calendarId", "eventId"], "properties": { "calendarId": { "type": "string", "minLength": 1, "maxLength": 256 }, "eventId": { "type": "string", "minLength": 1, "maxLength": 256 } } } } } }, "tenantAccessTokens": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["token", "appId", "tenantKey"], "properties": { "token": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 }, "tenantKey": { "type": "string", "minLength": 1, "maxLength": 256 }, "expiresIn": { "type": "integer" } } } }, "appAccessTokens": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["token", "appId"], "properties": { "token": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 }, "expiresIn": { "type": "integer" } } } }, "userAccessTokens": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["token", "userId", "appId"], "properties": { "token": { "type": "string", "minLength": 1, "maxLength": 256 }, "userId": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 }, "expiresIn": { "type": "integer" }, "scopes": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 256 } } } } } } };
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://feishu-meeting-chat.invalid/seed.schema.json", "title": "Seed", "description": "A scenario for the fake (feishu-meeting-chat). Plain JSON: it can live in a `.json` file.", "type": "object", "additionalProperties": false, "required": ["tenants"], "$defs": { "IdentityRef": { "description": "An identity that calls the API: a user (user_access_token) or an app (tenant_access_token).", "type": "object", "additionalProperties": false, "properties": { "userId": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 } } }, "Platform": { "description": "Which platform a tenant is on: decides the applink domain when the request's host does not tell. Default `feishu`.", "enum": ["feishu", "lark"] }, "CalendarType": { "description": "The platform's calendar types; the meeting-chat operations only work on `primary` calendars. Default `primary`.", "enum": ["primary", "shared", "google", "resource", "exchange"] }, "AccessRole": { "description": "An identity's access role on a calendar; editing an event needs `writer` or `owner`.", "enum": ["free_busy_reader", "reader", "writer", "owner"] }, "SeedRateLimit": { "description": "A request budget per window.", "type": "object", "additionalProperties": false, "properties": { "perSecond": { "type": "integer", "minimum": 1 }, "perMinute": { "type": "integer", "minimum": 1 } } } }, "properties": { "$schema": { "type": "string" }, "tenants": { "type": "array", "items": { "title": "SeedTenant", "type": "object", "additionalProperties": false, "required": ["tenantKey"], "properties": { "tenantKey": { "type": "string", "minLength": 1, "maxLength": 256 }, "platform": { "$ref": "#/$defs/Platform" } } } }, "apps": { "type": "array", "items": { "title": "SeedApp", "type": "object", "additionalProperties": false, "required": ["appId", "appSecret", "tenants"], "properties": { "appId": { "type": "string", "minLength": 1, "maxLength": 256 }, "appSecret": { "type": "string", "minLength": 1, "maxLength": 256 }, "type": { "enum": ["custom", "store"], "description": "`custom` (self-built, \u81EA\u5EFA) or `store` (isv, \u5546\u5E97\u5E94\u7528). Default `custom`." }, "tenants": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 256 }, "description": "Tenants the app is installed in; a custom app belongs to exactly one." }, "bot": { "type": "boolean", "description": "Bot capability (needed for the app identity). Default `true`." }, "appTickets": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 256 }, "description": "Store apps: the app_tickets the platform has pushed and still accepts." }, "scopes": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 256 }, "description": "Granted scopes. Default: every scope the spec's operations require." }, "rateLimit": { "type": "object", "additionalProperties": false, "description": "Rate limits. `perOperation` (default: the spec's `x-rate-limit` of each operation) answers 190004; `perApp`, across operations (default: none), answers 190005.", "properties": { "perOperation": { "$ref": "#/$defs/SeedRateLimit" }, "perApp": { "$ref": "#/$defs/SeedRateLimit" } } } } } }, "users": { "type": "array", "items": { "title": "SeedUser", "type": "object", "additionalProperties": false, "required": ["userId", "tenantKey"], "properties": { "userId": { "type": "string", "minLength": 1, "maxLength": 256 }, "tenantKey": { "type": "string", "minLength": 1, "maxLength": 256 }, "inTenant": { "type": "boolean", "description": "`false`: the user left the tenant (195100). Default `true`." } } } }, "calendars": { "type": "array", "items": { "title": "SeedCalendar", "description": "A calendar; its owner has the `owner` role.", "type": "object", "additionalProperties": false, "required": ["calendarId", "owner"], "properties": { "calendarId": { "type": "string", "minLength": 1, "maxLength": 256 }, "owner": { "$ref": "#/$defs/IdentityRef" }, "tenantKey": { "type": "string", "minLength": 1, "maxLength": 256, "description": "Default: the owner's tenant (an app owner must then be installed in exactly one tenant)." }, "type": { "$ref": "#/$defs/CalendarType" }, "deleted": { "type": "boolean" }, "access": { "type": "array", "description": "Roles of other identities. Identities without one have no access (191002).", "items": { "title": "SeedAccess", "type": "object", "additionalProperties": false, "required": ["role"], "properties": { "userId": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 }, "role": { "$ref": "#/$defs/AccessRole" } } } } } } }, "events": { "type": "array", "items": { "title": "SeedEvent", "type": "object", "additionalProperties": false, "required": ["calendarId", "eventId"], "properties": { "calendarId": { "type": "string", "minLength": 1, "maxLength": 256 }, "eventId": { "type": "string", "minLength": 1, "maxLength": 256 }, "attendees": { "type": "integer", "minimum": 0, "description": "Number of attendees. Default 2 (the least that allows a meeting chat)." }, "attendeeListHidden": { "type": "boolean", "description": "The attendee list is hidden from attendees (no meeting chat possible). Default `false`." }, "deleted": { "type": "boolean" } } } }, "chats": { "type": "array", "items": { "title": "SeedChat", "type": "object", "additionalProperties": false, "required": ["chatId", "owner"], "properties": { "chatId": { "type": "string", "pattern": "^oc_[0-9A-Za-z_-]+$", "minLength": 4, "maxLength": 64 }, "owner": { "$ref": "#/$defs/IdentityRef" }, "boundTo": { "type": "object", "additionalProperties": false, "description": "The event whose meeting chat this is; absent: an ordinary chat, bound to nothing.", "required": ["calendarId", "eventId"], "properties": { "calendarId": { "type": "string", "minLength": 1, "maxLength": 256 }, "eventId": { "type": "string", "minLength": 1, "maxLength": 256 } } } } } }, "tenantAccessTokens": { "type": "array", "items": { "title": "SeedTenantToken", "type": "object", "additionalProperties": false, "required": ["token", "appId", "tenantKey"], "properties": { "token": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 }, "tenantKey": { "type": "string", "minLength": 1, "maxLength": 256 }, "expiresIn": { "type": "integer", "description": "Seconds from the fake's creation; 0 or less: already expired. Default 7200." } } } }, "appAccessTokens": { "type": "array", "items": { "title": "SeedAppToken", "type": "object", "additionalProperties": false, "required": ["token", "appId"], "properties": { "token": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 }, "expiresIn": { "type": "integer", "description": "Seconds from the fake's creation; 0 or less: already expired. Default 7200." } } } }, "userAccessTokens": { "type": "array", "items": { "title": "SeedUserToken", "type": "object", "additionalProperties": false, "required": ["token", "userId", "appId"], "properties": { "token": { "type": "string", "minLength": 1, "maxLength": 256 }, "userId": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256, "description": "The app the user authorized: installed in the user's tenant." }, "expiresIn": { "type": "integer", "description": "Seconds from the fake's creation; 0 or less: already expired. Default 7200." }, "scopes": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 256 }, "description": "Scopes the user granted. Default: every scope the spec's operations require." } } } } } };
+var schema32 = { "description": "Which platform a tenant is on: decides the applink domain when the request's host does not tell. Default `feishu`.", "enum": ["feishu", "lark"] };
+var schema36 = { "description": "The platform's calendar types; the meeting-chat operations only work on `primary` calendars. Default `primary`.", "enum": ["primary", "shared", "google", "resource", "exchange"] };
+var schema37 = { "description": "An identity's access role on a calendar; editing an event needs `writer` or `owner`.", "enum": ["free_busy_reader", "reader", "writer", "owner"] };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = require_ucs2length().default;
 var pattern4 = new RegExp("^oc_[0-9A-Za-z_-]+$", "u");
@@ -145,7 +148,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             if (data2.platform !== void 0) {
               let data4 = data2.platform;
               if (!(data4 === "feishu" || data4 === "lark")) {
-                const err8 = { instancePath: instancePath + "/tenants/" + i0 + "/platform", schemaPath: "#/properties/tenants/items/properties/platform/enum", keyword: "enum", params: { allowedValues: schema31.properties.tenants.items.properties.platform.enum }, message: "must be equal to one of the allowed values" };
+                const err8 = { instancePath: instancePath + "/tenants/" + i0 + "/platform", schemaPath: "#/$defs/Platform/enum", keyword: "enum", params: { allowedValues: schema32.enum }, message: "must be equal to one of the allowed values" };
                 if (vErrors === null) {
                   vErrors = [err8];
                 } else {
@@ -458,7 +461,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
                     for (const key4 in data18) {
                       if (!(key4 === "perSecond" || key4 === "perMinute")) {
-                        const err36 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation", schemaPath: "#/properties/apps/items/properties/rateLimit/properties/perOperation/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+                        const err36 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation", schemaPath: "#/$defs/SeedRateLimit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
                         if (vErrors === null) {
                           vErrors = [err36];
                         } else {
@@ -470,7 +473,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data18.perSecond !== void 0) {
                       let data19 = data18.perSecond;
                       if (!(typeof data19 == "number" && (!(data19 % 1) && !isNaN(data19)))) {
-                        const err37 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation/perSecond", schemaPath: "#/properties/apps/items/properties/rateLimit/properties/perOperation/properties/perSecond/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                        const err37 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation/perSecond", schemaPath: "#/$defs/SeedRateLimit/properties/perSecond/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                         if (vErrors === null) {
                           vErrors = [err37];
                         } else {
@@ -480,7 +483,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       if (typeof data19 == "number") {
                         if (data19 < 1 || isNaN(data19)) {
-                          const err38 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation/perSecond", schemaPath: "#/properties/apps/items/properties/rateLimit/properties/perOperation/properties/perSecond/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                          const err38 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation/perSecond", schemaPath: "#/$defs/SeedRateLimit/properties/perSecond/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
                           if (vErrors === null) {
                             vErrors = [err38];
                           } else {
@@ -493,7 +496,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data18.perMinute !== void 0) {
                       let data20 = data18.perMinute;
                       if (!(typeof data20 == "number" && (!(data20 % 1) && !isNaN(data20)))) {
-                        const err39 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation/perMinute", schemaPath: "#/properties/apps/items/properties/rateLimit/properties/perOperation/properties/perMinute/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                        const err39 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation/perMinute", schemaPath: "#/$defs/SeedRateLimit/properties/perMinute/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                         if (vErrors === null) {
                           vErrors = [err39];
                         } else {
@@ -503,7 +506,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       if (typeof data20 == "number") {
                         if (data20 < 1 || isNaN(data20)) {
-                          const err40 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation/perMinute", schemaPath: "#/properties/apps/items/properties/rateLimit/properties/perOperation/properties/perMinute/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                          const err40 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation/perMinute", schemaPath: "#/$defs/SeedRateLimit/properties/perMinute/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
                           if (vErrors === null) {
                             vErrors = [err40];
                           } else {
@@ -514,7 +517,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                   } else {
-                    const err41 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation", schemaPath: "#/properties/apps/items/properties/rateLimit/properties/perOperation/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err41 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation", schemaPath: "#/$defs/SeedRateLimit/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err41];
                     } else {
@@ -528,7 +531,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data21 && typeof data21 == "object" && !Array.isArray(data21)) {
                     for (const key5 in data21) {
                       if (!(key5 === "perSecond" || key5 === "perMinute")) {
-                        const err42 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp", schemaPath: "#/properties/apps/items/properties/rateLimit/properties/perApp/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+                        const err42 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp", schemaPath: "#/$defs/SeedRateLimit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
                         if (vErrors === null) {
                           vErrors = [err42];
                         } else {
@@ -540,7 +543,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data21.perSecond !== void 0) {
                       let data22 = data21.perSecond;
                       if (!(typeof data22 == "number" && (!(data22 % 1) && !isNaN(data22)))) {
-                        const err43 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp/perSecond", schemaPath: "#/properties/apps/items/properties/rateLimit/properties/perApp/properties/perSecond/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                        const err43 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp/perSecond", schemaPath: "#/$defs/SeedRateLimit/properties/perSecond/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                         if (vErrors === null) {
                           vErrors = [err43];
                         } else {
@@ -550,7 +553,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       if (typeof data22 == "number") {
                         if (data22 < 1 || isNaN(data22)) {
-                          const err44 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp/perSecond", schemaPath: "#/properties/apps/items/properties/rateLimit/properties/perApp/properties/perSecond/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                          const err44 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp/perSecond", schemaPath: "#/$defs/SeedRateLimit/properties/perSecond/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
                           if (vErrors === null) {
                             vErrors = [err44];
                           } else {
@@ -563,7 +566,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data21.perMinute !== void 0) {
                       let data23 = data21.perMinute;
                       if (!(typeof data23 == "number" && (!(data23 % 1) && !isNaN(data23)))) {
-                        const err45 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp/perMinute", schemaPath: "#/properties/apps/items/properties/rateLimit/properties/perApp/properties/perMinute/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                        const err45 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp/perMinute", schemaPath: "#/$defs/SeedRateLimit/properties/perMinute/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                         if (vErrors === null) {
                           vErrors = [err45];
                         } else {
@@ -573,7 +576,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       if (typeof data23 == "number") {
                         if (data23 < 1 || isNaN(data23)) {
-                          const err46 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp/perMinute", schemaPath: "#/properties/apps/items/properties/rateLimit/properties/perApp/properties/perMinute/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                          const err46 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp/perMinute", schemaPath: "#/$defs/SeedRateLimit/properties/perMinute/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
                           if (vErrors === null) {
                             vErrors = [err46];
                           } else {
@@ -584,7 +587,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                   } else {
-                    const err47 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp", schemaPath: "#/properties/apps/items/properties/rateLimit/properties/perApp/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err47 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp", schemaPath: "#/$defs/SeedRateLimit/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err47];
                     } else {
@@ -824,7 +827,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               if (data32 && typeof data32 == "object" && !Array.isArray(data32)) {
                 for (const key8 in data32) {
                   if (!(key8 === "userId" || key8 === "appId")) {
-                    const err69 = { instancePath: instancePath + "/calendars/" + i6 + "/owner", schemaPath: "#/properties/calendars/items/properties/owner/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
+                    const err69 = { instancePath: instancePath + "/calendars/" + i6 + "/owner", schemaPath: "#/$defs/IdentityRef/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
                       vErrors = [err69];
                     } else {
@@ -837,7 +840,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   let data33 = data32.userId;
                   if (typeof data33 === "string") {
                     if (func2(data33) > 256) {
-                      const err70 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/userId", schemaPath: "#/properties/calendars/items/properties/owner/properties/userId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                      const err70 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
                       if (vErrors === null) {
                         vErrors = [err70];
                       } else {
@@ -846,7 +849,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                     if (func2(data33) < 1) {
-                      const err71 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/userId", schemaPath: "#/properties/calendars/items/properties/owner/properties/userId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      const err71 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
                         vErrors = [err71];
                       } else {
@@ -855,7 +858,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err72 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/userId", schemaPath: "#/properties/calendars/items/properties/owner/properties/userId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err72 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err72];
                     } else {
@@ -868,7 +871,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   let data34 = data32.appId;
                   if (typeof data34 === "string") {
                     if (func2(data34) > 256) {
-                      const err73 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/appId", schemaPath: "#/properties/calendars/items/properties/owner/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                      const err73 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
                       if (vErrors === null) {
                         vErrors = [err73];
                       } else {
@@ -877,7 +880,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                     if (func2(data34) < 1) {
-                      const err74 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/appId", schemaPath: "#/properties/calendars/items/properties/owner/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      const err74 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
                         vErrors = [err74];
                       } else {
@@ -886,7 +889,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err75 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/appId", schemaPath: "#/properties/calendars/items/properties/owner/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err75 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err75];
                     } else {
@@ -896,7 +899,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err76 = { instancePath: instancePath + "/calendars/" + i6 + "/owner", schemaPath: "#/properties/calendars/items/properties/owner/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err76 = { instancePath: instancePath + "/calendars/" + i6 + "/owner", schemaPath: "#/$defs/IdentityRef/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
                   vErrors = [err76];
                 } else {
@@ -939,7 +942,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             if (data30.type !== void 0) {
               let data36 = data30.type;
               if (!(data36 === "primary" || data36 === "shared" || data36 === "google" || data36 === "resource" || data36 === "exchange")) {
-                const err80 = { instancePath: instancePath + "/calendars/" + i6 + "/type", schemaPath: "#/properties/calendars/items/properties/type/enum", keyword: "enum", params: { allowedValues: schema31.properties.calendars.items.properties.type.enum }, message: "must be equal to one of the allowed values" };
+                const err80 = { instancePath: instancePath + "/calendars/" + i6 + "/type", schemaPath: "#/$defs/CalendarType/enum", keyword: "enum", params: { allowedValues: schema36.enum }, message: "must be equal to one of the allowed values" };
                 if (vErrors === null) {
                   vErrors = [err80];
                 } else {
@@ -1051,7 +1054,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data39.role !== void 0) {
                       let data42 = data39.role;
                       if (!(data42 === "free_busy_reader" || data42 === "reader" || data42 === "writer" || data42 === "owner")) {
-                        const err90 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7 + "/role", schemaPath: "#/properties/calendars/items/properties/access/items/properties/role/enum", keyword: "enum", params: { allowedValues: schema31.properties.calendars.items.properties.access.items.properties.role.enum }, message: "must be equal to one of the allowed values" };
+                        const err90 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7 + "/role", schemaPath: "#/$defs/AccessRole/enum", keyword: "enum", params: { allowedValues: schema37.enum }, message: "must be equal to one of the allowed values" };
                         if (vErrors === null) {
                           vErrors = [err90];
                         } else {
@@ -1344,7 +1347,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               if (data53 && typeof data53 == "object" && !Array.isArray(data53)) {
                 for (const key12 in data53) {
                   if (!(key12 === "userId" || key12 === "appId")) {
-                    const err117 = { instancePath: instancePath + "/chats/" + i9 + "/owner", schemaPath: "#/properties/chats/items/properties/owner/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
+                    const err117 = { instancePath: instancePath + "/chats/" + i9 + "/owner", schemaPath: "#/$defs/IdentityRef/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
                       vErrors = [err117];
                     } else {
@@ -1357,7 +1360,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   let data54 = data53.userId;
                   if (typeof data54 === "string") {
                     if (func2(data54) > 256) {
-                      const err118 = { instancePath: instancePath + "/chats/" + i9 + "/owner/userId", schemaPath: "#/properties/chats/items/properties/owner/properties/userId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                      const err118 = { instancePath: instancePath + "/chats/" + i9 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
                       if (vErrors === null) {
                         vErrors = [err118];
                       } else {
@@ -1366,7 +1369,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                     if (func2(data54) < 1) {
-                      const err119 = { instancePath: instancePath + "/chats/" + i9 + "/owner/userId", schemaPath: "#/properties/chats/items/properties/owner/properties/userId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      const err119 = { instancePath: instancePath + "/chats/" + i9 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
                         vErrors = [err119];
                       } else {
@@ -1375,7 +1378,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err120 = { instancePath: instancePath + "/chats/" + i9 + "/owner/userId", schemaPath: "#/properties/chats/items/properties/owner/properties/userId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err120 = { instancePath: instancePath + "/chats/" + i9 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err120];
                     } else {
@@ -1388,7 +1391,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   let data55 = data53.appId;
                   if (typeof data55 === "string") {
                     if (func2(data55) > 256) {
-                      const err121 = { instancePath: instancePath + "/chats/" + i9 + "/owner/appId", schemaPath: "#/properties/chats/items/properties/owner/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                      const err121 = { instancePath: instancePath + "/chats/" + i9 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
                       if (vErrors === null) {
                         vErrors = [err121];
                       } else {
@@ -1397,7 +1400,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                     if (func2(data55) < 1) {
-                      const err122 = { instancePath: instancePath + "/chats/" + i9 + "/owner/appId", schemaPath: "#/properties/chats/items/properties/owner/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      const err122 = { instancePath: instancePath + "/chats/" + i9 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
                         vErrors = [err122];
                       } else {
@@ -1406,7 +1409,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err123 = { instancePath: instancePath + "/chats/" + i9 + "/owner/appId", schemaPath: "#/properties/chats/items/properties/owner/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err123 = { instancePath: instancePath + "/chats/" + i9 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err123];
                     } else {
@@ -1416,7 +1419,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err124 = { instancePath: instancePath + "/chats/" + i9 + "/owner", schemaPath: "#/properties/chats/items/properties/owner/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err124 = { instancePath: instancePath + "/chats/" + i9 + "/owner", schemaPath: "#/$defs/IdentityRef/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
                   vErrors = [err124];
                 } else {

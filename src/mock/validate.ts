@@ -3,20 +3,9 @@
 import type { CatalogCode } from '../generated/catalog.js'
 import { validators, type ValidationError } from '../generated/validators.js'
 import { isObject, type JsonObject } from '../contract/walk.js'
-import type { AcceptedToken, MockOperation } from '../contract/operations.js'
-import type { FieldViolation } from './respond.js'
-
-/** A refusal: the catalog code to answer with, and why. */
-export interface Rejection {
-  readonly code: CatalogCode
-  readonly fieldViolations?: readonly FieldViolation[]
-}
-
-export interface BearerToken {
-  readonly scheme: AcceptedToken['scheme']
-  readonly prefix: string
-  readonly value: string
-}
+import type { MockOperation } from '../contract/operations.js'
+import { Refusal, type FieldViolation } from '../fake/refusal.js'
+import { gateway, type Bearer } from '../fake/rules.js'
 
 export interface ValidInput {
   /** Path parameters, percent-decoded. */
@@ -25,10 +14,10 @@ export interface ValidInput {
   readonly body: JsonObject | undefined
 }
 
-export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rejection: Rejection }
+export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rejection: Refusal }
 
 const ok = <T>(value: T): Checked<T> => ({ ok: true, value })
-const reject = <T>(code: CatalogCode, fieldViolations?: readonly FieldViolation[]): Checked<T> => ({ ok: false, rejection: { code, ...(fieldViolations ? { fieldViolations } : {}) } })
+const reject = <T>(code: CatalogCode, fieldViolations?: readonly FieldViolation[]): Checked<T> => ({ ok: false, rejection: new Refusal(code, fieldViolations ? { fieldViolations } : {}) })
 
 /** Runs the validator generated for `key` (see scripts/generate.ts); one line a problem, Ajv's wording. */
 function validate(key: string, value: unknown): readonly string[] {
@@ -39,23 +28,10 @@ function validate(key: string, value: unknown): readonly string[] {
 
 const describe = (e: ValidationError): string => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`.trim()
 
-/**
- * Reads the bearer token of an operation that has security. Missing header (or no token after `Bearer`)
- * gives 99991661; another scheme or a token whose prefix no accepted scheme has gives 99991671.
- * Operations without security give `undefined`.
- */
-export function checkAuthorization(op: MockOperation, request: Request): Checked<BearerToken | undefined> {
-  if (op.tokens.length === 0) return ok(undefined)
-  const header = request.headers.get('authorization')?.trim() ?? ''
-  if (header === '') return reject(99991661)
-  const match = /^(\S+)(?:\s+(.*))?$/.exec(header)
-  const scheme = match?.[1] ?? ''
-  const value = match?.[2]?.trim() ?? ''
-  if (scheme.toLowerCase() !== 'bearer') return reject(99991671)
-  if (value === '') return reject(99991661)
-  const accepted = op.tokens.find((t) => value.startsWith(t.prefix))
-  if (!accepted) return reject(99991671)
-  return ok({ scheme: accepted.scheme, prefix: accepted.prefix, value })
+/** The gateway's reading of the Authorization header (the fake's first rule), for the examples mode. */
+export function checkAuthorization(op: MockOperation, request: Request): Checked<Bearer | undefined> {
+  const bearer = gateway(op, request.headers.get('authorization'))
+  return bearer instanceof Refusal ? { ok: false, rejection: bearer } : ok(bearer)
 }
 
 const describeErrors = (errors: readonly string[]) => errors.map((e) => e.replace(/^\(root\)\s*/, '')).join('; ')

@@ -1,5 +1,10 @@
-// The sandbox: the stateful fake served over real HTTP on loopback, so any client (curl, our
-// CLI, the official SDKs) can talk to it as to the platform. A thin shell: every answer comes from the fake.
+/**
+ * `feishu-meeting-chat/sandbox`: the stateful fake served over real HTTP on 127.0.0.1, so any client (curl,
+ * the CLI, the official SDKs) can talk to it as to the platform. A thin shell: every answer comes from the
+ * fake. It also serves the spec (`/openapi.json`, `/openapi.yaml`) and these docs (`/docs/`).
+ *
+ * @module feishu-meeting-chat/sandbox
+ */
 import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'

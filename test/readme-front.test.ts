@@ -67,7 +67,7 @@ describe('the README front door', () => {
     expect(row(front, 'in a browser app (esbuild, min+gzip)')).toEqual(['in a browser app (esbuild, min+gzip)', `**${browserSize}**`, 'does not bundle: Could not resolve "fs"'])
     const installed = row(bench, 'official SDK installed in node_modules (with its 54 dependencies)')
     const deps = Object.keys(pkg.dependencies)
-    expect(row(front, 'installed')).toEqual(['installed', `${deps.length} dependency (${deps.join(', ')})`, `${installed[2]?.replace(' on disk', '')} on disk, 54 dependencies`])
+    expect(row(front, 'installed')).toEqual(['installed', `${deps.length} ${deps.length === 1 ? 'dependency' : 'dependencies'} (${deps.join(', ')})`, `${installed[2]?.replace(' on disk', '')} on disk, 54 dependencies`])
     const coldStart = bench.slice(bench.indexOf('**Cold start**'))
     const us = row(coldStart, 'this package')
     const sdk = row(coldStart, 'official SDK')

@@ -97,6 +97,16 @@ describe('the controls: Prism reports what is off the spec', () => {
     expect(response[0]).toMatch(/#VIOLATIONS/)
   })
 
+  it('an answer with a status the spec does not document is reported, though Prism lets it through', async () => {
+    const before = prism.violations().response.length
+    sandbox.fake.respond('createMeetingChat', { response: () => Response.json({ code: 0, msg: 'success', data: {} }, { status: 418 }) }, { times: 1 })
+    const client = officialClient(prism.url)
+    const answer = await seen(client.calendar.v4.calendarEventMeetingChat.create({ path: { calendar_id: calendars.app, event_id: events.appStandup } }))
+    expect(answer.status).toBe(418)
+    const { response } = await prism.until((v) => v.response.length > before)
+    expect(response.at(-1)).toMatch(/Violation: response Unable to match the returned status code/)
+  })
+
   it('a body the spec does not allow is a request violation, refused before the sandbox sees it', async () => {
     const before = sandbox.fake.calls.length
     const url = `${prism.url}/open-apis/calendar/v4/calendars/${encodeURIComponent(calendars.app)}/events/${events.appStandup}/meeting_chat`

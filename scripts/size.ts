@@ -3,8 +3,9 @@
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 
-/** Bytes, min+gzip. The target is 6 kB; the bilingual error catalog alone is ~3.4 kB (see README). */
-const BUDGET = 13_000
+/** Bytes, min+gzip. The target is 6 kB; the bilingual error catalog alone is ~3.6 kB (see README). */
+// 13.2 kB since the catalog gained the platform-wide 99991401, 99991403 and 99991665 (issue 12).
+const BUDGET = 13_200
 
 const result = await build({
   entryPoints: [new URL('../dist/index.js', import.meta.url).pathname],

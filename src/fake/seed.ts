@@ -1,10 +1,9 @@
 // The fake's scenario as plain JSON: its types and JSON Schema (written once in seed-schema.ts, the types
 // derived by `npm run generate`), and a validator that also checks what a schema cannot (unknown
 // references, duplicates), with one clear line per problem.
-import type { ErrorObject } from 'ajv/dist/2020.js'
 import { schemePrefix } from '../contract/operations.js'
-import { compileSchema } from '../contract/validator.js'
 import { seedSchema, type Seed } from '../generated/seed.js'
+import { validators, type ValidationError } from '../generated/validators.js'
 
 export type {
   AccessRole,
@@ -26,19 +25,27 @@ export type {
 } from '../generated/seed.js'
 export { seedSchema }
 
-/** A seed that does not hold together; `problems` has one line per problem, each with its JSON pointer. */
+// A huge bad seed must not make a huge error: the first problems say what is wrong, a count the rest.
+const LISTED_PROBLEMS = 20
+
+/**
+ * A seed that does not hold together: `problems` has one line for each of the first 20 problems, each
+ * with its JSON pointer, and `moreProblems` counts the others.
+ */
 export class SeedError extends Error {
   readonly problems: readonly string[]
+  readonly moreProblems: number
   constructor(problems: readonly string[]) {
-    super(`Invalid fake seed:\n${problems.map((p) => `- ${p}`).join('\n')}`)
+    const listed = problems.slice(0, LISTED_PROBLEMS)
+    const more = problems.length - listed.length
+    super(`Invalid fake seed:\n${listed.map((p) => `- ${p}`).join('\n')}${more > 0 ? `\n- and ${more} more problem${more === 1 ? '' : 's'}` : ''}`)
     this.name = 'SeedError'
-    this.problems = problems
+    this.problems = listed
+    this.moreProblems = more
   }
 }
 
-let compiled: ReturnType<typeof compileSchema> | undefined
-
-function describe(e: ErrorObject): string {
+function describe(e: ValidationError): string {
   const at = e.instancePath || '/'
   const params = e.params as Record<string, unknown>
   if (e.keyword === 'additionalProperties') return `${at}: unknown property "${String(params.additionalProperty)}"`
@@ -49,8 +56,8 @@ function describe(e: ErrorObject): string {
 
 /** Checks a seed's shape and references; returns the problems (empty: valid). */
 export function seedProblems(data: unknown): string[] {
-  compiled ??= compileSchema(seedSchema)
-  if (!compiled(data)) return (compiled.errors ?? []).map(describe)
+  const validate = validators.seed
+  if (!validate(data)) return (validate.errors ?? []).map(describe)
   return referenceProblems(data as Seed)
 }
 
@@ -141,7 +148,12 @@ function referenceProblems(seed: Seed): string[] {
   seed.userAccessTokens?.forEach((t, i) => {
     if (!t.token.startsWith(userPrefix)) problems.push(`/userAccessTokens/${i}/token: must start with ${userPrefix}`)
     needApp(t.appId, `/userAccessTokens/${i}/appId`)
-    if (!users.has(t.userId)) problems.push(`/userAccessTokens/${i}/userId: unknown user ${JSON.stringify(t.userId)}`)
+    const user = users.get(t.userId)
+    if (!user) problems.push(`/userAccessTokens/${i}/userId: unknown user ${JSON.stringify(t.userId)}`)
+    // The platform issues a user token only through an app installed in the user's tenant.
+    else if (apps.get(t.appId) && !apps.get(t.appId)?.tenants.includes(user.tenantKey)) {
+      problems.push(`/userAccessTokens/${i}: app ${t.appId} is not installed in tenant ${user.tenantKey} of user ${t.userId}`)
+    }
   })
   return problems
 }

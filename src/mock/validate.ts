@@ -1,7 +1,7 @@
 // Checks an incoming request against its operation in the spec, in the gateway's order: the
 // Authorization header first, then path and query parameters, then the body.
 import type { CatalogCode } from '../generated/catalog.js'
-import { SpecValidator } from '../contract/validator.js'
+import { validators, type ValidationError } from '../generated/validators.js'
 import { isObject, type JsonObject } from '../contract/walk.js'
 import type { MockOperation } from '../contract/operations.js'
 import { Refusal, type FieldViolation } from '../fake/refusal.js'
@@ -19,8 +19,14 @@ export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly o
 const ok = <T>(value: T): Checked<T> => ({ ok: true, value })
 const reject = <T>(code: CatalogCode, fieldViolations?: readonly FieldViolation[]): Checked<T> => ({ ok: false, rejection: new Refusal(code, fieldViolations ? { fieldViolations } : {}) })
 
-let shared: SpecValidator | undefined
-const validator = () => (shared ??= new SpecValidator())
+/** Runs the validator generated for `key` (see scripts/generate.ts); one line a problem, Ajv's wording. */
+function validate(key: string, value: unknown): readonly string[] {
+  const fn = validators[key]
+  if (!fn) throw new Error(`No generated validator for ${key}: run npm run generate`)
+  return fn(value) ? [] : (fn.errors ?? []).map(describe)
+}
+
+const describe = (e: ValidationError): string => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`.trim()
 
 /** The gateway's reading of the Authorization header (the fake's first rule), for the examples mode. */
 export function checkAuthorization(op: MockOperation, request: Request): Checked<Bearer | undefined> {
@@ -59,8 +65,8 @@ export async function checkInput(op: MockOperation, request: Request, rawParams:
       if (p.required) violations.push({ field: p.name, description: `${p.name} is required` })
       continue
     }
-    const result = validator().validate(p.schema, value)
-    if (!result.valid) violations.push({ field: p.name, description: `${p.name} ${describeErrors(result.errors)}` })
+    const errors = validate(`${op.id}:${p.in}:${p.name}`, value)
+    if (errors.length > 0) violations.push({ field: p.name, description: `${p.name} ${describeErrors(errors)}` })
     if (p.in === 'path') params[p.name] = value
     else if (p.in === 'query') query[p.name] = value
   }
@@ -82,8 +88,8 @@ export async function checkInput(op: MockOperation, request: Request, rawParams:
       violations.push({ field: 'body', description: 'is not valid JSON' })
     }
     if (parsed !== undefined) {
-      const result = validator().validate(op.spec.requestBodySchema, parsed)
-      if (!result.valid) for (const e of result.errors) violations.push({ field: fieldOf(e), description: e.replace(/^\S+\s*/, '') })
+      const errors = validate(`${op.id}:body`, parsed)
+      if (errors.length > 0) for (const e of errors) violations.push({ field: fieldOf(e), description: e.replace(/^\S+\s*/, '') })
       else if (isObject(parsed)) body = parsed
     }
   }

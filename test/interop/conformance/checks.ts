@@ -1,7 +1,7 @@
 // The checks Schemathesis makes, by name, as pure functions of one exchange (a request and its answer)
 // read against the spec. Each returns why the exchange fails it, or undefined. The spec decides, through
 // src/contract; nothing here lists a status, a code or a header by hand.
-import { SpecValidator } from '../../../src/contract/validator.ts'
+import { SpecValidator } from '../../../scripts/lib/spec-ajv.ts'
 import type { MockOperation } from '../../../src/contract/operations.ts'
 import { deref, isObject, type Json, type JsonObject } from '../../../src/contract/walk.ts'
 import { errorCatalog, type CatalogCode } from '../../../src/generated/catalog.ts'

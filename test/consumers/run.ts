@@ -68,7 +68,11 @@ let tarball = ''
 let installs: Record<'base' | 'msw2' | 'msw3' | 'lowestNode', Promise<void>>
 
 before(async () => {
-  // prepack builds dist/ and the docs, so the tarball is what `npm publish` would upload.
+  // What `npm publish` uploads: dist/ and the docs built fresh (its prepublishOnly does the same).
+  for (const script of ['build', 'docs']) {
+    const built = await exec('npm', ['run', '-s', script], root)
+    assert.equal(built.code, 0, show(built))
+  }
   const packed = await exec('npm', ['pack', '--json', '--pack-destination', work], root)
   assert.equal(packed.code, 0, show(packed))
   const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [{ filename: string }]

@@ -160,7 +160,10 @@ async function loadSeed(file: string): Promise<Seed> {
   try {
     return validateSeed(data)
   } catch (error) {
-    if (error instanceof SeedError) throw new UsageError(`The seed file ${file} is not a valid seed:\n${error.problems.map((p) => `  - ${p}`).join('\n')}\nSee the README (Sandbox: seed format), or print the demo with --print-seed.`)
+    if (error instanceof SeedError) {
+      const lines = [...error.problems, ...(error.moreProblems > 0 ? [`and ${error.moreProblems} more`] : [])].map((p) => `  - ${p}`)
+      throw new UsageError(`The seed file ${file} is not a valid seed:\n${lines.join('\n')}\nSee the README (Sandbox: seed format), or print the demo with --print-seed.`)
+    }
     throw error
   }
 }

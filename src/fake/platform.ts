@@ -85,7 +85,7 @@ export function createPlatform(seed: Seed, clock: Clock, options: PlatformOption
       if (found instanceof Refusal) return found
       const chat = rule.boundChat(state, found.event, call.input.query.meeting_chat_id ?? '', found.caller)
       if (chat instanceof Refusal) return chat
-      chat.boundTo = undefined
+      state.unbind(chat)
       return { fields: {} }
     },
     createMeetingChat(call) {
@@ -95,11 +95,7 @@ export function createPlatform(seed: Seed, clock: Clock, options: PlatformOption
       const refused = rule.chatAllowed(event)
       if (refused) return refused
       // An event has one meeting chat: creating it again answers the bound one (the platform does not say).
-      let chat = [...state.chats.values()].find((c) => c.boundTo?.calendarId === event.calendarId && c.boundTo.eventId === event.eventId)
-      if (!chat) {
-        chat = { chatId: state.newChatId(), owner: caller.ref, boundTo: { calendarId: event.calendarId, eventId: event.eventId } }
-        state.chats.set(chat.chatId, chat)
-      }
+      const chat = state.meetingChat(event.calendarId, event.eventId) ?? state.createMeetingChat(caller.ref, event.calendarId, event.eventId)
       return { fields: { data: { meeting_chat_id: chat.chatId, applink: applink(call, chat.chatId, caller.tenantKey) } } }
     },
     getTenantAccessTokenInternal(call) {

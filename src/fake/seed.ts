@@ -25,13 +25,23 @@ export type {
 } from '../generated/seed.js'
 export { seedSchema }
 
-/** A seed that does not hold together; `problems` has one line per problem, each with its JSON pointer. */
+// A huge bad seed must not make a huge error: the first problems say what is wrong, a count the rest.
+const LISTED_PROBLEMS = 20
+
+/**
+ * A seed that does not hold together: `problems` has one line for each of the first 20 problems, each
+ * with its JSON pointer, and `moreProblems` counts the others.
+ */
 export class SeedError extends Error {
   readonly problems: readonly string[]
+  readonly moreProblems: number
   constructor(problems: readonly string[]) {
-    super(`Invalid fake seed:\n${problems.map((p) => `- ${p}`).join('\n')}`)
+    const listed = problems.slice(0, LISTED_PROBLEMS)
+    const more = problems.length - listed.length
+    super(`Invalid fake seed:\n${listed.map((p) => `- ${p}`).join('\n')}${more > 0 ? `\n- and ${more} more problem${more === 1 ? '' : 's'}` : ''}`)
     this.name = 'SeedError'
-    this.problems = problems
+    this.problems = listed
+    this.moreProblems = more
   }
 }
 
@@ -138,7 +148,12 @@ function referenceProblems(seed: Seed): string[] {
   seed.userAccessTokens?.forEach((t, i) => {
     if (!t.token.startsWith(userPrefix)) problems.push(`/userAccessTokens/${i}/token: must start with ${userPrefix}`)
     needApp(t.appId, `/userAccessTokens/${i}/appId`)
-    if (!users.has(t.userId)) problems.push(`/userAccessTokens/${i}/userId: unknown user ${JSON.stringify(t.userId)}`)
+    const user = users.get(t.userId)
+    if (!user) problems.push(`/userAccessTokens/${i}/userId: unknown user ${JSON.stringify(t.userId)}`)
+    // The platform issues a user token only through an app installed in the user's tenant.
+    else if (apps.get(t.appId) && !apps.get(t.appId)?.tenants.includes(user.tenantKey)) {
+      problems.push(`/userAccessTokens/${i}: app ${t.appId} is not installed in tenant ${user.tenantKey} of user ${t.userId}`)
+    }
   })
   return problems
 }

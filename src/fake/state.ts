@@ -80,6 +80,7 @@ export interface EventState {
   readonly deleted: boolean
 }
 
+/** Change `boundTo` only through PlatformState's methods, which keep the index of meeting chats. */
 export interface ChatState {
   readonly chatId: string
   readonly owner: IdentityRef
@@ -115,6 +116,8 @@ export class PlatformState {
   readonly calendars: Map<string, CalendarState>
   readonly events: Map<string, EventState>
   readonly chats: Map<string, ChatState>
+  // The meeting chat of each event (by eventKey), so that creating one does not scan every chat.
+  readonly #meetingChats = new Map<string, ChatState>()
   readonly tokens = new Map<string, TokenState>()
   readonly limiter = new RateLimiter()
   readonly #ticketPushes = new Map<string, TicketPush[]>()
@@ -168,6 +171,7 @@ export class PlatformState {
       ]),
     )
     this.chats = new Map((seed.chats ?? []).map((c) => [c.chatId, { chatId: c.chatId, owner: c.owner, boundTo: c.boundTo }]))
+    for (const chat of this.chats.values()) if (chat.boundTo) this.#meetingChats.set(eventKey(chat.boundTo.calendarId, chat.boundTo.eventId), chat)
     const expiry = (expiresIn: number | undefined) => createdAt + (expiresIn ?? MAX_TTL_SECONDS) * 1000
     const base = { seeded: true, tenantKey: undefined, userId: undefined }
     for (const t of seed.tenantAccessTokens ?? []) this.tokens.set(t.token, { ...base, token: t.token, kind: 'tenant', appId: t.appId, tenantKey: t.tenantKey, expiresAt: expiry(t.expiresIn) })
@@ -216,6 +220,25 @@ export class PlatformState {
   /** The latest ticket pushes, oldest first. */
   ticketPushes(): TicketPush[] {
     return [...this.#ticketPushes.values()].flat().sort((a, b) => a.at - b.at)
+  }
+
+  /** The chat bound to an event as its meeting chat, if any. */
+  meetingChat(calendarId: string, eventId: string): ChatState | undefined {
+    return this.#meetingChats.get(eventKey(calendarId, eventId))
+  }
+
+  /** A new chat, bound to the event as its meeting chat. */
+  createMeetingChat(owner: IdentityRef, calendarId: string, eventId: string): ChatState {
+    const chat: ChatState = { chatId: this.newChatId(), owner, boundTo: { calendarId, eventId } }
+    this.chats.set(chat.chatId, chat)
+    this.#meetingChats.set(eventKey(calendarId, eventId), chat)
+    return chat
+  }
+
+  /** Unbinds a chat from its event; the chat remains. */
+  unbind(chat: ChatState): void {
+    if (chat.boundTo) this.#meetingChats.delete(eventKey(chat.boundTo.calendarId, chat.boundTo.eventId))
+    chat.boundTo = undefined
   }
 
   newChatId(): string {

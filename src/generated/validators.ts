@@ -2227,6 +2227,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate22.evaluated = { "dynamicProps": false, "dynamicItems": false };
 var v3 = validate23;
+var schema43 = { "type": ["object", "null"], "description": "No parameters in the body; JSON `{}` or `null`. \u8BF7\u6C42\u4F53\u65E0\u53C2\u6570\u3002" };
 function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -2237,10 +2238,8 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
-  const _errs1 = errors;
-  const _errs2 = errors;
-  if (!(data === "." || data === "..")) {
-    const err0 = {};
+  if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
+    const err0 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/NoParameters/type", keyword: "type", params: { type: schema43.type }, message: "must be object,null" };
     if (vErrors === null) {
       vErrors = [err0];
     } else {
@@ -2248,62 +2247,15 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  var valid0 = _errs2 === errors;
-  if (valid0) {
-    const err1 = { instancePath, schemaPath: "#/not", keyword: "not", params: {}, message: "must NOT be valid" };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  } else {
-    errors = _errs1;
-    if (vErrors !== null) {
-      if (_errs1) {
-        vErrors.length = _errs1;
-      } else {
-        vErrors = null;
-      }
-    }
-  }
-  if (typeof data === "string") {
-    if (func2(data) > 256) {
-      const err2 = { instancePath, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (func2(data) < 1) {
-      const err3 = { instancePath, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-  } else {
-    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
   validate23.errors = vErrors;
   return errors === 0;
 }
 validate23.evaluated = { "dynamicProps": false, "dynamicItems": false };
-var v4 = validate24;
-function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+var v4 = validate25;
+function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate24.evaluated;
+  const evaluated0 = validate25.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -2368,15 +2320,88 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate24.errors = vErrors;
+  validate25.errors = vErrors;
   return errors === 0;
 }
-validate24.evaluated = { "dynamicProps": false, "dynamicItems": false };
-var v5 = validate25;
-function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate25.evaluated = { "dynamicProps": false, "dynamicItems": false };
+var v5 = validate26;
+function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate25.evaluated;
+  const evaluated0 = validate26.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  const _errs1 = errors;
+  const _errs2 = errors;
+  if (!(data === "." || data === "..")) {
+    const err0 = {};
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  var valid0 = _errs2 === errors;
+  if (valid0) {
+    const err1 = { instancePath, schemaPath: "#/not", keyword: "not", params: {}, message: "must NOT be valid" };
+    if (vErrors === null) {
+      vErrors = [err1];
+    } else {
+      vErrors.push(err1);
+    }
+    errors++;
+  } else {
+    errors = _errs1;
+    if (vErrors !== null) {
+      if (_errs1) {
+        vErrors.length = _errs1;
+      } else {
+        vErrors = null;
+      }
+    }
+  }
+  if (typeof data === "string") {
+    if (func2(data) > 256) {
+      const err2 = { instancePath, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (func2(data) < 1) {
+      const err3 = { instancePath, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+  } else {
+    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    if (vErrors === null) {
+      vErrors = [err4];
+    } else {
+      vErrors.push(err4);
+    }
+    errors++;
+  }
+  validate26.errors = vErrors;
+  return errors === 0;
+}
+validate26.evaluated = { "dynamicProps": false, "dynamicItems": false };
+var v6 = validate27;
+function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate27.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -2420,15 +2445,39 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate25.errors = vErrors;
+  validate27.errors = vErrors;
   return errors === 0;
 }
-validate25.evaluated = { "dynamicProps": false, "dynamicItems": false };
-var v6 = validate26;
-function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate27.evaluated = { "dynamicProps": false, "dynamicItems": false };
+var v7 = validate28;
+function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate26.evaluated;
+  const evaluated0 = validate28.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
+    const err0 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/NoParameters/type", keyword: "type", params: { type: schema43.type }, message: "must be object,null" };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  validate28.errors = vErrors;
+  return errors === 0;
+}
+validate28.evaluated = { "dynamicProps": false, "dynamicItems": false };
+var v8 = validate29;
+function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate29.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -2454,22 +2503,20 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       }
       errors++;
     }
-    for (const key0 in data) {
-      if (!(key0 === "app_id" || key0 === "app_secret")) {
-        const err2 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
     if (data.app_id !== void 0) {
       let data0 = data.app_id;
       if (typeof data0 === "string") {
         if (func2(data0) > 64) {
-          const err3 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_id/maxLength", keyword: "maxLength", params: { limit: 64 }, message: "must NOT have more than 64 characters" };
+          const err2 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_id/maxLength", keyword: "maxLength", params: { limit: 64 }, message: "must NOT have more than 64 characters" };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (func2(data0) < 1) {
+          const err3 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_id/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -2477,21 +2524,12 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func2(data0) < 1) {
-          const err4 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_id/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
       } else {
-        const err5 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err4 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err5];
+          vErrors = [err4];
         } else {
-          vErrors.push(err5);
+          vErrors.push(err4);
         }
         errors++;
       }
@@ -2500,7 +2538,16 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.app_secret;
       if (typeof data1 === "string") {
         if (func2(data1) > 128) {
-          const err6 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_secret/maxLength", keyword: "maxLength", params: { limit: 128 }, message: "must NOT have more than 128 characters" };
+          const err5 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_secret/maxLength", keyword: "maxLength", params: { limit: 128 }, message: "must NOT have more than 128 characters" };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        if (func2(data1) < 1) {
+          const err6 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_secret/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -2508,43 +2555,34 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func2(data1) < 1) {
-          const err7 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_secret/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
       } else {
-        const err8 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err7 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err8];
+          vErrors = [err7];
         } else {
-          vErrors.push(err8);
+          vErrors.push(err7);
         }
         errors++;
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err8 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err9];
+      vErrors = [err8];
     } else {
-      vErrors.push(err9);
+      vErrors.push(err8);
     }
     errors++;
   }
-  validate26.errors = vErrors;
+  validate29.errors = vErrors;
   return errors === 0;
 }
-validate26.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var v7 = validate28;
-function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate29.evaluated = { "props": { "app_id": true, "app_secret": true }, "dynamicProps": false, "dynamicItems": false };
+var v9 = validate30;
+function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate28.evaluated;
+  const evaluated0 = validate30.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -2579,22 +2617,20 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       }
       errors++;
     }
-    for (const key0 in data) {
-      if (!(key0 === "app_id" || key0 === "app_secret" || key0 === "app_ticket")) {
-        const err3 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
     if (data.app_id !== void 0) {
       let data0 = data.app_id;
       if (typeof data0 === "string") {
         if (func2(data0) > 64) {
-          const err4 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_id/maxLength", keyword: "maxLength", params: { limit: 64 }, message: "must NOT have more than 64 characters" };
+          const err3 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_id/maxLength", keyword: "maxLength", params: { limit: 64 }, message: "must NOT have more than 64 characters" };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        if (func2(data0) < 1) {
+          const err4 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_id/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -2602,21 +2638,12 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func2(data0) < 1) {
-          const err5 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_id/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
       } else {
-        const err6 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err5 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err6];
+          vErrors = [err5];
         } else {
-          vErrors.push(err6);
+          vErrors.push(err5);
         }
         errors++;
       }
@@ -2625,7 +2652,16 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.app_secret;
       if (typeof data1 === "string") {
         if (func2(data1) > 128) {
-          const err7 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_secret/maxLength", keyword: "maxLength", params: { limit: 128 }, message: "must NOT have more than 128 characters" };
+          const err6 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_secret/maxLength", keyword: "maxLength", params: { limit: 128 }, message: "must NOT have more than 128 characters" };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+        if (func2(data1) < 1) {
+          const err7 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_secret/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -2633,21 +2669,12 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func2(data1) < 1) {
-          const err8 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_secret/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
       } else {
-        const err9 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err8 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err9];
+          vErrors = [err8];
         } else {
-          vErrors.push(err9);
+          vErrors.push(err8);
         }
         errors++;
       }
@@ -2656,7 +2683,16 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.app_ticket;
       if (typeof data2 === "string") {
         if (func2(data2) > 256) {
-          const err10 = { instancePath: instancePath + "/app_ticket", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_ticket/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+          const err9 = { instancePath: instancePath + "/app_ticket", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_ticket/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        if (func2(data2) < 1) {
+          const err10 = { instancePath: instancePath + "/app_ticket", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_ticket/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -2664,43 +2700,34 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func2(data2) < 1) {
-          const err11 = { instancePath: instancePath + "/app_ticket", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_ticket/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
       } else {
-        const err12 = { instancePath: instancePath + "/app_ticket", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_ticket/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err11 = { instancePath: instancePath + "/app_ticket", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/properties/app_ticket/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err12];
+          vErrors = [err11];
         } else {
-          vErrors.push(err12);
+          vErrors.push(err11);
         }
         errors++;
       }
     }
   } else {
-    const err13 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err12 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/StoreAppCredentials/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err13];
+      vErrors = [err12];
     } else {
-      vErrors.push(err13);
+      vErrors.push(err12);
     }
     errors++;
   }
-  validate28.errors = vErrors;
+  validate30.errors = vErrors;
   return errors === 0;
 }
-validate28.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var v8 = validate29;
-function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate30.evaluated = { "props": { "app_id": true, "app_secret": true, "app_ticket": true }, "dynamicProps": false, "dynamicItems": false };
+var v10 = validate31;
+function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate29.evaluated;
+  const evaluated0 = validate31.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -2726,22 +2753,20 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       }
       errors++;
     }
-    for (const key0 in data) {
-      if (!(key0 === "app_access_token" || key0 === "tenant_key")) {
-        const err2 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/TenantTokenRequest/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
     if (data.app_access_token !== void 0) {
       let data0 = data.app_access_token;
       if (typeof data0 === "string") {
         if (func2(data0) > 256) {
-          const err3 = { instancePath: instancePath + "/app_access_token", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/TenantTokenRequest/properties/app_access_token/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+          const err2 = { instancePath: instancePath + "/app_access_token", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/TenantTokenRequest/properties/app_access_token/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (func2(data0) < 1) {
+          const err3 = { instancePath: instancePath + "/app_access_token", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/TenantTokenRequest/properties/app_access_token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -2749,21 +2774,12 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func2(data0) < 1) {
-          const err4 = { instancePath: instancePath + "/app_access_token", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/TenantTokenRequest/properties/app_access_token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
       } else {
-        const err5 = { instancePath: instancePath + "/app_access_token", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/TenantTokenRequest/properties/app_access_token/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err4 = { instancePath: instancePath + "/app_access_token", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/TenantTokenRequest/properties/app_access_token/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err5];
+          vErrors = [err4];
         } else {
-          vErrors.push(err5);
+          vErrors.push(err4);
         }
         errors++;
       }
@@ -2772,7 +2788,16 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.tenant_key;
       if (typeof data1 === "string") {
         if (func2(data1) > 128) {
-          const err6 = { instancePath: instancePath + "/tenant_key", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/TenantTokenRequest/properties/tenant_key/maxLength", keyword: "maxLength", params: { limit: 128 }, message: "must NOT have more than 128 characters" };
+          const err5 = { instancePath: instancePath + "/tenant_key", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/TenantTokenRequest/properties/tenant_key/maxLength", keyword: "maxLength", params: { limit: 128 }, message: "must NOT have more than 128 characters" };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        if (func2(data1) < 1) {
+          const err6 = { instancePath: instancePath + "/tenant_key", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/TenantTokenRequest/properties/tenant_key/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -2780,43 +2805,34 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func2(data1) < 1) {
-          const err7 = { instancePath: instancePath + "/tenant_key", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/TenantTokenRequest/properties/tenant_key/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
       } else {
-        const err8 = { instancePath: instancePath + "/tenant_key", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/TenantTokenRequest/properties/tenant_key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err7 = { instancePath: instancePath + "/tenant_key", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/TenantTokenRequest/properties/tenant_key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err8];
+          vErrors = [err7];
         } else {
-          vErrors.push(err8);
+          vErrors.push(err7);
         }
         errors++;
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/TenantTokenRequest/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err8 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/TenantTokenRequest/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err9];
+      vErrors = [err8];
     } else {
-      vErrors.push(err9);
+      vErrors.push(err8);
     }
     errors++;
   }
-  validate29.errors = vErrors;
+  validate31.errors = vErrors;
   return errors === 0;
 }
-validate29.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var v9 = validate30;
-function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate31.evaluated = { "props": { "app_access_token": true, "tenant_key": true }, "dynamicProps": false, "dynamicItems": false };
+var v11 = validate32;
+function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate30.evaluated;
+  const evaluated0 = validate32.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -2842,22 +2858,20 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       }
       errors++;
     }
-    for (const key0 in data) {
-      if (!(key0 === "app_id" || key0 === "app_secret")) {
-        const err2 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
     if (data.app_id !== void 0) {
       let data0 = data.app_id;
       if (typeof data0 === "string") {
         if (func2(data0) > 64) {
-          const err3 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_id/maxLength", keyword: "maxLength", params: { limit: 64 }, message: "must NOT have more than 64 characters" };
+          const err2 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_id/maxLength", keyword: "maxLength", params: { limit: 64 }, message: "must NOT have more than 64 characters" };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (func2(data0) < 1) {
+          const err3 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_id/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -2865,21 +2879,12 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func2(data0) < 1) {
-          const err4 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_id/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
       } else {
-        const err5 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err4 = { instancePath: instancePath + "/app_id", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err5];
+          vErrors = [err4];
         } else {
-          vErrors.push(err5);
+          vErrors.push(err4);
         }
         errors++;
       }
@@ -2888,7 +2893,16 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.app_secret;
       if (typeof data1 === "string") {
         if (func2(data1) > 128) {
-          const err6 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_secret/maxLength", keyword: "maxLength", params: { limit: 128 }, message: "must NOT have more than 128 characters" };
+          const err5 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_secret/maxLength", keyword: "maxLength", params: { limit: 128 }, message: "must NOT have more than 128 characters" };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        if (func2(data1) < 1) {
+          const err6 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_secret/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -2896,38 +2910,29 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func2(data1) < 1) {
-          const err7 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_secret/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
       } else {
-        const err8 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err7 = { instancePath: instancePath + "/app_secret", schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/properties/app_secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err8];
+          vErrors = [err7];
         } else {
-          vErrors.push(err8);
+          vErrors.push(err7);
         }
         errors++;
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err8 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/AppCredentials/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err9];
+      vErrors = [err8];
     } else {
-      vErrors.push(err9);
+      vErrors.push(err8);
     }
     errors++;
   }
-  validate30.errors = vErrors;
+  validate32.errors = vErrors;
   return errors === 0;
 }
-validate30.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+validate32.evaluated = { "props": { "app_id": true, "app_secret": true }, "dynamicProps": false, "dynamicItems": false };
 
 /** One problem found by a validator, as Ajv reports it. */
 export interface ValidationError {
@@ -2947,11 +2952,13 @@ export const validators: { readonly seed: Validate } & Readonly<Record<string, V
   "seed": v0,
   "createMeetingChat:path:calendar_id": v1,
   "createMeetingChat:path:event_id": v2,
-  "unbindMeetingChat:path:calendar_id": v3,
-  "unbindMeetingChat:path:event_id": v4,
-  "unbindMeetingChat:query:meeting_chat_id": v5,
-  "getTenantAccessTokenInternal:body": v6,
-  "getAppAccessToken:body": v7,
-  "getTenantAccessToken:body": v8,
-  "resendAppTicket:body": v9,
+  "createMeetingChat:body": v3,
+  "unbindMeetingChat:path:calendar_id": v4,
+  "unbindMeetingChat:path:event_id": v5,
+  "unbindMeetingChat:query:meeting_chat_id": v6,
+  "unbindMeetingChat:body": v7,
+  "getTenantAccessTokenInternal:body": v8,
+  "getAppAccessToken:body": v9,
+  "getTenantAccessToken:body": v10,
+  "resendAppTicket:body": v11,
 }

@@ -73,8 +73,9 @@ export function createResponder(
 ): { handle(request: Request): Promise<Response>; calls(): readonly CallRecord[]; count(operationId: OperationId): number; nextLogId(): string } {
   const maxCalls = options.maxCalls ?? DEFAULT_MAX_CALLS
   if (!Number.isInteger(maxCalls) || maxCalls < 0) throw new RangeError(`maxCalls must be a non-negative integer, got ${maxCalls}`)
-  // Trimmed in batches (past twice the cap) so that keeping the log costs O(1) per request.
-  let log: CallRecord[] = []
+  // A ring: once full, each new record takes the oldest one's place.
+  const log: CallRecord[] = []
+  let oldest = 0
   const counts = new Map<OperationId, number>()
   const nextLogId = logIdFactory(clock)
   async function handle(request: Request): Promise<Response> {
@@ -94,7 +95,7 @@ export function createResponder(
       }
     }
     if (maxCalls > 0) {
-      log.push({
+      const record: CallRecord = {
         operationId: found?.op.id,
         method: request.method,
         url: request.url,
@@ -102,14 +103,18 @@ export function createResponder(
         code: await codeIn(response),
         logId: response.headers.get('x-tt-logid') ?? undefined,
         at: clock.now(),
-      })
-      if (log.length >= 2 * maxCalls) log = log.slice(-maxCalls)
+      }
+      if (log.length < maxCalls) log.push(record)
+      else {
+        log[oldest] = record
+        oldest = (oldest + 1) % maxCalls
+      }
     }
     return response
   }
   return {
     handle,
-    calls: () => (log.length > maxCalls ? log.slice(-maxCalls) : log),
+    calls: () => (oldest === 0 ? log : [...log.slice(oldest), ...log.slice(0, oldest)]),
     count: (operationId) => counts.get(operationId) ?? 0,
     nextLogId,
   }

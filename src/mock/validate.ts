@@ -71,24 +71,26 @@ export async function checkInput(op: MockOperation, request: Request, rawParams:
     else if (p.in === 'query') query[p.name] = value
   }
   let body: JsonObject | undefined
-  if (op.spec.requestBodySchema) {
-    const text = await request.text()
-    if (mediaType(request) !== 'application/json') {
-      violations.push({ field: 'Content-Type', description: `must be application/json, got "${request.headers.get('content-type') ?? ''}"` })
-    } else if (text.trim() === '') {
-      if (op.spec.requestBodyRequired) violations.push({ field: 'body', description: 'a JSON body is required' })
-    } else {
-      let parsed: unknown
-      try {
-        parsed = JSON.parse(text)
-      } catch {
-        violations.push({ field: 'body', description: 'is not valid JSON' })
-      }
-      if (parsed !== undefined) {
-        const errors = validate(`${op.id}:body`, parsed)
-        if (errors.length > 0) for (const e of errors) violations.push({ field: fieldOf(e), description: e.replace(/^\S+\s*/, '') })
-        else if (isObject(parsed)) body = parsed
-      }
+  // The spec's rule, as Prism reads it: an empty body is a missing body; any other body needs a request
+  // body in the spec, its media type, and JSON that its schema accepts.
+  const text = await request.text()
+  if (text.trim() === '') {
+    if (op.spec.requestBodyRequired) violations.push({ field: 'body', description: 'a JSON body is required' })
+  } else if (!op.spec.requestBodySchema) {
+    violations.push({ field: 'body', description: 'this operation takes no body' })
+  } else if (mediaType(request) !== 'application/json') {
+    violations.push({ field: 'Content-Type', description: `must be application/json, got "${request.headers.get('content-type') ?? ''}"` })
+  } else {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      violations.push({ field: 'body', description: 'is not valid JSON' })
+    }
+    if (parsed !== undefined) {
+      const errors = validate(`${op.id}:body`, parsed)
+      if (errors.length > 0) for (const e of errors) violations.push({ field: fieldOf(e), description: e.replace(/^\S+\s*/, '') })
+      else if (isObject(parsed)) body = parsed
     }
   }
   return violations.length > 0 ? reject(op.invalidInputCode, violations) : ok({ params, query, body })

@@ -86,7 +86,11 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
+/** The client closed the connection (mid-body, bad chunked encoding, a reset): nobody to answer. */
+const clientGone = (res: ServerResponse): boolean => res.destroyed || res.socket === null || res.socket.destroyed
+
 async function send(res: ServerResponse, response: Response): Promise<void> {
+  if (clientGone(res)) return
   if (response.type === 'error') {
     // The fake asked for a dropped connection: end the socket without an answer.
     res.socket?.destroy()
@@ -143,6 +147,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           ? errorResponse(op.invalidInputCode, logId(), { fieldViolations: [{ field: 'body', description: `the body is larger than ${limit} bytes` }] })
           : notFoundResponse(logId()))
       }
+      // A body cut short by the client (a close, a reset, bad chunked encoding) is the client's failure.
+      if (clientGone(res)) return
       throw error
     }
     const headers = new Headers()
@@ -162,6 +168,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
+      if (clientGone(res)) return
       // A bug here must answer, not hang the caller or take the server down.
       console.error('sandbox: failed to answer', req.method, req.url, error)
       if (!res.headersSent) void send(res, errorResponse(190003, logId()))

@@ -3,12 +3,15 @@
 // `node scripts/generate.ts --check` writes nothing and fails when a committed file is stale.
 import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
+import standalone from 'ajv/dist/standalone/index.js'
+import * as esbuild from 'esbuild'
 import openapiTS, { astToString } from 'openapi-typescript'
 import { compile } from 'json-schema-to-typescript'
 import { parse } from 'yaml'
 import { seedSchemaSource } from '../src/fake/seed-schema.ts'
 // The package's own reader of the spec: it imports nothing, so Node runs it from source here.
 import { isObject, readOperations, resolveRef, type Json, type JsonObject } from '../src/contract/read.ts'
+import { anchorRefs, createSpecAjv } from './lib/spec-ajv.ts'
 
 const root = new URL('../', import.meta.url)
 const specUrl = new URL('openapi/openapi.yaml', root)
@@ -100,6 +103,70 @@ export const seedSchema = ${JSON.stringify(withoutTsType(seedSchemaSource as unk
 `
 }
 
+/**
+ * The mocks' validators as standalone code (Ajv's, bundled with the one runtime helper it calls), so the
+ * package checks requests and seeds without Ajv at run time. Keys: `operationId:in:name` for a parameter,
+ * `operationId:body` for a JSON body, `seed` for a seed.
+ */
+async function validatorsModule(spec: JsonObject): Promise<string> {
+  const ajv = createSpecAjv({ standalone: true, specDocument: spec })
+  const schemas: Record<string, Json> = { seed: withoutTsType(seedSchemaSource as unknown as Json) }
+  for (const op of readOperations(spec)) {
+    for (const p of op.parameters) schemas[`${op.operationId}:${p.in}:${p.name}`] = p.schema
+    if (op.requestBodySchema) schemas[`${op.operationId}:body`] = op.requestBodySchema
+  }
+  // Export name = schema id (a plain name: an id with a colon would read as a URI scheme); keys below.
+  const exportNames: Record<string, string> = {}
+  const keys: Record<string, string> = {}
+  Object.entries(schemas).forEach(([key, schema], i) => {
+    // The spec's schemas point into the spec; the seed's own $refs stay local to it.
+    ajv.addSchema((key === 'seed' ? schema : anchorRefs(schema)) as object, `v${i}`)
+    exportNames[`v${i}`] = `v${i}`
+    keys[`v${i}`] = key
+  })
+  const bundled = await esbuild.build({
+    stdin: { contents: standalone.default(ajv, exportNames), resolveDir: fileURLToPath(root), loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    write: false,
+    legalComments: 'none',
+    logLevel: 'silent',
+    plugins: [{
+      // Ajv's runtime helper carries its own source as a require() string for Ajv's code generator: dead
+      // here, and it would read as an import of ajv to anyone (or any checker) scanning the package.
+      name: 'drop-codegen-strings',
+      setup(build) {
+        build.onLoad({ filter: /ajv[\\/]dist[\\/]runtime[\\/][^\\/]+\.js$/ }, async (args) => ({
+          contents: (await readFile(args.path, 'utf8')).replace(/^.*\.code = 'require\(.*$/gm, ''),
+          loader: 'js',
+        }))
+      },
+    }],
+  })
+  const code = bundled.outputFiles[0]?.text.replace(/^export \{[^}]*\};\n?/m, '') ?? ''
+  return `${HEADER('request and seed validators, compiled by Ajv into standalone code and bundled with esbuild')}// @ts-nocheck (generated JavaScript; its typed face is at the end)
+${code}
+/** One problem found by a validator, as Ajv reports it. */
+export interface ValidationError {
+  readonly instancePath: string
+  readonly keyword: string
+  readonly params: Readonly<Record<string, unknown>>
+  readonly message?: string
+}
+
+/** A compiled validator: true when valid; otherwise \`errors\` lists every problem. */
+export interface Validate {
+  (data: unknown): boolean
+  readonly errors?: readonly ValidationError[] | null
+}
+
+export const validators: { readonly seed: Validate } & Readonly<Record<string, Validate | undefined>> = {
+${Object.entries(keys).map(([name, key]) => `  ${JSON.stringify(key)}: ${name},`).join('\n')}
+}
+`
+}
+
 async function main(): Promise<void> {
   const check = process.argv.includes('--check')
   const spec = parse(await readFile(specUrl, 'utf8')) as JsonObject
@@ -110,6 +177,7 @@ async function main(): Promise<void> {
     'operations.ts': operationsModule(spec),
     'spec.ts': specModule(spec),
     'seed.ts': await seedModule(),
+    'validators.ts': await validatorsModule(spec),
   }
   await mkdir(outDir, { recursive: true })
   const stale: string[] = []

@@ -1,10 +1,9 @@
 // The fake's scenario as plain JSON: its types and JSON Schema (written once in seed-schema.ts, the types
 // derived by `npm run generate`), and a validator that also checks what a schema cannot (unknown
 // references, duplicates), with one clear line per problem.
-import type { ErrorObject } from 'ajv/dist/2020.js'
 import { schemePrefix } from '../contract/operations.js'
-import { compileSchema } from '../contract/validator.js'
 import { seedSchema, type Seed } from '../generated/seed.js'
+import { validators, type ValidationError } from '../generated/validators.js'
 
 export type {
   AccessRole,
@@ -46,9 +45,7 @@ export class SeedError extends Error {
   }
 }
 
-let compiled: ReturnType<typeof compileSchema> | undefined
-
-function describe(e: ErrorObject): string {
+function describe(e: ValidationError): string {
   const at = e.instancePath || '/'
   const params = e.params as Record<string, unknown>
   if (e.keyword === 'additionalProperties') return `${at}: unknown property "${String(params.additionalProperty)}"`
@@ -59,8 +56,8 @@ function describe(e: ErrorObject): string {
 
 /** Checks a seed's shape and references; returns the problems (empty: valid). */
 export function seedProblems(data: unknown): string[] {
-  compiled ??= compileSchema(seedSchema)
-  if (!compiled(data)) return (compiled.errors ?? []).map(describe)
+  const validate = validators.seed
+  if (!validate(data)) return (validate.errors ?? []).map(describe)
   return referenceProblems(data as Seed)
 }
 

@@ -17,7 +17,7 @@
  * const fake = createFake(demoSeed())
  * const server = setupServer(...createHandlers(fake))
  *
- * @packageDocumentation
+ * @module feishu-meeting-chat/msw
  */
 export { createExampleMock, type ExampleMock, type ExampleMockOptions } from '../mock/examples.js'
 export { createFake, type Fake, type FakeChat, type FakeOptions, type FakeToken, type TicketPush } from '../mock/fake.js'

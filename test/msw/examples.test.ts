@@ -193,6 +193,10 @@ describe('origins and routes', () => {
     expect(handlers()).toHaveLength(specOperations().length * 2)
   })
 
+  it('refuses to make handlers without a mock, saying what to pass', () => {
+    expect(() => createHandlers(undefined as never)).toThrow(/createHandlers\(mock\) needs the mock that answers: createHandlers\(createFake\(demoSeed\(\)\)\)/)
+  })
+
   it('refuses a base URL with a path, or no URL at all', () => {
     expect(() => handlers('https://example.com/api')).toThrow(/origin without a path/)
     expect(() => handlers('example.com')).toThrow(/absolute URL/)

@@ -6,7 +6,7 @@ import { parse } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spec } from '../../src/generated/spec.ts'
 import { demo, demoSeed } from '../../src/msw/index.ts'
-import { SpecValidator } from '../../src/contract/validator.ts'
+import { SpecValidator } from '../../scripts/lib/spec-ajv.ts'
 import { documentedResponses } from '../../src/contract/walk.ts'
 import { cli, requireBuild, startSandboxProcess, type Running } from './support.ts'
 

@@ -3,7 +3,7 @@
 import type { CatalogCode } from '../generated/catalog.js'
 import { validators, type ValidationError } from '../generated/validators.js'
 import { isObject, type JsonObject } from '../contract/walk.js'
-import { mockOperations, type MockOperation } from '../contract/operations.js'
+import type { MockOperation } from '../contract/operations.js'
 import { Refusal, type FieldViolation } from '../fake/refusal.js'
 import { gateway, type Bearer } from '../fake/rules.js'
 
@@ -27,14 +27,6 @@ function validate(key: string, value: unknown): readonly string[] {
 }
 
 const describe = (e: ValidationError): string => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`.trim()
-
-/** Compiles every operation's parameter and body schemas now, so that no request pays for it (a server calls this at start). */
-export function compileValidators(): void {
-  for (const op of mockOperations()) {
-    for (const p of op.spec.parameters) validator().validate(p.schema, '')
-    if (op.spec.requestBodySchema) validator().validate(op.spec.requestBodySchema, {})
-  }
-}
 
 /** The gateway's reading of the Authorization header (the fake's first rule), for the examples mode. */
 export function checkAuthorization(op: MockOperation, request: Request): Checked<Bearer | undefined> {

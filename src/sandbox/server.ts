@@ -16,7 +16,6 @@ import { demoSeed } from '../fake/demo.js'
 import type { Seed } from '../fake/seed.js'
 import { route } from '../contract/operations.js'
 import { errorResponse, jsonResponse, notFoundResponse } from '../mock/respond.js'
-import { compileValidators } from '../mock/validate.js'
 
 export interface SandboxOptions {
   /** Port on 127.0.0.1; 0 picks a free one (default 8787). */
@@ -106,7 +105,6 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const fake = createFake(options.seed ?? demoSeed())
-  compileValidators()
   const limit = options.maxBodyBytes ?? 64 * 1024
   const specJson = `${JSON.stringify(spec, null, 2)}\n`
   const specYaml = await readFile(SPEC_YAML, 'utf8')

@@ -1,6 +1,7 @@
 // The one error type of the client: every failure, from a platform code to a dropped connection,
 // surfaces as a FeishuApiError with a `kind` to switch on. It never holds a token or a secret.
-import { errorCatalog } from '../generated/catalog.js'
+import { errorCatalog, type CatalogCode } from '../generated/catalog.js'
+import type { OperationId } from '../generated/operations.js'
 
 export type ErrorKind =
   | 'auth'
@@ -27,7 +28,7 @@ export interface FeishuApiErrorInit {
   readonly logId?: string | null
   readonly hint?: Hint
   readonly retryable?: boolean
-  readonly operation?: string | null
+  readonly operation?: OperationId | null
   readonly attempts?: number
   readonly retryAfterMs?: number | null
   readonly earlierAttemptOutcomeUnknown?: boolean
@@ -67,7 +68,12 @@ export function kindOfStatus(status: number): ErrorKind {
 export class FeishuApiError extends Error {
   override readonly name = 'FeishuApiError'
   readonly kind: ErrorKind
-  readonly code: number | null
+  /**
+   * The platform's code, typed as the codes of the spec's catalog (so a typo or a code the platform does
+   * not have fails to compile), or null when there is none. A code the spec does not list yet still
+   * arrives here as its number: keep a `default` branch when you switch on it.
+   */
+  readonly code: CatalogCode | null
   readonly msg: string
   readonly httpStatus: number | null
   /** `X-Tt-Logid` of the answer (or the body's `error.log_id`): quote it to the platform's support. */
@@ -75,7 +81,8 @@ export class FeishuApiError extends Error {
   readonly hint: Hint
   /** Whether the same request, sent again later, can succeed. */
   readonly retryable: boolean
-  readonly operation: string | null
+  /** The spec's operationId of the request that failed, or null for a path the spec does not have. */
+  readonly operation: OperationId | null
   /** How many attempts were made before giving up. */
   readonly attempts: number
   /** How long the platform asked to wait before retrying, when it said. */
@@ -103,7 +110,7 @@ export class FeishuApiError extends Error {
       cause: init.cause,
     })
     this.kind = init.kind
-    this.code = code
+    this.code = code as CatalogCode | null
     this.msg = init.msg
     this.httpStatus = status
     this.logId = init.logId ?? null
@@ -146,14 +153,14 @@ export class FeishuApiError extends Error {
   }
 }
 
-/** An error of the platform's JSON envelope `{code, msg, error?}`. */
-export function errorFromEnvelope(body: { code: number; msg?: unknown; error?: unknown }, status: number, logId: string | null): FeishuApiError {
+/** The error fields of the platform's JSON envelope `{code, msg, error?}`. */
+export function errorFromEnvelope(body: { code: number; msg?: unknown; error?: unknown }, status: number, logId: string | null): FeishuApiErrorInit {
   const entry = catalogEntry(body.code)
   const detail = body.error
   const bodyLogId = typeof detail === 'object' && detail !== null && typeof (detail as { log_id?: unknown }).log_id === 'string'
     ? (detail as { log_id: string }).log_id
     : null
-  return new FeishuApiError({
+  return {
     kind: entry?.kind ?? kindOfStatus(status),
     code: body.code,
     msg: typeof body.msg === 'string' && body.msg.trim() ? body.msg : entry?.msg ?? 'unknown error',
@@ -161,5 +168,5 @@ export function errorFromEnvelope(body: { code: number; msg?: unknown; error?: u
     logId: logId ?? bodyLogId,
     retryable: entry?.retryable ?? (status === 429 || status >= 500),
     detail,
-  })
+  }
 }

@@ -1,8 +1,9 @@
 // Auth strategies: where a request's token comes from, and what to do when the platform refuses it.
 // The app secret and tokens live only in closures here: never on an object that can be logged.
 import type { Client } from 'openapi-fetch'
+import type { Transport } from '../transport.js'
 import { errorCatalog } from '../../generated/catalog.js'
-import { tokenPrefixes } from '../../generated/operations.js'
+import { tokenPrefixes, type OperationId } from '../../generated/operations.js'
 import type { paths } from '../../generated/schema.js'
 import { FeishuApiError } from '../errors.js'
 import { ConfigError, type AuthOptions, type TokenSource } from '../options.js'
@@ -11,8 +12,8 @@ import type { IssuedToken, TokenCache } from './token-cache.js'
 export interface AuthStrategy {
   /** What kind of token this strategy sends. */
   readonly identity: 'tenant' | 'user'
-  /** The token for the next request. */
-  token(): Promise<string>
+  /** The token for the next request: at once when it is at hand, else a promise. */
+  token(): string | Promise<string>
   /**
    * The platform refused `token` with `code`. Returns true when a fresh token may now be tried
    * (the request is then replayed once); false when the refusal must surface.
@@ -36,8 +37,9 @@ export function checkToken(token: unknown, identity: 'tenant' | 'user', from: st
   if (typeof token !== 'string' || token.length === 0) {
     throw new ConfigError(`${from} must be a non-empty ${name} string; got ${describeSecret(token)}.`)
   }
-  if (/[\s\u0000-\u001f\u007f]/.test(token) || token.length > 2048) {
-    throw new ConfigError(`${from} is not a valid ${name}: it contains whitespace or control characters, or is too long. Pass the token alone, without "Bearer ".`)
+  // A header carries printable ASCII only: anything else would make fetch throw a TypeError of its own.
+  if (/[^\x21-\x7e]/.test(token) || token.length > 2048) {
+    throw new ConfigError(`${from} is not a valid ${name}: it contains whitespace or control characters (or others a header cannot carry), or is too long. Pass the token alone, without "Bearer ".`)
   }
   if (!token.startsWith(prefix)) {
     throw new ConfigError(`${from} is not a ${name}: those start with "${prefix}". Check that the tenant and user tokens are not swapped.`)
@@ -48,10 +50,13 @@ export function checkToken(token: unknown, identity: 'tenant' | 'user', from: st
 function staticStrategy(source: TokenSource, identity: 'tenant' | 'user', name: string): AuthStrategy {
   if (typeof source === 'string') checkToken(source, identity, `auth.${name}`)
   else if (typeof source !== 'function') throw new ConfigError(`auth.${name} must be a string or a function returning one; got ${describeSecret(source)}.`)
+  const check = (token: unknown) => checkToken(token, identity, `auth.${name}()`)
   return {
     identity,
-    async token() {
-      return checkToken(typeof source === 'string' ? source : await source(), identity, typeof source === 'string' ? `auth.${name}` : `auth.${name}()`)
+    token() {
+      if (typeof source === 'string') return source
+      const given = source()
+      return typeof given === 'string' ? check(given) : Promise.resolve(given).then(check)
     },
     // A provider function may hand out a fresh tenant token; a fixed string, or any user token, cannot be renewed here.
     refused: (_token, code) => identity === 'tenant' && typeof source === 'function' && TENANT_TOKEN_INVALID.has(code),
@@ -66,7 +71,7 @@ function requireString(value: unknown, name: string, example: string): string {
 }
 
 /** Unwraps the token endpoint's answer (the transport already turned non-zero codes into errors). */
-function issued(data: { tenant_access_token?: string; app_access_token?: string; expire?: number } | undefined, field: 'tenant_access_token' | 'app_access_token', operation: string) {
+function issued(data: Record<string, unknown> | undefined, field: 'tenant_access_token' | 'app_access_token', operation: OperationId) {
   const token = data?.[field]
   const expire = data?.expire
   const malformed = typeof token !== 'string' || token === '' || token.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(token)
@@ -77,7 +82,16 @@ function issued(data: { tenant_access_token?: string; app_access_token?: string;
   return { token, expire }
 }
 
-export function createAuthStrategy(auth: AuthOptions | undefined, api: Api, cache: TokenCache, origin: string): AuthStrategy | undefined {
+/** `work`, or a timeout error once `ms` have passed: a token source that never settles cannot hold a shared fetch. */
+function within<T>(work: Promise<T>, ms: number, what: string, operation: OperationId): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new FeishuApiError({ kind: 'timeout', msg: `${what} did not settle within ${ms} ms`, operation, attempts: 0, retryable: true })), ms)
+  })
+  return Promise.race([work, late]).finally(() => clearTimeout(timer))
+}
+
+export function createAuthStrategy(auth: AuthOptions | undefined, api: Api, transport: Transport, cache: TokenCache, origin: string, deadlineMs: number): AuthStrategy | undefined {
   if (auth === undefined) return undefined
   if (typeof auth !== 'object' || auth === null) {
     throw new ConfigError('auth must be { appId, appSecret }, { appId, appSecret, appTicket, tenantKey }, { tenantAccessToken } or { userAccessToken }.')
@@ -93,8 +107,9 @@ export function createAuthStrategy(auth: AuthOptions | undefined, api: Api, cach
   if (!('appTicket' in auth) && !('tenantKey' in auth)) {
     const key = `${origin} internal ${appId}`
     const fetchToken = async () => {
-      const { data } = await api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: appSecret } })
-      return issued(data, 'tenant_access_token', 'getTenantAccessTokenInternal')
+      const operation = 'getTenantAccessTokenInternal'
+      const { response } = await api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: appSecret }, fetch: transport.bound(operation) })
+      return issued(transport.envelopeOf(response), 'tenant_access_token', operation)
     }
     return cachedTenantStrategy(cache, key, fetchToken)
   }
@@ -108,19 +123,21 @@ export function createAuthStrategy(auth: AuthOptions | undefined, api: Api, cach
   const tenantCacheKey = `${origin} tenant ${appId} ${tenantKey}`
 
   const fetchAppToken = async () => {
-    const ticket = await (appTicket as () => unknown)()
+    const ticket = await within(Promise.resolve().then(appTicket as () => unknown), deadlineMs, 'auth.appTicket()', 'getAppAccessToken')
     if (typeof ticket !== 'string' || ticket === '') {
       throw new ConfigError(`auth.appTicket() must return the latest app_ticket string; got ${describeSecret(ticket)}. Trigger a push with client.resendAppTicket() if you have none.`)
     }
-    const { data } = await api.POST('/open-apis/auth/v3/app_access_token', { body: { app_id: appId, app_secret: appSecret, app_ticket: ticket } })
-    return issued(data, 'app_access_token', 'getAppAccessToken')
+    const operation = 'getAppAccessToken'
+    const { response } = await api.POST('/open-apis/auth/v3/app_access_token', { body: { app_id: appId, app_secret: appSecret, app_ticket: ticket }, fetch: transport.bound(operation) })
+    return issued(transport.envelopeOf(response), 'app_access_token', operation)
   }
   const fetchTenantToken = async () => {
     for (let replay = 0; ; replay++) {
       const appToken = await cache.get(appKey, fetchAppToken)
       try {
-        const { data } = await api.POST('/open-apis/auth/v3/tenant_access_token', { body: { app_access_token: appToken, tenant_key: tenantKey } })
-        return issued(data, 'tenant_access_token', 'getTenantAccessToken')
+        const operation = 'getTenantAccessToken'
+        const { response } = await api.POST('/open-apis/auth/v3/tenant_access_token', { body: { app_access_token: appToken, tenant_key: tenantKey }, fetch: transport.bound(operation) })
+        return issued(transport.envelopeOf(response), 'tenant_access_token', operation)
       } catch (error) {
         // The app token went stale before its expiry: drop it and try once with a fresh one.
         if (replay > 0 || !(error instanceof FeishuApiError) || error.code !== APP_TOKEN_INVALID) throw error
@@ -135,7 +152,7 @@ export function createAuthStrategy(auth: AuthOptions | undefined, api: Api, cach
 function cachedTenantStrategy(cache: TokenCache, key: string, fetchToken: () => Promise<IssuedToken>): AuthStrategy {
   return {
     identity: 'tenant',
-    token: () => cache.get(key, fetchToken),
+    token: () => cache.peek(key) ?? cache.get(key, fetchToken),
     refused(token, code) {
       if (!TENANT_TOKEN_INVALID.has(code)) return false
       cache.invalidate(key, token)

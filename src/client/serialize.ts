@@ -1,5 +1,5 @@
 // The URL serializers handed to openapi-fetch: its own, made once, behind a check that turns a parameter no
-// URL can carry into a FeishuApiError instead of encodeURIComponent's URIError.
+// URL can carry (or one that would move the request to another path) into a FeishuApiError, not a URIError.
 import { createQuerySerializer, defaultPathSerializer } from 'openapi-fetch'
 import { FeishuApiError } from './errors.js'
 import { hasLoneSurrogate } from './validate.js'
@@ -20,6 +20,12 @@ const query = createQuerySerializer()
 
 export function pathSerializer(pathname: string, params: Record<string, unknown>): string {
   checkValues(params, 'path')
+  for (const name in params) {
+    const value = params[name]
+    if (value === '.' || value === '..') {
+      throw new FeishuApiError({ kind: 'invalid_request', msg: `the path parameter ${name} is "${value}", which URL normalisation would turn into another path`, retryable: false })
+    }
+  }
   return defaultPathSerializer(pathname, params)
 }
 

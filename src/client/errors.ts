@@ -65,7 +65,15 @@ export function kindOfStatus(status: number): ErrorKind {
   return 'invalid_request'
 }
 
-export class FeishuApiError extends Error {
+/** The catalog's codes whose kind is `K`. */
+export type CodeOfKind<K extends ErrorKind> = { [C in CatalogCode]: (typeof errorCatalog)[C]['kind'] extends K ? C : never }[CatalogCode]
+
+/** The code an error of kind `K` can carry: none for failures that got no platform answer. */
+type CodeFor<K extends ErrorKind> = K extends 'network' | 'timeout' | 'protocol' ? null : CodeOfKind<K> | null
+
+// The class under a private binding: the exported FeishuApiError is the same class, typed as a union by
+// kind so that `if (error.kind === 'network')` narrows `code` to null, and `'rate_limited'` to the rate-limit codes.
+const FeishuApiErrorClass = class FeishuApiError extends Error {
   override readonly name = 'FeishuApiError'
   readonly kind: ErrorKind
   /**
@@ -125,7 +133,7 @@ export class FeishuApiError extends Error {
 
   /** A copy with facts known only to the caller of the attempt that failed. */
   with(extra: Partial<FeishuApiErrorInit>): FeishuApiError {
-    return new FeishuApiError({ ...this.toInit(), ...extra })
+    return new FeishuApiErrorClass({ ...this.toInit(), ...extra }) as FeishuApiError
   }
 
   private toInit(): FeishuApiErrorInit {
@@ -152,6 +160,19 @@ export class FeishuApiError extends Error {
     return { name: this.name, message: this.message, ...fields }
   }
 }
+
+type FeishuApiErrorFields = Omit<InstanceType<typeof FeishuApiErrorClass>, 'kind' | 'code'>
+
+/**
+ * Every failure of the client. Switch on `kind`; `code` is the platform's (narrowed by `kind`), `hint`
+ * says what to do in English and Chinese, `logId` is what the platform's support asks for.
+ */
+export type FeishuApiError = { [K in ErrorKind]: FeishuApiErrorFields & { readonly kind: K; readonly code: CodeFor<K> } }[ErrorKind]
+
+export const FeishuApiError: {
+  new (init: FeishuApiErrorInit): FeishuApiError
+  readonly prototype: FeishuApiError
+} = FeishuApiErrorClass as never
 
 /** The error fields of the platform's JSON envelope `{code, msg, error?}`. */
 export function errorFromEnvelope(body: { code: number; msg?: unknown; error?: unknown }, status: number, logId: string | null): FeishuApiErrorInit {

@@ -73,7 +73,7 @@ type CodeFor<K extends ErrorKind> = K extends 'network' | 'timeout' | 'protocol'
 
 // The class under a private binding: the exported FeishuApiError is the same class, typed as a union by
 // kind so that `if (error.kind === 'network')` narrows `code` to null, and `'rate_limited'` to the rate-limit codes.
-const FeishuApiErrorClass = class FeishuApiError extends Error {
+class FeishuApiErrorClass extends Error {
   override readonly name = 'FeishuApiError'
   readonly kind: ErrorKind
   /**
@@ -133,35 +133,39 @@ const FeishuApiErrorClass = class FeishuApiError extends Error {
 
   /** A copy with facts known only to the caller of the attempt that failed. */
   with(extra: Partial<FeishuApiErrorInit>): FeishuApiError {
-    return new FeishuApiErrorClass({ ...this.toInit(), ...extra }) as FeishuApiError
-  }
-
-  private toInit(): FeishuApiErrorInit {
-    return {
-      kind: this.kind,
-      code: this.code,
-      msg: this.msg,
-      httpStatus: this.httpStatus,
-      logId: this.logId,
-      hint: this.hint,
-      retryable: this.retryable,
-      operation: this.operation,
-      attempts: this.attempts,
-      retryAfterMs: this.retryAfterMs,
-      earlierAttemptOutcomeUnknown: this.earlierAttemptOutcomeUnknown,
-      detail: this.detail,
-      cause: this.cause,
-    }
+    return new FeishuApiErrorClass({ ...initOf(this), ...extra }) as FeishuApiError
   }
 
   toJSON(): Record<string, unknown> {
     // The cause stays out: it may be a runtime's own error object.
-    const { cause: _cause, ...fields } = this.toInit()
+    const { cause: _cause, ...fields } = initOf(this)
     return { name: this.name, message: this.message, ...fields }
   }
 }
 
-type FeishuApiErrorFields = Omit<InstanceType<typeof FeishuApiErrorClass>, 'kind' | 'code'>
+/** The fields an error was made from. */
+function initOf(error: FeishuApiErrorClass): FeishuApiErrorInit {
+  return {
+    kind: error.kind,
+    code: error.code,
+    msg: error.msg,
+    httpStatus: error.httpStatus,
+    logId: error.logId,
+    hint: error.hint,
+    retryable: error.retryable,
+    operation: error.operation,
+    attempts: error.attempts,
+    retryAfterMs: error.retryAfterMs,
+    earlierAttemptOutcomeUnknown: error.earlierAttemptOutcomeUnknown,
+    detail: error.detail,
+    cause: error.cause,
+  }
+}
+
+// What a stack, inspect and a bundler's minified output show.
+Object.defineProperty(FeishuApiErrorClass, 'name', { value: 'FeishuApiError' })
+
+type FeishuApiErrorFields = Omit<FeishuApiErrorClass, 'kind' | 'code'>
 
 /**
  * Every failure of the client. Switch on `kind`; `code` is the platform's (narrowed by `kind`), `hint`

@@ -104,6 +104,7 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
         ...(headers && { headers }),
         ...(signal && { signal }),
         fetch: unbindFetch,
+        parseAs: 'stream',
       })
     },
 
@@ -118,6 +119,7 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
         ...(headers && { headers }),
         ...(signal && { signal }),
         fetch: createFetch,
+        parseAs: 'stream',
       })
       const chat = transport.envelopeOf(response)?.data as { meeting_chat_id?: unknown; applink?: unknown } | undefined
       if (typeof chat?.meeting_chat_id !== 'string' || typeof chat.applink !== 'string') {
@@ -135,6 +137,7 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
         body: { app_id: appAuth.appId, app_secret: appAuth.appSecret },
         ...(signal && { signal }),
         fetch: resendFetch,
+        parseAs: 'stream',
       })
     },
   }

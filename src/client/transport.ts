@@ -24,8 +24,8 @@ export interface Transport {
   /** For any request of the spec (client.api): finds the operation from the method and path. */
   readonly fetch: Fetch
   /**
-   * For one operation: no lookup, and a success comes back as an empty 204 whose envelope `envelopeOf`
-   * gives, so that openapi-fetch does not parse the answer a second time.
+   * For one operation: no lookup, and a success comes back without its body (call it with parseAs: 'stream')
+   * and with its envelope in `envelopeOf`, so that openapi-fetch does not parse the answer a second time.
    */
   bound(operation: OperationId): Fetch
   envelopeOf(response: Response): Envelope | undefined
@@ -173,9 +173,10 @@ export function createTransport(deps: TransportDeps): Transport {
 
   function respond(envelope: Envelope, status: number, headers: Headers, text: string, bound: boolean): Response {
     if (!bound) return new Response(text, { status, headers })
-    const marker = new Response(null, { status: 204 })
-    envelopes.set(marker, envelope)
-    return marker
+    // Status and headers as they came (middleware reads them); no body, as the caller asks for parseAs: 'stream'.
+    const answered = new Response(null, { status, headers })
+    envelopes.set(answered, envelope)
+    return answered
   }
 
   const boundFetches = new Map<OperationId, Fetch>()

@@ -108,7 +108,7 @@ export function createAuthStrategy(auth: AuthOptions | undefined, api: Api, tran
     const key = `${origin} internal ${appId}`
     const fetchToken = async () => {
       const operation = 'getTenantAccessTokenInternal'
-      const { response } = await api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: appSecret }, fetch: transport.bound(operation) })
+      const { response } = await api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: appSecret }, fetch: transport.bound(operation), parseAs: 'stream' })
       return issued(transport.envelopeOf(response), 'tenant_access_token', operation)
     }
     return cachedTenantStrategy(cache, key, fetchToken)
@@ -128,7 +128,7 @@ export function createAuthStrategy(auth: AuthOptions | undefined, api: Api, tran
       throw new ConfigError(`auth.appTicket() must return the latest app_ticket string; got ${describeSecret(ticket)}. Trigger a push with client.resendAppTicket() if you have none.`)
     }
     const operation = 'getAppAccessToken'
-    const { response } = await api.POST('/open-apis/auth/v3/app_access_token', { body: { app_id: appId, app_secret: appSecret, app_ticket: ticket }, fetch: transport.bound(operation) })
+    const { response } = await api.POST('/open-apis/auth/v3/app_access_token', { body: { app_id: appId, app_secret: appSecret, app_ticket: ticket }, fetch: transport.bound(operation), parseAs: 'stream' })
     return issued(transport.envelopeOf(response), 'app_access_token', operation)
   }
   const fetchTenantToken = async () => {
@@ -136,7 +136,7 @@ export function createAuthStrategy(auth: AuthOptions | undefined, api: Api, tran
       const appToken = await cache.get(appKey, fetchAppToken)
       try {
         const operation = 'getTenantAccessToken'
-        const { response } = await api.POST('/open-apis/auth/v3/tenant_access_token', { body: { app_access_token: appToken, tenant_key: tenantKey }, fetch: transport.bound(operation) })
+        const { response } = await api.POST('/open-apis/auth/v3/tenant_access_token', { body: { app_access_token: appToken, tenant_key: tenantKey }, fetch: transport.bound(operation), parseAs: 'stream' })
         return issued(transport.envelopeOf(response), 'tenant_access_token', operation)
       } catch (error) {
         // The app token went stale before its expiry: drop it and try once with a fresh one.

@@ -3,7 +3,6 @@
 import createClient, { type Client } from 'openapi-fetch'
 import type { paths } from '../generated/schema.js'
 import { createAuthStrategy, checkToken } from './auth/strategies.js'
-import { TokenCache } from './auth/token-cache.js'
 import { FeishuApiError } from './errors.js'
 import { normalizeOptions, ConfigError, type AuthOptions, type MeetingChatClientOptions } from './options.js'
 import { createTransport } from './transport.js'
@@ -78,11 +77,10 @@ function checkSignal(signal: unknown): AbortSignal | undefined {
 /** Creates a client. See the README for every option and its default. */
 export function createMeetingChatClient(options: MeetingChatClientOptions = {}): MeetingChatClient {
   const normalized = normalizeOptions(options)
-  const cache = options.tokenCache ?? new TokenCache()
   let auth: ReturnType<typeof createAuthStrategy>
   const transport = createTransport({ options: normalized, auth: () => auth })
   const api: MeetingChatApi = createClient<paths>({ baseUrl: normalized.baseUrl, fetch: transport.fetch, pathSerializer, querySerializer })
-  auth = createAuthStrategy(options.auth, api, transport, cache, normalized.origin, normalized.deadlineMs)
+  auth = createAuthStrategy(options.auth, { api, transport, cache: options.tokenCache }, normalized.origin, normalized.deadlineMs)
   const unbindFetch = transport.bound('unbindMeetingChat')
   const createFetch = transport.bound('createMeetingChat')
   const resendFetch = transport.bound('resendAppTicket')

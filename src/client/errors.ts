@@ -1,6 +1,7 @@
 // The one error type of the client: every failure, from a platform code to a dropped connection,
 // surfaces as a FeishuApiError with a `kind` to switch on. It never holds a token or a secret.
-import { errorCatalog, type CatalogCode } from '../generated/catalog.js'
+import type { CatalogCode, errorCatalog } from '../generated/catalog.js'
+import { codeKinds, retryableCodes } from '../generated/codes.js'
 import type { OperationId } from '../generated/operations.js'
 
 export type ErrorKind =
@@ -48,11 +49,25 @@ const GENERIC_HINTS: Record<ErrorKind, Hint> = {
   protocol: { en: 'The answer was not the platform\'s JSON (a gateway page or a proxy?). Retry later and check the base URL.', zh: '响应不是开放平台的 JSON（可能是网关或代理页面）。请稍后重试并检查 base URL。' },
 }
 
-type CatalogEntry = { status: number; msg: string; hint: Hint; retryable: boolean; kind: ErrorKind }
+const RETRYABLE = new Set(retryableCodes)
 
-/** The catalog entry of a code, if the spec documents it. */
-export function catalogEntry(code: number): CatalogEntry | undefined {
-  return (errorCatalog as Record<number, CatalogEntry | undefined>)[code]
+// The catalog's text (msgs, bilingual hints) stays out of the hot bundle: it loads on the first answer that
+// carries an error code, before that error is made (bundlers put it in a chunk of its own).
+let catalogText: Record<number, { readonly msg: string; readonly hint: Hint } | undefined> | undefined
+let catalogLoading: Promise<void> | undefined
+
+/** Loads the catalog's text once; until then (or if it cannot load) errors get the generic hint of their kind. */
+export function loadCatalogText(): Promise<void> {
+  catalogLoading ??= import('../generated/catalog-text.js').then(
+    (m) => { catalogText = m.catalogText },
+    () => { catalogLoading = undefined },
+  )
+  return catalogLoading
+}
+
+/** The kind of a code the spec documents. */
+export function kindOfCode(code: number): ErrorKind | undefined {
+  return Object.hasOwn(codeKinds, code) ? (codeKinds as Record<number, ErrorKind>)[code] : undefined
 }
 
 /** The kind of an HTTP status that carries no code of the catalog. */
@@ -105,8 +120,7 @@ class FeishuApiErrorClass extends Error {
 
   constructor(init: FeishuApiErrorInit) {
     const code = init.code ?? null
-    const entry = code === null ? undefined : catalogEntry(code)
-    const hint = init.hint ?? entry?.hint ?? GENERIC_HINTS[init.kind]
+    const hint = init.hint ?? (code === null ? undefined : catalogText?.[code]?.hint) ?? GENERIC_HINTS[init.kind]
     const status = init.httpStatus ?? null
     const unknown = init.earlierAttemptOutcomeUnknown === true
     const head = code === null ? `Feishu ${init.kind} error` : `Feishu API error ${code}`
@@ -123,7 +137,7 @@ class FeishuApiErrorClass extends Error {
     this.httpStatus = status
     this.logId = init.logId ?? null
     this.hint = hint
-    this.retryable = init.retryable ?? entry?.retryable ?? false
+    this.retryable = init.retryable ?? (code !== null && RETRYABLE.has(code))
     this.operation = init.operation ?? null
     this.attempts = init.attempts ?? 1
     this.retryAfterMs = init.retryAfterMs ?? null
@@ -180,18 +194,18 @@ export const FeishuApiError: {
 
 /** The error fields of the platform's JSON envelope `{code, msg, error?}`. */
 export function errorFromEnvelope(body: { code: number; msg?: unknown; error?: unknown }, status: number, logId: string | null): FeishuApiErrorInit {
-  const entry = catalogEntry(body.code)
+  const kind = kindOfCode(body.code)
   const detail = body.error
   const bodyLogId = typeof detail === 'object' && detail !== null && typeof (detail as { log_id?: unknown }).log_id === 'string'
     ? (detail as { log_id: string }).log_id
     : null
   return {
-    kind: entry?.kind ?? kindOfStatus(status),
+    kind: kind ?? kindOfStatus(status),
     code: body.code,
-    msg: typeof body.msg === 'string' && body.msg.trim() ? body.msg : entry?.msg ?? 'unknown error',
+    msg: typeof body.msg === 'string' && body.msg.trim() ? body.msg : catalogText?.[body.code]?.msg ?? 'unknown error',
     httpStatus: status,
     logId: logId ?? bodyLogId,
-    retryable: entry?.retryable ?? (status === 429 || status >= 500),
+    retryable: kind ? RETRYABLE.has(body.code) : status === 429 || status >= 500,
     detail,
   }
 }

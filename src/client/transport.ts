@@ -5,7 +5,7 @@ import { tokenPrefixes, type OperationId } from '../generated/operations.js'
 import { classify, TooLarge, type Envelope, type Verdict } from './answer.js'
 import { NoAnswer, sendAttempt } from './attempt.js'
 import { checkToken, type AuthStrategy } from './auth/strategies.js'
-import { FeishuApiError, type FeishuApiErrorInit } from './errors.js'
+import { FeishuApiError, loadCatalogText, type FeishuApiErrorInit } from './errors.js'
 import { findOperation, OPERATIONS, safeMethod, type Operation } from './operation.js'
 import { ConfigError, type Normalized } from './options.js'
 import { bodySecrets, plainCause, redactInit } from './redact.js'
@@ -123,6 +123,7 @@ export function createTransport(deps: TransportDeps): Transport {
           { url, method, headers, body },
           { timeoutMs, maxResponseBytes: options.maxResponseBytes, signal, fetch: options.fetch },
         )
+        if (answer.envelope !== undefined && answer.envelope.code !== 0) await loadCatalogText()
         verdict = classify(answer, operation, options.origin, secrets, now())
         if (verdict.ok) return respond(verdict.envelope, answer.status, answer.headers, answer.text, known !== undefined)
       } catch (thrown) {

@@ -1,13 +1,9 @@
 // Auth strategies: where a request's token comes from, and what to do when the platform refuses it.
 // The app secret and tokens live only in closures here: never on an object that can be logged.
-import type { Client } from 'openapi-fetch'
-import type { Transport } from '../transport.js'
-import { errorCatalog } from '../../generated/catalog.js'
-import { tokenPrefixes, type OperationId } from '../../generated/operations.js'
-import type { paths } from '../../generated/schema.js'
-import { FeishuApiError } from '../errors.js'
+import type { AppConfig, AppDeps } from './app.js'
+import { refreshTokenCodes } from '../../generated/codes.js'
+import { tokenPrefixes } from '../../generated/operations.js'
 import { ConfigError, type AuthOptions, type TokenSource } from '../options.js'
-import type { IssuedToken, TokenCache } from './token-cache.js'
 
 export interface AuthStrategy {
   /** What kind of token this strategy sends. */
@@ -22,12 +18,9 @@ export interface AuthStrategy {
 }
 
 /** Codes that mean "this tenant/app token is no longer good": drop it, get another, replay once (the catalog's x-refresh-token). */
-const TENANT_TOKEN_INVALID = new Set(Object.entries(errorCatalog).filter(([, e]) => e.refreshToken).map(([code]) => Number(code)))
-const APP_TOKEN_INVALID = 99991664
+export const TENANT_TOKEN_INVALID = new Set(refreshTokenCodes)
 
-type Api = Client<paths, `${string}/${string}`>
-
-const describeSecret = (value: unknown): string =>
+export const describeSecret = (value: unknown): string =>
   typeof value === 'string' ? `a string of ${value.length} characters` : value === null ? 'null' : typeof value
 
 /** Checks a token before it goes into a header: a bad one is a clear local error, never a request. */
@@ -70,28 +63,7 @@ function requireString(value: unknown, name: string, example: string): string {
   return value
 }
 
-/** Unwraps the token endpoint's answer (the transport already turned non-zero codes into errors). */
-function issued(data: Record<string, unknown> | undefined, field: 'tenant_access_token' | 'app_access_token', operation: OperationId) {
-  const token = data?.[field]
-  const expire = data?.expire
-  const malformed = typeof token !== 'string' || token === '' || token.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(token)
-  if (malformed || typeof expire !== 'number' || !(expire > 0)) {
-    // Never quote the token: it may be real even when its envelope is wrong.
-    throw new FeishuApiError({ kind: 'protocol', msg: `the token endpoint answered without a usable ${field} and expire`, operation })
-  }
-  return { token, expire }
-}
-
-/** `work`, or a timeout error once `ms` have passed: a token source that never settles cannot hold a shared fetch. */
-function within<T>(work: Promise<T>, ms: number, what: string, operation: OperationId): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new FeishuApiError({ kind: 'timeout', msg: `${what} did not settle within ${ms} ms`, operation, attempts: 0, retryable: true })), ms)
-  })
-  return Promise.race([work, late]).finally(() => clearTimeout(timer))
-}
-
-export function createAuthStrategy(auth: AuthOptions | undefined, api: Api, transport: Transport, cache: TokenCache, origin: string, deadlineMs: number): AuthStrategy | undefined {
+export function createAuthStrategy(auth: AuthOptions | undefined, deps: AppDeps, origin: string, deadlineMs: number): AuthStrategy | undefined {
   if (auth === undefined) return undefined
   if (typeof auth !== 'object' || auth === null) {
     throw new ConfigError('auth must be { appId, appSecret }, { appId, appSecret, appTicket, tenantKey }, { tenantAccessToken } or { userAccessToken }.')
@@ -104,59 +76,27 @@ export function createAuthStrategy(auth: AuthOptions | undefined, api: Api, tran
   const appId = requireString(auth.appId, 'appId', "the app's cli_... id")
   const appSecret = requireString(auth.appSecret, 'appSecret', "from the developer console's credentials page")
 
-  if (!('appTicket' in auth) && !('tenantKey' in auth)) {
-    const key = `${origin} internal ${appId}`
-    const fetchToken = async () => {
-      const operation = 'getTenantAccessTokenInternal'
-      const { response } = await api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: appSecret }, fetch: transport.bound(operation), parseAs: 'stream' })
-      return issued(transport.envelopeOf(response), 'tenant_access_token', operation)
-    }
-    return cachedTenantStrategy(cache, key, fetchToken)
-  }
-
+  const common = { appId, appSecret, origin, deadlineMs }
+  if (!('appTicket' in auth) && !('tenantKey' in auth)) return lazyAppStrategy({ ...common, kind: 'internal' }, deps)
   const { appTicket } = auth as Partial<{ appTicket: unknown }>
   if (typeof appTicket !== 'function') {
     throw new ConfigError(`auth.appTicket must be a function returning the latest app_ticket your event handler received; got ${describeSecret(appTicket)}.`)
   }
   const tenantKey = requireString((auth as { tenantKey?: unknown }).tenantKey, 'tenantKey', "the tenant's key, from the app's install event")
-  const appKey = `${origin} app ${appId}`
-  const tenantCacheKey = `${origin} tenant ${appId} ${tenantKey}`
-
-  const fetchAppToken = async () => {
-    const ticket = await within(Promise.resolve().then(appTicket as () => unknown), deadlineMs, 'auth.appTicket()', 'getAppAccessToken')
-    if (typeof ticket !== 'string' || ticket === '') {
-      throw new ConfigError(`auth.appTicket() must return the latest app_ticket string; got ${describeSecret(ticket)}. Trigger a push with client.resendAppTicket() if you have none.`)
-    }
-    const operation = 'getAppAccessToken'
-    const { response } = await api.POST('/open-apis/auth/v3/app_access_token', { body: { app_id: appId, app_secret: appSecret, app_ticket: ticket }, fetch: transport.bound(operation), parseAs: 'stream' })
-    return issued(transport.envelopeOf(response), 'app_access_token', operation)
-  }
-  const fetchTenantToken = async () => {
-    for (let replay = 0; ; replay++) {
-      const appToken = await cache.get(appKey, fetchAppToken)
-      try {
-        const operation = 'getTenantAccessToken'
-        const { response } = await api.POST('/open-apis/auth/v3/tenant_access_token', { body: { app_access_token: appToken, tenant_key: tenantKey }, fetch: transport.bound(operation), parseAs: 'stream' })
-        return issued(transport.envelopeOf(response), 'tenant_access_token', operation)
-      } catch (error) {
-        // The app token went stale before its expiry: drop it and try once with a fresh one.
-        if (replay > 0 || !(error instanceof FeishuApiError) || error.code !== APP_TOKEN_INVALID) throw error
-        cache.invalidate(appKey, appToken)
-      }
-    }
-  }
-  return cachedTenantStrategy(cache, tenantCacheKey, fetchTenantToken)
+  return lazyAppStrategy({ ...common, kind: 'store', appTicket: appTicket as () => unknown, tenantKey }, deps)
 }
 
-/** A tenant token the client fetches itself: cached, and dropped when the platform refuses it. */
-function cachedTenantStrategy(cache: TokenCache, key: string, fetchToken: () => Promise<IssuedToken>): AuthStrategy {
+/**
+ * App credentials: their token flows load on the first token request, so that an app that passes its own
+ * tokens never loads them (bundlers put ./app.js in a chunk of its own).
+ */
+function lazyAppStrategy(config: AppConfig, deps: AppDeps): AuthStrategy {
+  let loaded: AuthStrategy | undefined
+  let loading: Promise<AuthStrategy> | undefined
+  const load = () => (loading ??= import('./app.js').then((m) => (loaded = m.appStrategy(config, deps))))
   return {
     identity: 'tenant',
-    token: () => cache.peek(key) ?? cache.get(key, fetchToken),
-    refused(token, code) {
-      if (!TENANT_TOKEN_INVALID.has(code)) return false
-      cache.invalidate(key, token)
-      return true
-    },
+    token: () => (loaded ? loaded.token() : load().then((s) => s.token())),
+    refused: (token, code) => loaded?.refused(token, code) ?? false,
   }
 }

@@ -3,6 +3,7 @@
 // on demand; they are measured apart. Bundling for the browser platform also proves no Node built-ins.
 //   npm run size            check both budgets
 //   npm run size -- --json  also print the figures as JSON (the bench reads them)
+import { dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 
@@ -12,20 +13,23 @@ const ENTRY = new URL('../dist/index.js', import.meta.url).pathname
  * The bundles and their budgets (bytes, min+gzip, of what loads at start): today's size plus a small margin,
  * so that growth fails CI. Issue 13's targets (9 kB and 6 kB) are reported by the bench as not met.
  */
-export const BUNDLES = [
-  { name: 'client entry (everything it exports)', budget: 15_000, contents: `export * from ${JSON.stringify(ENTRY)}` },
+export const bundlesFor = (entry: string) => [
+  { name: 'client entry (everything it exports)', budget: 15_000, target: 9_000, contents: `export * from ${JSON.stringify(entry)}` },
   {
     name: 'an app that unbinds with a user token',
     budget: 11_500,
-    contents: `import { createMeetingChatClient } from ${JSON.stringify(ENTRY)}
+    target: 6_000,
+    contents: `import { createMeetingChatClient } from ${JSON.stringify(entry)}
 const client = createMeetingChatClient()
 export const unbind = (ids, userAccessToken) => client.unbindMeetingChat(ids, { userAccessToken })`,
   },
-] as const
+]
 
 export interface BundleFigures {
   readonly name: string
   readonly budget: number
+  /** Issue 13's target, reported by the bench. */
+  readonly target: number
   /** What loads at start: the entry chunk and its static imports. */
   readonly startMin: number
   readonly startGzip: number
@@ -35,7 +39,7 @@ export interface BundleFigures {
 
 /** Modules the client imports dynamically, on demand (app-credential flows, the catalog's text): as imported, and in dist/. */
 const ON_DEMAND = ['./app.js', '../generated/catalog-text.js']
-const ON_DEMAND_FILES = ['../dist/client/auth/app.js', '../dist/generated/catalog-text.js'].map((f) => new URL(f, import.meta.url).pathname)
+const ON_DEMAND_FILES = ['client/auth/app.js', 'generated/catalog-text.js']
 
 async function minGzip(options: Parameters<typeof build>[0]): Promise<{ min: number; gzip: number }> {
   const result = await build({ ...options, bundle: true, minify: true, format: 'esm', platform: 'browser', charset: 'utf8', write: false, logLevel: 'silent' })
@@ -43,14 +47,16 @@ async function minGzip(options: Parameters<typeof build>[0]): Promise<{ min: num
   return { min: code.length, gzip: gzipSync(code, { level: 9 }).length }
 }
 
-export async function measure(): Promise<BundleFigures[]> {
+/** Figures of both bundles, built from `entry` (the package's dist/index.js by default). */
+export async function measure(entry = ENTRY): Promise<BundleFigures[]> {
+  const dist = dirname(entry)
   // What loads on demand, bundled on its own (it shares a few small modules with the start bundle).
-  const lazy = await minGzip({ stdin: { contents: ON_DEMAND_FILES.map((f, i) => `export * as m${i} from ${JSON.stringify(f)}`).join('\n'), resolveDir: process.cwd(), loader: 'js' } })
+  const lazy = await minGzip({ stdin: { contents: ON_DEMAND_FILES.map((f, i) => `export * as m${i} from ${JSON.stringify(join(dist, f))}`).join('\n'), resolveDir: process.cwd(), loader: 'js' } })
   const out: BundleFigures[] = []
-  for (const b of BUNDLES) {
+  for (const b of bundlesFor(entry)) {
     // The dynamic imports stay imports: what an app loads at start is the rest.
     const start = await minGzip({ stdin: { contents: b.contents, resolveDir: process.cwd(), loader: 'js' }, external: ON_DEMAND })
-    out.push({ name: b.name, budget: b.budget, startMin: start.min, startGzip: start.gzip, lazyGzip: lazy.gzip })
+    out.push({ name: b.name, budget: b.budget, target: b.target, startMin: start.min, startGzip: start.gzip, lazyGzip: lazy.gzip })
   }
   return out
 }

@@ -11,6 +11,13 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** Whether `value` holds a lone surrogate (no String.prototype.isWellFormed before Node 20 / Safari 16.4). */
 export const hasLoneSurrogate = (value: string): boolean => LONE_SURROGATE.test(value)
 
+const patterns = new Map<string, RegExp>()
+const compiled = (pattern: string): RegExp => {
+  let re = patterns.get(pattern)
+  if (!re) patterns.set(pattern, (re = new RegExp(pattern)))
+  return re
+}
+
 /** Returns `value` when it may be sent as `param` of `operationId`, else throws an invalid_request error naming the fix. */
 export function checkParam(operationId: OperationId, param: string, argName: string, value: unknown): string {
   const spec = (operations[operationId].params as Record<string, { in: string; minLength: number | null; maxLength: number | null; pattern: string | null }>)[param]
@@ -24,6 +31,6 @@ export function checkParam(operationId: OperationId, param: string, argName: str
   if (hasLoneSurrogate(value)) return fail('contains a lone surrogate (half of a UTF-16 pair), which no URL can carry')
   if (value.trim() !== value) return fail('has leading or trailing whitespace')
   if (spec?.in === 'path' && (value === '.' || value === '..')) return fail(`is "${value}", which URL normalisation would turn into another path`)
-  if (spec?.pattern != null && !new RegExp(spec.pattern).test(value)) return fail(`does not look like a ${param} (expected ${spec.pattern}, e.g. oc_a0553eda9014c201e6969b478895c230)`)
+  if (spec?.pattern != null && !compiled(spec.pattern).test(value)) return fail(`does not look like a ${param} (expected ${spec.pattern}, e.g. oc_a0553eda9014c201e6969b478895c230)`)
   return value
 }

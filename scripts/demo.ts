@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
-import { demo } from '../dist/msw/fake/demo.js'
+import { demo } from '../dist/fake/demo.js'
 import { startSandbox } from '../dist/sandbox/server.js'
 
 const bin = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url))

@@ -1,37 +1,118 @@
-// Builds the published docs into build/docs/: index.html (Redoc, scripts inlined, works offline),
-// openapi.yaml and openapi.json. The error catalog is rendered as a table from the spec's ErrorCode schema.
+// Builds the published docs into build/docs/, one site that ships in the package (the sandbox serves it):
+// - index.html: the HTTP API (Redoc, scripts inlined, works offline), linking to the two pages below;
+// - errors.html: the error catalog, one full-width table (code, HTTP, msg, kind, retryable, hints en/zh);
+// - api/: the TypeScript package's reference from its doc comments (TypeDoc), linking back;
+// - openapi.yaml and openapi.json.
 import { execFileSync } from 'node:child_process'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
+import { Application, OptionDefaults } from 'typedoc'
 import { stringify } from 'yaml'
 import { spec } from '../src/generated/spec.ts'
 import { errorCatalog } from '../src/generated/catalog.ts'
 
 const root = new URL('../', import.meta.url)
 const out = new URL('build/docs/', root)
+const TITLE = 'Feishu / Lark meeting chat API'
 
-const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ')
-const rows = Object.entries(errorCatalog)
-  .sort(([a], [b]) => Number(a) - Number(b))
-  .map(([code, e]) => `| ${code} | ${e.status} | ${cell(e.msg)} | ${e.kind} | ${e.retryable ? 'yes' : 'no'} | ${cell(e.hint.en)} | ${cell(e.hint.zh)} |`)
-const table = [
-  '| code | HTTP | msg | kind | retryable | hint | 排查建议 |',
-  '| --- | --- | --- | --- | --- | --- | --- |',
-  ...rows,
-].join('\n')
+const codes = Object.keys(errorCatalog).map(Number).sort((a, b) => a - b)
+const entries = codes.map((code) => ({ code, ...(errorCatalog as Record<number, (typeof errorCatalog)[keyof typeof errorCatalog]>)[code]! }))
 
-const docSpec = structuredClone(spec) as unknown as { tags: { name: string; description: string }[] }
+// Redoc's middle column is narrow (a table there gets clipped): a list that wraps; the full table with the
+// hints is errors.html, which has the whole window.
+const compact = entries.map((e) => `- [**${e.code}**](errors.html#${e.code}) ${e.msg.replaceAll('\n', ' ')} (HTTP ${e.status}, ${e.kind}${e.retryable ? ', retryable' : ''})`).join('\n')
+
+type DocSpec = {
+  info: { description: string }
+  tags: { name: string; description: string }[]
+  components: { schemas: Record<string, unknown> }
+}
+const docSpec = structuredClone(spec) as unknown as DocSpec
+const links = '**This site**: the HTTP API (this page) · [the error catalog with hints](errors.html) · [the TypeScript package reference](api/index.html)'
+docSpec.info.description = `${links}\n\n${docSpec.info.description}`
 for (const tag of docSpec.tags) {
-  if (tag.name === 'Error catalog') tag.description = `${tag.description}\n\n${table}\n`
+  if (tag.name === 'Error catalog') tag.description = `${tag.description}\n\n**[The catalog as a table, with each code's hint in English and Chinese](errors.html)**\n\n${compact}\n`
+}
+// The envelope's `code`: the catalog's codes as a list, not Redoc's rendering of one oneOf branch per code.
+docSpec.components.schemas.ErrorCode = {
+  title: 'Error code',
+  type: 'integer',
+  enum: codes,
+  description: 'A code of the error catalog: see the Error catalog section, or [errors.html](errors.html) for each code\'s hint.',
 }
 
+const escapeHtml = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;')
+// Inline code in the hints (`like this`) shown as code.
+const richText = (text: string) => escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>')
+const errorsPage = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Error catalog · ${TITLE}</title>
+<style>
+  body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 0; color: #1f2328; }
+  header { padding: 16px 24px 8px; }
+  header a { margin-right: 16px; }
+  h1 { font-size: 22px; margin: 0 0 8px; }
+  main { padding: 0 24px 24px; }
+  table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+  th, td { border-bottom: 1px solid #d0d7de; padding: 6px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+  th { position: sticky; top: 0; background: #f6f8fa; }
+  col.code { width: 7em; } col.http { width: 4em; } col.msg { width: 16%; } col.kind { width: 8.5em; } col.retry { width: 4.5em; }
+  code { font-size: 12px; background: #f6f8fa; padding: 0 3px; border-radius: 3px; }
+  tr:target { background: #fff8c5; }
+</style>
+</head>
+<body>
+<header>
+  <h1>Error catalog · 错误码</h1>
+  <nav><a href="index.html">HTTP API reference</a><a href="api/index.html">TypeScript package reference</a><a href="openapi.yaml">openapi.yaml</a></nav>
+  <p>Every code a caller of these operations can meet, from the spec's <code>ErrorCode</code> schema. <code>FeishuApiError</code> carries the same <code>code</code>, <code>kind</code>, <code>retryable</code> and <code>hint</code>.</p>
+</header>
+<main>
+<table>
+<colgroup><col class="code"><col class="http"><col class="msg"><col class="kind"><col class="retry"><col class="hint"><col class="hint-zh"></colgroup>
+<thead><tr><th>code</th><th>HTTP</th><th>msg</th><th>kind</th><th>retry</th><th id="hint">hint</th><th id="hint-zh" lang="zh">排查建议</th></tr></thead>
+<tbody>
+${entries.map((e) => `<tr id="${e.code}"><td><a href="#${e.code}">${e.code}</a></td><td>${e.status}</td><td>${richText(e.msg)}</td><td>${e.kind}</td><td>${e.retryable ? 'yes' : 'no'}</td><td>${richText(e.hint.en)}</td><td lang="zh">${richText(e.hint.zh)}</td></tr>`).join('\n')}
+</tbody>
+</table>
+</main>
+</body>
+</html>
+`
+
+await rm(out, { recursive: true, force: true })
 await mkdir(out, { recursive: true })
 const yamlPath = fileURLToPath(new URL('openapi.yaml', out))
 await writeFile(yamlPath, stringify(docSpec, { lineWidth: 0 }))
 await writeFile(new URL('openapi.json', out), `${JSON.stringify(spec, null, 2)}\n`)
+await writeFile(new URL('errors.html', out), errorsPage)
 execFileSync(
   fileURLToPath(new URL('node_modules/.bin/redocly', root)),
-  ['build-docs', yamlPath, '--inlineBundle', '--title', 'Feishu / Lark meeting chat API', '-o', fileURLToPath(new URL('index.html', out))],
+  ['build-docs', yamlPath, '--inlineBundle', '--title', TITLE, '-o', fileURLToPath(new URL('index.html', out))],
   { stdio: 'inherit', cwd: fileURLToPath(root) },
 )
-console.log(`Docs written to ${fileURLToPath(out)} (index.html, openapi.yaml, openapi.json): publish the folder as is.`)
+
+// The package's three entry points, as their `exports` names them.
+const app = await Application.bootstrap({
+  entryPoints: ['src/index.ts', 'src/msw/index.ts', 'src/sandbox/server.ts'],
+  tsconfig: fileURLToPath(new URL('tsconfig.build.json', root)),
+  out: fileURLToPath(new URL('api/', out)),
+  name: 'feishu-meeting-chat',
+  readme: 'none',
+  // openapi-typescript's doc tags in the generated types.
+  blockTags: [...OptionDefaults.blockTags, '@description', '@constant'],
+  excludePrivate: true,
+  excludeInternal: true,
+  githubPages: false,
+  hideGenerator: true,
+  validation: { notExported: false, invalidLink: true, notDocumented: false },
+  navigationLinks: { 'HTTP API reference': '../index.html', 'Error catalog': '../errors.html' },
+  logLevel: 'Warn',
+})
+const project = await app.convert()
+if (!project || app.logger.hasErrors()) throw new Error('TypeDoc could not convert the package')
+await app.generateDocs(project, fileURLToPath(new URL('api/', out)))
+console.log(`Docs written to ${fileURLToPath(out)} (index.html, errors.html, api/, openapi.yaml, openapi.json): publish the folder as is.`)

@@ -1,4 +1,10 @@
 // The client entry: what this file exports is the product. No Node built-ins here (browsers, edge runtimes).
+/**
+ * `feishu-meeting-chat`: the typed client of the Feishu / Lark meeting-chat endpoints. Start with
+ * {@link createMeetingChatClient}; every failure is a {@link FeishuApiError}.
+ *
+ * @module feishu-meeting-chat
+ */
 export { createMeetingChatClient } from './client/client.js'
 export type {
   CallOptions,

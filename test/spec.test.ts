@@ -3,8 +3,8 @@ import { Validator } from '@seriousme/openapi-schema-validator'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { errorCatalog } from '../src/generated/catalog.ts'
-import { codeOf, deref, documentedResponses, isObject, specOperations, spec } from '../src/spec/walk.ts'
-import { SpecValidator } from '../src/spec/validator.ts'
+import { codeOf, deref, documentedResponses, isObject, specOperations, spec } from '../src/contract/walk.ts'
+import { SpecValidator } from '../scripts/lib/spec-ajv.ts'
 
 const yamlText = await readFile(new URL('../openapi/openapi.yaml', import.meta.url), 'utf8')
 const catalogCodes = Object.keys(errorCatalog).map(Number)

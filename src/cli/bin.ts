@@ -1,15 +1,29 @@
 #!/usr/bin/env node
 // The executable: wires the CLI to the process (argv, stdout, stderr, env, exit code).
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { run } from './main.js'
+import { EXIT, run } from './main.js'
 
-// The docs built by `npm run docs`, served at /docs by the sandbox when present.
-const docs = fileURLToPath(new URL('../../build/docs', import.meta.url))
+// A full disk, a closed pipe or a closed terminal: remembered, never an uncaught stack.
+const failed: { stdout?: NodeJS.ErrnoException; stderr?: NodeJS.ErrnoException } = {}
+const writer = (name: 'stdout' | 'stderr') => {
+  const stream = process[name]
+  stream.on('error', (error: NodeJS.ErrnoException) => { failed[name] ??= error })
+  return (line: string) => {
+    if (failed[name]) return
+    stream.write(`${line}\n`, (error) => { if (error) failed[name] ??= error })
+  }
+}
+/** Resolves once every earlier write of the stream has succeeded or failed (writes complete in order). */
+const settled = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => {
+  if (stream.destroyed) resolve()
+  else stream.write('', () => resolve())
+})
 
-const code = await run(process.argv.slice(2), {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-  env: process.env,
-}, existsSync(docs) ? docs : undefined)
-process.exitCode = code
+const code = await run(process.argv.slice(2), { out: writer('stdout'), err: writer('stderr'), env: process.env })
+await Promise.all([settled(process.stdout), settled(process.stderr)])
+if (failed.stdout && code === EXIT.ok) {
+  // Nothing (or not everything) was written: a script reading the output must not take it for done.
+  writer('stderr')(`✘ Cannot write the output: ${failed.stdout.code ?? failed.stdout.message}`)
+  process.exitCode = EXIT.internal
+} else {
+  process.exitCode = code
+}

@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { createMeetingChatClient, FeishuApiError, type ErrorKind, type MeetingChatClient, type MeetingChatClientOptions } from '../index.js'
 import { ConfigError } from '../client/options.js'
-import { demo, demoSeed } from '../msw/fake/demo.js'
-import { SeedError, validateSeed, type Seed } from '../msw/fake/seed.js'
+import { demo, demoSeed } from '../fake/demo.js'
+import { SeedError, validateSeed, type Seed } from '../fake/seed.js'
 import { DEFAULT_PORT, startSandbox } from '../sandbox/server.js'
 
 /** Exit codes, one per outcome; documented in the README and in --help. */
@@ -39,6 +39,7 @@ Options:
   --timeout MS               per-attempt timeout (default 10000)
   --no-retry                 a single attempt
   -h, --help                 this help
+  -v, --version              the package's version
 
 Credentials come from the environment, never from flags:
   FEISHU_APP_ID + FEISHU_APP_SECRET        self-built app (app identity)
@@ -61,6 +62,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   'print-seed': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', short: 'v', default: false },
 } as const satisfies ParseArgsConfig['options']
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -72,6 +74,12 @@ export interface Io {
 }
 
 class UsageError extends Error {}
+
+/** The installed package's version (package.json sits two folders up from src/cli/ and dist/cli/). */
+async function packageVersion(): Promise<string> {
+  const manifest = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  return manifest.version
+}
 
 function required(value: string | undefined, flag: string, command: string): string {
   if (value === undefined || value === '') throw new UsageError(`${command} needs --${flag}. See feishu-meeting-chat --help.`)
@@ -129,7 +137,8 @@ function reportError(io: Io, json: boolean, error: FeishuApiError): number {
     io.err(`  hint: ${error.hint.en}`)
     io.err(`  提示: ${error.hint.zh}`)
     if (error.earlierAttemptOutcomeUnknown) io.err('  note: an earlier attempt got no answer and may have succeeded')
-    io.err(`  kind: ${error.kind}, retryable: ${error.retryable ? 'yes' : 'no'}, attempts: ${error.attempts}`)
+    // attempts is 0 when the client refused the call before sending anything.
+    io.err(`  kind: ${error.kind}, retryable: ${error.retryable ? 'yes' : 'no'}${error.attempts > 0 ? `, attempts: ${error.attempts}` : ', nothing was sent'}`)
     io.err(`  log id: ${error.logId ?? '(none)'}`)
   }
   return EXIT[error.kind]
@@ -151,7 +160,10 @@ async function loadSeed(file: string): Promise<Seed> {
   try {
     return validateSeed(data)
   } catch (error) {
-    if (error instanceof SeedError) throw new UsageError(`The seed file ${file} is not a valid seed:\n${error.problems.map((p) => `  - ${p}`).join('\n')}\nSee the README (Sandbox: seed format), or print the demo with --print-seed.`)
+    if (error instanceof SeedError) {
+      const lines = [...error.problems, ...(error.moreProblems > 0 ? [`and ${error.moreProblems} more`] : [])].map((p) => `  - ${p}`)
+      throw new UsageError(`The seed file ${file} is not a valid seed:\n${lines.join('\n')}\nSee the README (Sandbox: seed format), or print the demo with --print-seed.`)
+    }
     throw error
   }
 }
@@ -180,7 +192,7 @@ function sandboxBanner(url: string, isDemo: boolean, seed: Seed): string[] {
   return lines
 }
 
-async function runSandbox(values: { port?: string; seed?: string; 'print-seed'?: boolean }, io: Io, docsDir: string | undefined): Promise<number> {
+async function runSandbox(values: { port?: string; seed?: string; 'print-seed'?: boolean }, io: Io): Promise<number> {
   if (values['print-seed']) {
     io.out(JSON.stringify(demoSeed(), null, 2))
     return EXIT.ok
@@ -191,7 +203,7 @@ async function runSandbox(values: { port?: string; seed?: string; 'print-seed'?:
   const seed = values.seed === undefined ? demoSeed() : await loadSeed(values.seed)
   let sandbox
   try {
-    sandbox = await startSandbox({ port, seed, ...(docsDir !== undefined && { docsDir }) })
+    sandbox = await startSandbox({ port, seed })
   } catch (error) {
     const code = (error as { code?: string }).code
     if (code === 'EADDRINUSE') throw new UsageError(`Port ${port} is in use: pick another with --port N (or PORT=N; 0 picks a free one).`)
@@ -210,7 +222,7 @@ async function runSandbox(values: { port?: string; seed?: string; 'print-seed'?:
 }
 
 /** Runs one command line; returns the exit code. Exported for tests, which still run the real process too. */
-export async function run(argv: readonly string[], io: Io, docsDir?: string): Promise<number> {
+export async function run(argv: readonly string[], io: Io): Promise<number> {
   let parsed
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
@@ -220,6 +232,10 @@ export async function run(argv: readonly string[], io: Io, docsDir?: string): Pr
   }
   const { values, positionals } = parsed
   const command = positionals[0]
+  if (values.version) {
+    io.out(await packageVersion())
+    return EXIT.ok
+  }
   if (values.help || command === undefined || command === 'help') {
     io.out(HELP)
     return command === undefined && !values.help ? EXIT.usage : EXIT.ok
@@ -229,7 +245,7 @@ export async function run(argv: readonly string[], io: Io, docsDir?: string): Pr
     if (positionals.length > 1) throw new UsageError(`Unexpected argument "${positionals[1]}". See feishu-meeting-chat --help.`)
     switch (command) {
       case 'sandbox':
-        return await runSandbox(values, io, docsDir)
+        return await runSandbox(values, io)
       case 'token': {
         const { client, lastLogId } = clientFrom(values, io.env)
         const env = io.env

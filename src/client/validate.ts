@@ -22,10 +22,11 @@ const compiled = (pattern: string): RegExp => {
 export function checkParam(operationId: OperationId, param: string, argName: string, value: unknown): string {
   const spec = (operations[operationId].params as Record<string, { in: string; minLength: number | null; maxLength: number | null; pattern: string | null }>)[param]
   const fail = (problem: string) => {
-    throw new FeishuApiError({ kind: 'invalid_request', msg: `${argName} ${problem}`, operation: operationId, retryable: false, hint: { en: `Pass ${argName} as the platform returned it (the ${param} ${spec?.in ?? ''} parameter).`, zh: `请按平台返回的原样传入 ${argName}（${param} 参数）。` } })
+    throw new FeishuApiError({ kind: 'invalid_request', msg: `${argName} ${problem}`, operation: operationId, retryable: false, attempts: 0, hint: { en: `Pass ${argName} as the platform returned it (the ${param} ${spec?.in ?? ''} parameter).`, zh: `请按平台返回的原样传入 ${argName}（${param} 参数）。` } })
   }
   if (typeof value !== 'string') return fail(`must be a string; got ${describeValue(value)}`)
-  if (value.length === 0 || (spec?.minLength != null && value.length < spec.minLength)) return fail('must not be empty')
+  if (value.length === 0) return fail('must not be empty')
+  if (spec?.minLength != null && value.length < spec.minLength) return fail(`is too short: ${value.length} characters; the platform accepts at least ${spec.minLength}`)
   if (spec?.maxLength != null && value.length > spec.maxLength) return fail(`is ${value.length} characters long; the platform accepts at most ${spec.maxLength}`)
   if (CONTROL.test(value)) return fail('contains control characters')
   if (hasLoneSurrogate(value)) return fail('contains a lone surrogate (half of a UTF-16 pair), which no URL can carry')

@@ -27,7 +27,7 @@ export interface paths {
         /**
          * Create meeting chat (创建会议群)
          * @description Creates, as the current identity (app or user), a meeting chat for an event and binds it to the
-         *     event. No request body and no query.
+         *     event. No query, and no body is needed (see the request body for what clients send).
          *
          *     Preconditions: those of unbinding (bot capability for the app identity, the primary calendar with
          *     `writer` access), and the event has at least 2 attendees and its attendee list is not hidden.
@@ -191,12 +191,23 @@ export interface components {
                 applink: string;
             };
         };
+        /** @description No parameters in the body; JSON `{}` or `null`. 请求体无参数。 */
+        NoParameters: Record<string, never> | null;
+        /**
+         * @description **Unknown properties** are accepted and ignored, here and in every request body of this contract.
+         *     The platform documents the fields it reads and nothing about others; the official SDKs (Node, Go,
+         *     Python) send exactly the documented fields, so no source shows the platform refusing or reading an
+         *     extra one. A contract stricter than the platform would refuse requests the platform takes (the
+         *     sandbox must accept whatever the platform does), while a misspelt field is still caught: every
+         *     field these bodies read is required. 未知字段会被忽略。
+         */
         AppCredentials: {
             /** @description The app's id (`cli_...`). 应用唯一标识。 */
             app_id: string;
             /** @description The app's secret. 应用秘钥。 */
             app_secret: string;
         };
+        /** @description The unknown-properties rule of `AppCredentials` applies. */
         StoreAppCredentials: {
             /** @description The app's id (`cli_...`). */
             app_id: string;
@@ -205,6 +216,7 @@ export interface components {
             /** @description The latest ticket pushed by the platform (`app_ticket` event). 平台推送的 app_ticket。 */
             app_ticket: string;
         };
+        /** @description The unknown-properties rule of `AppCredentials` applies. */
         TenantTokenRequest: {
             /** @description The store app's app_access_token. */
             app_access_token: string;
@@ -266,7 +278,7 @@ export interface components {
          *     can succeed (`x-retryable`), the kind of failure (`x-kind`), and whether it calls for a fresh tenant
          *     token (`x-refresh-token`).
          */
-        ErrorCode: number & (190002 | 190003 | 190004 | 190005 | 190006 | 190007 | 190010 | 190011 | 190012 | 191000 | 191001 | 191002 | 191003 | 191004 | 193000 | 193001 | 193002 | 193003 | 195100 | 195107 | 195108 | 195109 | 99991400 | 99991661 | 99991663 | 99991664 | 99991668 | 99991671 | 99991672 | 99991676 | 99991677 | 99991679 | 10003 | 10012 | 10014);
+        ErrorCode: number & (190002 | 190003 | 190004 | 190005 | 190006 | 190007 | 190010 | 190011 | 190012 | 191000 | 191001 | 191002 | 191003 | 191004 | 193000 | 193001 | 193002 | 193003 | 195100 | 195107 | 195108 | 195109 | 99991400 | 99991401 | 99991403 | 99991665 | 99991661 | 99991663 | 99991664 | 99991668 | 99991671 | 99991672 | 99991676 | 99991677 | 99991679 | 10003 | 10012 | 10014);
     };
     responses: {
         /**
@@ -390,9 +402,28 @@ export interface components {
          */
         EventId: string;
     };
-    requestBodies: never;
+    requestBodies: {
+        /**
+         * @description Nothing to send: the operation reads only the path, the query and the token. Clients differ in what
+         *     they send, and the platform accepts them all: the official Node SDK sends `{}` with
+         *     `Content-Type: application/json`, the source document's C# and PHP samples send `null` as JSON,
+         *     curl sends no body. So the body may be absent, empty, or JSON `{}` or `null`; any properties in an
+         *     object are ignored (see *Unknown properties* on `AppCredentials`). Anything else (a string, a
+         *     number, an array, malformed JSON, another content type) is bad input: 190002.
+         *
+         *     无需请求体。官方 Node SDK 发送 `{}`，文档中的 C#、PHP 示例发送 `null`，curl 不发送请求体：均可接受。
+         */
+        NoBody: {
+            content: {
+                "application/json": components["schemas"]["NoParameters"];
+            };
+        };
+    };
     headers: {
-        /** @description The request's log id (日志 ID). Quote it to the platform's support; the client exposes it as `logId`. */
+        /**
+         * @description The request's log id (日志 ID). Quote it to the platform's support; the client exposes it as `logId`.
+         *     Every answer carries it.
+         */
         LogId: string;
         /** @description The request limit of the current window (`x-ogw-ratelimit-limit`). */
         RateLimitLimit: number;
@@ -423,9 +454,13 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: components["requestBodies"]["NoBody"];
         responses: {
-            /** @description The meeting chat is created and bound to the event. 创建成功。 */
+            /**
+             * @description The meeting chat is created and bound to the event. Next step (the `unbindCreatedChat` link, for
+             *     tools that follow links): unbind it with the same path and `data.meeting_chat_id` as
+             *     `meeting_chat_id`. 创建成功。
+             */
             200: {
                 headers: {
                     "X-Tt-Logid": components["headers"]["LogId"];
@@ -470,9 +505,12 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: components["requestBodies"]["NoBody"];
         responses: {
-            /** @description The meeting chat is unbound from the event. 解绑成功。 */
+            /**
+             * @description The meeting chat is unbound from the event. The same request again answers 195108 (the
+             *     `unbindAgain` link). 解绑成功。
+             */
             200: {
                 headers: {
                     "X-Tt-Logid": components["headers"]["LogId"];

@@ -108,9 +108,12 @@ export const spec = {
             "example": "oc_a0553eda9014c201e6969b478895c230"
           }
         ],
+        "requestBody": {
+          "$ref": "#/components/requestBodies/NoBody"
+        },
         "responses": {
           "200": {
-            "description": "The meeting chat is unbound from the event. 解绑成功。",
+            "description": "The meeting chat is unbound from the event. The same request again answers 195108 (the\n`unbindAgain` link). 解绑成功。\n",
             "headers": {
               "X-Tt-Logid": {
                 "$ref": "#/components/headers/LogId"
@@ -130,6 +133,17 @@ export const spec = {
                       "data": {}
                     }
                   }
+                }
+              }
+            },
+            "links": {
+              "unbindAgain": {
+                "operationId": "unbindMeetingChat",
+                "description": "The same unbind sent again is refused with 195108 (the chat no longer matches the event):\na replay cannot unbind twice. 再次解绑同一会议群返回 195108。\n",
+                "parameters": {
+                  "calendar_id": "$request.path.calendar_id",
+                  "event_id": "$request.path.event_id",
+                  "meeting_chat_id": "$request.query.meeting_chat_id"
                 }
               }
             }
@@ -161,7 +175,7 @@ export const spec = {
         "tags": [
           "Meeting chat"
         ],
-        "description": "Creates, as the current identity (app or user), a meeting chat for an event and binds it to the\nevent. No request body and no query.\n\nPreconditions: those of unbinding (bot capability for the app identity, the primary calendar with\n`writer` access), and the event has at least 2 attendees and its attendee list is not hidden.\nSame scopes, app types and rate limit (1000/min, 50/s).\n\n调用该接口以当前身份（应用或用户）为日程创建一个会议群。日程参与人需至少 2 人，且日程参与人列表未被隐藏。\n",
+        "description": "Creates, as the current identity (app or user), a meeting chat for an event and binds it to the\nevent. No query, and no body is needed (see the request body for what clients send).\n\nPreconditions: those of unbinding (bot capability for the app identity, the primary calendar with\n`writer` access), and the event has at least 2 attendees and its attendee list is not hidden.\nSame scopes, app types and rate limit (1000/min, 50/s).\n\n调用该接口以当前身份（应用或用户）为日程创建一个会议群。日程参与人需至少 2 人，且日程参与人列表未被隐藏。\n",
         "security": [
           {
             "tenant_access_token": []
@@ -182,9 +196,12 @@ export const spec = {
           "perMinute": 1000,
           "perSecond": 50
         },
+        "requestBody": {
+          "$ref": "#/components/requestBodies/NoBody"
+        },
         "responses": {
           "200": {
-            "description": "The meeting chat is created and bound to the event. 创建成功。",
+            "description": "The meeting chat is created and bound to the event. Next step (the `unbindCreatedChat` link, for\ntools that follow links): unbind it with the same path and `data.meeting_chat_id` as\n`meeting_chat_id`. 创建成功。\n",
             "headers": {
               "X-Tt-Logid": {
                 "$ref": "#/components/headers/LogId"
@@ -207,6 +224,17 @@ export const spec = {
                       }
                     }
                   }
+                }
+              }
+            },
+            "links": {
+              "unbindCreatedChat": {
+                "operationId": "unbindMeetingChat",
+                "description": "Unbinds the chat just created: the same calendar and event, and `data.meeting_chat_id` as\n`meeting_chat_id`. 用返回的 meeting_chat_id 解绑刚创建的会议群。\n",
+                "parameters": {
+                  "calendar_id": "$request.path.calendar_id",
+                  "event_id": "$request.path.event_id",
+                  "meeting_chat_id": "$response.body#/data/meeting_chat_id"
                 }
               }
             }
@@ -374,6 +402,9 @@ export const spec = {
                   },
                   "appSecretInvalid": {
                     "$ref": "#/components/examples/AppSecretInvalid10014"
+                  },
+                  "ipDenied": {
+                    "$ref": "#/components/examples/IpDenied99991401"
                   }
                 }
               }
@@ -460,6 +491,12 @@ export const spec = {
                   },
                   "invalidAppToken": {
                     "$ref": "#/components/examples/InvalidAppToken99991664"
+                  },
+                  "invalidTenantCode": {
+                    "$ref": "#/components/examples/InvalidTenantCode99991665"
+                  },
+                  "ipDenied": {
+                    "$ref": "#/components/examples/IpDenied99991401"
                   }
                 }
               }
@@ -596,9 +633,11 @@ export const spec = {
     },
     "headers": {
       "LogId": {
-        "description": "The request's log id (日志 ID). Quote it to the platform's support; the client exposes it as `logId`.\n",
+        "description": "The request's log id (日志 ID). Quote it to the platform's support; the client exposes it as `logId`.\nEvery answer carries it.\n",
+        "required": true,
         "schema": {
-          "type": "string"
+          "type": "string",
+          "minLength": 1
         }
       },
       "RateLimitLimit": {
@@ -613,6 +652,29 @@ export const spec = {
         "schema": {
           "type": "integer",
           "minimum": 0
+        }
+      }
+    },
+    "requestBodies": {
+      "NoBody": {
+        "required": false,
+        "description": "Nothing to send: the operation reads only the path, the query and the token. Clients differ in what\nthey send, and the platform accepts them all: the official Node SDK sends `{}` with\n`Content-Type: application/json`, the source document's C# and PHP samples send `null` as JSON,\ncurl sends no body. So the body may be absent, empty, or JSON `{}` or `null`; any properties in an\nobject are ignored (see *Unknown properties* on `AppCredentials`). Anything else (a string, a\nnumber, an array, malformed JSON, another content type) is bad input: 190002.\n\n无需请求体。官方 Node SDK 发送 `{}`，文档中的 C#、PHP 示例发送 `null`，curl 不发送请求体：均可接受。\n",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/NoParameters"
+            },
+            "examples": {
+              "nodeSdk": {
+                "summary": "What the official Node SDK sends",
+                "value": {}
+              },
+              "nullBody": {
+                "summary": "What the source document's C# and PHP samples send",
+                "value": null
+              }
+            }
+          }
         }
       }
     },
@@ -665,6 +727,15 @@ export const spec = {
               },
               "userNotAuthorized": {
                 "$ref": "#/components/examples/UserNotAuthorized99991679"
+              },
+              "ipDenied": {
+                "$ref": "#/components/examples/IpDenied99991401"
+              },
+              "quotaExceeded": {
+                "$ref": "#/components/examples/QuotaExceeded99991403"
+              },
+              "invalidTenantCode": {
+                "$ref": "#/components/examples/InvalidTenantCode99991665"
               }
             }
           }
@@ -715,6 +786,15 @@ export const spec = {
               },
               "userNotAuthorized": {
                 "$ref": "#/components/examples/UserNotAuthorized99991679"
+              },
+              "ipDenied": {
+                "$ref": "#/components/examples/IpDenied99991401"
+              },
+              "quotaExceeded": {
+                "$ref": "#/components/examples/QuotaExceeded99991403"
+              },
+              "invalidTenantCode": {
+                "$ref": "#/components/examples/InvalidTenantCode99991665"
               }
             }
           }
@@ -852,6 +932,9 @@ export const spec = {
               },
               "appSecretInvalid": {
                 "$ref": "#/components/examples/AppSecretInvalid10014"
+              },
+              "ipDenied": {
+                "$ref": "#/components/examples/IpDenied99991401"
               }
             }
           }
@@ -1011,13 +1094,20 @@ export const spec = {
           }
         }
       },
+      "NoParameters": {
+        "type": [
+          "object",
+          "null"
+        ],
+        "description": "No parameters in the body; JSON `{}` or `null`. 请求体无参数。"
+      },
       "AppCredentials": {
         "type": "object",
         "required": [
           "app_id",
           "app_secret"
         ],
-        "additionalProperties": false,
+        "description": "**Unknown properties** are accepted and ignored, here and in every request body of this contract.\nThe platform documents the fields it reads and nothing about others; the official SDKs (Node, Go,\nPython) send exactly the documented fields, so no source shows the platform refusing or reading an\nextra one. A contract stricter than the platform would refuse requests the platform takes (the\nsandbox must accept whatever the platform does), while a misspelt field is still caught: every\nfield these bodies read is required. 未知字段会被忽略。\n",
         "properties": {
           "app_id": {
             "type": "string",
@@ -1040,7 +1130,7 @@ export const spec = {
           "app_secret",
           "app_ticket"
         ],
-        "additionalProperties": false,
+        "description": "The unknown-properties rule of `AppCredentials` applies.",
         "properties": {
           "app_id": {
             "type": "string",
@@ -1068,7 +1158,7 @@ export const spec = {
           "app_access_token",
           "tenant_key"
         ],
-        "additionalProperties": false,
+        "description": "The unknown-properties rule of `AppCredentials` applies.",
         "properties": {
           "app_access_token": {
             "type": "string",
@@ -1441,6 +1531,36 @@ export const spec = {
             "x-kind": "rate_limited"
           },
           {
+            "const": 99991401,
+            "title": "IP denied",
+            "description": "The caller's IP address is not in the app's IP allowlist. Add the server's egress IP in the developer console (Security settings), or call from an allowed address.",
+            "x-hint-zh": "调用方 IP 不在应用的 IP 白名单中。请在开发者后台「安全设置」中添加服务器出口 IP，或从白名单内的地址调用。",
+            "x-http-status": 400,
+            "x-retryable": false,
+            "x-kind": "permission",
+            "x-source": "https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"
+          },
+          {
+            "const": 99991403,
+            "title": "monthly API quota exceeded",
+            "description": "The tenant has used up its monthly API call quota. Wait for the next month, or have the tenant's admin upgrade the plan; retrying now does not help.",
+            "x-hint-zh": "租户本月的 API 调用额度已用完。请等待下月额度恢复，或由管理员升级版本；立即重试无效。",
+            "x-http-status": 400,
+            "x-retryable": false,
+            "x-kind": "rate_limited",
+            "x-source": "https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"
+          },
+          {
+            "const": 99991665,
+            "title": "invalid tenant code",
+            "description": "The tenant key, or the tenant behind the tenant_access_token, is invalid. Check the tenant_key (store apps) and fetch a new tenant_access_token.",
+            "x-hint-zh": "tenant_key 或 tenant_access_token 对应的租户无效。请检查 tenant_key（商店应用），并重新获取 tenant_access_token。",
+            "x-http-status": 400,
+            "x-retryable": false,
+            "x-kind": "auth",
+            "x-source": "https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code"
+          },
+          {
             "const": 99991661,
             "title": "Need a token",
             "description": "The Authorization header is missing. Send `Authorization: Bearer <tenant_access_token or user_access_token>`.",
@@ -1723,6 +1843,27 @@ export const spec = {
         "value": {
           "code": 99991400,
           "msg": "request trigger frequency limit"
+        }
+      },
+      "IpDenied99991401": {
+        "summary": "99991401 IP denied",
+        "value": {
+          "code": 99991401,
+          "msg": "IP denied"
+        }
+      },
+      "QuotaExceeded99991403": {
+        "summary": "99991403 monthly API quota exceeded",
+        "value": {
+          "code": 99991403,
+          "msg": "monthly API quota exceeded"
+        }
+      },
+      "InvalidTenantCode99991665": {
+        "summary": "99991665 invalid tenant code",
+        "value": {
+          "code": 99991665,
+          "msg": "invalid tenant code"
         }
       },
       "NeedToken99991661": {

@@ -1,8 +1,14 @@
 // msw request handlers over a responder: one per operation of the spec and origin, each passing the
 // request to the responder's `handle`, so msw, a server and a direct call all answer alike.
-import { http, type HttpHandler } from 'msw'
-import { mockOperations, specOrigins } from './operations.js'
-import type { MockResponder } from './responder.js'
+import type { HttpHandler } from 'msw'
+import { mockOperations, specOrigins } from '../contract/operations.js'
+import type { MockResponder } from '../mock/responder.js'
+
+// msw is an optional peer: without it this entry still loads (mock.handle answers), only createHandlers needs it.
+const msw: typeof import('msw') | undefined = await import('msw').catch((error: unknown) => {
+  if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && /['"]msw['"]/.test(String(error))) return undefined
+  throw error
+})
 
 export interface HandlerOptions {
   /**
@@ -12,7 +18,7 @@ export interface HandlerOptions {
   readonly baseUrl?: string | readonly string[]
 }
 
-const methods = { GET: http.get, POST: http.post, PUT: http.put, PATCH: http.patch, DELETE: http.delete } as const
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 
 function originOf(baseUrl: string): string {
   let url: URL
@@ -27,13 +33,20 @@ function originOf(baseUrl: string): string {
 
 /** msw handlers for every operation of the spec, answered by `mock` (the example mock or the fake). */
 export function createHandlers(mock: MockResponder, options: HandlerOptions = {}): HttpHandler[] {
+  if (typeof (mock as Partial<MockResponder> | undefined)?.handle !== 'function') {
+    throw new TypeError('createHandlers(mock) needs the mock that answers: createHandlers(createFake(demoSeed())) or createHandlers(createExampleMock()).')
+  }
+  if (!msw) throw new Error('createHandlers needs msw (npm install -D msw: 2.7 or later, or 3). Without msw, call mock.handle(request) yourself.')
+  const { http } = msw
+  const methods = { GET: http.get, POST: http.post, PUT: http.put, PATCH: http.patch, DELETE: http.delete } as const
   const origins = options.baseUrl === undefined ? specOrigins() : (typeof options.baseUrl === 'string' ? [options.baseUrl] : options.baseUrl).map(originOf)
   return origins.flatMap((origin) =>
     mockOperations().map((op) => {
       const method = methods[op.method as keyof typeof methods]
       if (!method) throw new Error(`msw handlers do not support ${op.method} (${op.id})`)
-      // msw's path syntax is `:name` where OpenAPI writes `{name}`.
-      const path = `${origin}${op.path.replace(/\{([^}]+)\}/g, ':$1')}`
+      // A RegExp without groups, not msw's `:name` path: msw 2 percent-decodes named params itself and answers
+      // a 500 on bad encoding, where the platform (and the responder's own check) answers 190002.
+      const path = new RegExp(`^${escape(origin)}${op.path.split(/\{[^}]+\}/).map(escape).join('[^/?#]+')}(?:[?#].*)?$`)
       return method(path, ({ request }) => mock.handle(request))
     }),
   )

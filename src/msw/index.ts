@@ -17,10 +17,10 @@
  * const fake = createFake(demoSeed())
  * const server = setupServer(...createHandlers(fake))
  *
- * @packageDocumentation
+ * @module feishu-meeting-chat/msw
  */
-export { createExampleMock, type ExampleMock, type ExampleMockOptions } from './examples.js'
-export { createFake, type Fake, type FakeChat, type FakeOptions, type FakeToken, type TicketPush } from './fake/fake.js'
+export { createExampleMock, type ExampleMock, type ExampleMockOptions } from '../mock/examples.js'
+export { createFake, type Fake, type FakeChat, type FakeOptions, type FakeToken, type TicketPush } from '../mock/fake.js'
 export {
   seedProblems,
   seedSchema,
@@ -42,9 +42,9 @@ export {
   type SeedTenantToken,
   type SeedUser,
   type SeedUserToken,
-} from './fake/seed.js'
-export { demo, demoSeed } from './fake/demo.js'
+} from '../fake/seed.js'
+export { demo, demoSeed } from '../fake/demo.js'
 export { createHandlers, type HandlerOptions } from './handlers.js'
-export type { Answer, AnswerOptions } from './answers.js'
-export type { CallRecord, MockResponder } from './responder.js'
-export { createManualClock, systemClock, type Clock, type ManualClock } from './clock.js'
+export type { Answer, AnswerOptions } from '../mock/answers.js'
+export type { CallRecord, MockResponder } from '../mock/responder.js'
+export { createManualClock, systemClock, type Clock, type ManualClock } from '../fake/clock.js'

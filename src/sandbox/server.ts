@@ -1,22 +1,28 @@
-// The sandbox: the stateful fake of src/msw served over real HTTP on loopback, so any client (curl, our
-// CLI, the official SDKs) can talk to it as to the platform. A thin shell: every answer comes from the fake.
+/**
+ * `feishu-meeting-chat/sandbox`: the stateful fake served over real HTTP on 127.0.0.1, so any client (curl,
+ * the CLI, the official SDKs) can talk to it as to the platform. A thin shell: every answer comes from the
+ * fake. It also serves the spec (`/openapi.json`, `/openapi.yaml`) and these docs (`/docs/`).
+ *
+ * @module feishu-meeting-chat/sandbox
+ */
 import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { stringify } from 'yaml'
+import { extname, resolve, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { spec } from '../generated/spec.js'
-import { createFake, type Fake } from '../msw/fake/fake.js'
-import { demoSeed } from '../msw/fake/demo.js'
-import type { Seed } from '../msw/fake/seed.js'
-import { route } from '../msw/operations.js'
-import { errorResponse, jsonResponse, notFoundResponse } from '../msw/respond.js'
+import { createFake, type Fake } from '../mock/fake.js'
+import { demoSeed } from '../fake/demo.js'
+import type { Seed } from '../fake/seed.js'
+import { route } from '../contract/operations.js'
+import { errorResponse, jsonResponse, notFoundResponse } from '../mock/respond.js'
 
 export interface SandboxOptions {
   /** Port on 127.0.0.1; 0 picks a free one (default 8787). */
   readonly port?: number
   /** The scenario (default: the demo seed). */
   readonly seed?: Seed
-  /** A folder with the built docs (index.html) to serve at /docs. */
+  /** The built docs (index.html and the TypeScript reference) to serve at /docs. Default: the ones in the package. */
   readonly docsDir?: string
   /** Largest request body accepted, in bytes (default 64 KiB). */
   readonly maxBodyBytes?: number
@@ -33,6 +39,37 @@ export interface Sandbox {
 
 export const DEFAULT_PORT = 8787
 const HOST = '127.0.0.1'
+// Both resolve from src/sandbox/ and from dist/sandbox/: the spec and the built docs ship in the package.
+const SPEC_YAML = new URL('../../openapi/openapi.yaml', import.meta.url)
+export const PACKAGED_DOCS = fileURLToPath(new URL('../../build/docs/', import.meta.url))
+
+const DOC_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.yaml': 'application/yaml; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+}
+
+/** A file of the docs folder for a /docs path, or null (not there, or outside the folder). */
+async function docsFile(dir: string, pathname: string): Promise<Response | null> {
+  let rel: string
+  try {
+    rel = decodeURIComponent(pathname.replace(/^\/docs\/?/, ''))
+  } catch {
+    return null
+  }
+  const root = resolve(dir)
+  let file = resolve(root, rel === '' || rel.endsWith('/') ? `${rel}index.html` : rel)
+  if (file !== root && !file.startsWith(root + sep)) return null
+  const type = DOC_TYPES[extname(file)]
+  if (!type) file = resolve(file, 'index.html')
+  const body = await readFile(file).catch(() => null)
+  return body && new Response(new Uint8Array(body), { headers: { 'content-type': DOC_TYPES[extname(file)] ?? 'application/octet-stream' } })
+}
 
 class BodyTooLarge extends Error {}
 
@@ -49,7 +86,11 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
+/** The client closed the connection (mid-body, bad chunked encoding, a reset): nobody to answer. */
+const clientGone = (res: ServerResponse): boolean => res.destroyed || res.socket === null || res.socket.destroyed
+
 async function send(res: ServerResponse, response: Response): Promise<void> {
+  if (clientGone(res)) return
   if (response.type === 'error') {
     // The fake asked for a dropped connection: end the socket without an answer.
     res.socket?.destroy()
@@ -66,7 +107,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const fake = createFake(options.seed ?? demoSeed())
   const limit = options.maxBodyBytes ?? 64 * 1024
   const specJson = `${JSON.stringify(spec, null, 2)}\n`
-  const specYaml = stringify(spec, { lineWidth: 0 })
+  const specYaml = await readFile(SPEC_YAML, 'utf8')
+  const docsDir = options.docsDir ?? PACKAGED_DOCS
   let port = 0
   let logSeq = 0
   const logId = () => `sandbox-${Date.now()}-${++logSeq}`
@@ -82,11 +124,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (method === 'GET' || method === 'HEAD') {
       if (url.pathname === '/openapi.json') return send(res, new Response(specJson, { headers: { 'content-type': 'application/json; charset=utf-8' } }))
       if (url.pathname === '/openapi.yaml') return send(res, new Response(specYaml, { headers: { 'content-type': 'application/yaml; charset=utf-8' } }))
-      if (url.pathname === '/docs' || url.pathname === '/docs/') {
-        const html = options.docsDir ? await readFile(`${options.docsDir}/index.html`, 'utf8').catch(() => null) : null
-        return send(res, html !== null
-          ? new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } })
-          : new Response('The docs are not built: run `npm run docs`, then restart the sandbox.\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }))
+      // The docs link relatively (api/, openapi.yaml): serve them under /docs/.
+      if (url.pathname === '/docs') return send(res, new Response(null, { status: 301, headers: { location: '/docs/' } }))
+      if (url.pathname.startsWith('/docs/')) {
+        return send(res, (await docsFile(docsDir, url.pathname))
+          ?? new Response(`Not in the docs (${docsDir}): in a clone of the repository, run \`npm run docs\`, then reload.\n`, { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }))
       }
       if (url.pathname === '/') {
         return send(res, jsonResponse(200, { sandbox: 'feishu-meeting-chat', spec: '/openapi.json', docs: '/docs' }, logId()))
@@ -105,6 +147,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           ? errorResponse(op.invalidInputCode, logId(), { fieldViolations: [{ field: 'body', description: `the body is larger than ${limit} bytes` }] })
           : notFoundResponse(logId()))
       }
+      // A body cut short by the client (a close, a reset, bad chunked encoding) is the client's failure.
+      if (clientGone(res)) return
       throw error
     }
     const headers = new Headers()
@@ -124,6 +168,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
+      if (clientGone(res)) return
       // A bug here must answer, not hang the caller or take the server down.
       console.error('sandbox: failed to answer', req.method, req.url, error)
       if (!res.headersSent) void send(res, errorResponse(190003, logId()))

@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process'
+import { closeSync, openSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demo } from '../../src/msw/index.ts'
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts'
-import { cli, requireBuild } from '../sandbox/support.ts'
+import { BIN, cli, requireBuild } from '../sandbox/support.ts'
 
 requireBuild()
 
@@ -124,6 +126,22 @@ describe('usage', () => {
     expect(result.stdout + result.stderr).toMatch(message)
   })
 
+  it('prints the package version with --version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    for (const flag of ['--version', '-v']) {
+      const result = await cli([flag])
+      expect(result).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' })
+    }
+  })
+
+  it('says a chat id is too short, with the spec\'s limit, and that nothing was sent', async () => {
+    const result = await cli(['unbind', ...chatArgs('foo')], alice())
+    expect(result.code).toBe(6)
+    expect(result.stderr).toMatch(/meetingChatId is too short: 3 characters; the platform accepts at least 4/)
+    expect(result.stderr).toMatch(/nothing was sent/)
+    expect(result.stderr).not.toMatch(/attempts/)
+  })
+
   it('explains missing credentials', async () => {
     const result = await cli(['unbind', ...chatArgs(demo.chats.weeklySync)], { FEISHU_DOMAIN: sandbox.url })
     expect(result.code).toBe(2)
@@ -134,5 +152,32 @@ describe('usage', () => {
     const result = await cli(['unbind', '--domain', 'http://example.com', ...chatArgs(demo.chats.weeklySync)], alice())
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(/must use https/)
+  })
+})
+
+describe('when it cannot write its output', () => {
+  /** Runs the CLI with stdout or stderr on /dev/full (every write fails with ENOSPC). */
+  function runFull(args: readonly string[], full: 'stdout' | 'stderr'): Promise<{ code: number | null; other: string }> {
+    const fd = openSync('/dev/full', 'w')
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', full === 'stdout' ? fd : 'pipe', full === 'stderr' ? fd : 'pipe'],
+    })
+    closeSync(fd)
+    let other = ''
+    ;(full === 'stdout' ? child.stderr : child.stdout)?.on('data', (d: Buffer) => { other += d.toString() })
+    return new Promise((resolve) => child.on('close', (code) => resolve({ code, other })))
+  }
+
+  it.each([[['--help']], [['sandbox', '--print-seed']], [['--version']]])('%j to a full disk exits 1 and says so, without a stack', async (args) => {
+    const { code, other } = await runFull(args, 'stdout')
+    expect(code).toBe(1)
+    expect(other).toBe('✘ Cannot write the output: ENOSPC\n')
+  })
+
+  it('keeps the usage exit code (2) when stderr cannot be written', async () => {
+    const { code, other } = await runFull(['frobnicate'], 'stderr')
+    expect(code).toBe(2)
+    expect(other).toBe('')
   })
 })

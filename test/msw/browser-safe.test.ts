@@ -17,5 +17,5 @@ it('bundles for the browser, without Node built-ins or the client', async () => 
   })
   const inputs = Object.keys(result.metafile.inputs)
   expect(inputs.filter((file) => file.startsWith('node:') || /src\/client\//.test(file))).toEqual([])
-  expect(inputs.some((file) => file.endsWith('src/msw/fake/fake.ts'))).toBe(true)
+  expect(inputs.some((file) => file.endsWith('src/mock/fake.ts'))).toBe(true)
 })

@@ -6,7 +6,7 @@ import { createMeetingChatClient, FeishuApiError, type MeetingChatClient } from 
 import { errorCatalog, type CatalogCode } from '../../src/generated/catalog.ts'
 import type { OperationId } from '../../src/generated/operations.ts'
 import { createExampleMock, createFake, createHandlers, createManualClock, demo, demoSeed } from '../../src/msw/index.ts'
-import { codeOf, documentedResponses, isObject, specOperations, type DocumentedResponse, type Json } from '../../src/spec/walk.ts'
+import { codeOf, documentedResponses, isObject, specOperations, type DocumentedResponse, type Json } from '../../src/contract/walk.ts'
 import { bodyExample, parameterExample, useMswServer } from './support.ts'
 
 const mock = createExampleMock()

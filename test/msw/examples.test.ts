@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { errorCatalog, type CatalogCode } from '../../src/generated/catalog.ts'
 import type { OperationId } from '../../src/generated/operations.ts'
 import { createExampleMock, createHandlers, createManualClock, type ExampleMock } from '../../src/msw/index.ts'
-import { codeOf, documentedResponses, specOperations } from '../../src/spec/walk.ts'
+import { codeOf, documentedResponses, specOperations } from '../../src/contract/walk.ts'
 import { call, codeAndMsg, expectError, FEISHU, LARK, specRateLimit, specRequest, useMswServer } from './support.ts'
 
 let mock: ExampleMock = createExampleMock()
@@ -191,6 +191,10 @@ describe('origins and routes', () => {
 
   it('has one handler per operation and origin', () => {
     expect(handlers()).toHaveLength(specOperations().length * 2)
+  })
+
+  it('refuses to make handlers without a mock, saying what to pass', () => {
+    expect(() => createHandlers(undefined as never)).toThrow(/createHandlers\(mock\) needs the mock that answers: createHandlers\(createFake\(demoSeed\(\)\)\)/)
   })
 
   it('refuses a base URL with a path, or no URL at all', () => {

@@ -323,8 +323,10 @@ describe('calendars', () => {
     reset({
       ...seed,
       tenants: [...seed.tenants, { tenantKey: 'other' }],
+      // A user token comes from an app installed in the user's tenant.
+      apps: [...(seed.apps ?? []), { appId: 'cli_other', appSecret: 'other-secret', tenants: ['other'] }],
       users: [...(seed.users ?? []), { userId: 'ou_other', tenantKey: 'other' }],
-      userAccessTokens: [{ token: 'u-other', userId: 'ou_other', appId: demo.app.appId }],
+      userAccessTokens: [{ token: 'u-other', userId: 'ou_other', appId: 'cli_other' }],
       calendars: [...(seed.calendars ?? []), { calendarId: 'cal-other', owner: { userId: 'ou_other' } }],
     })
     expectError(await unbindWeeklySync('u-other'), 191000)

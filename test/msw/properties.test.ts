@@ -4,8 +4,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { OperationId } from '../../src/generated/operations.ts'
 import { createExampleMock, createFake, demo, demoSeed, type MockResponder, type Seed } from '../../src/msw/index.ts'
-import { SpecValidator } from '../../src/spec/validator.ts'
-import { specOperations, type Json } from '../../src/spec/walk.ts'
+import { SpecValidator } from '../../scripts/lib/spec-ajv.ts'
+import { specOperations, type Json } from '../../src/contract/walk.ts'
 import { codeAndMsg, operationFor, read, specProblems, specRequest, type RequestParts } from './support.ts'
 
 const validator = new SpecValidator()

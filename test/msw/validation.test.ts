@@ -2,8 +2,10 @@
 import { describe, expect, it } from 'vitest'
 import { createExampleMock, createFake, createHandlers, demo, demoSeed, type MockResponder } from '../../src/msw/index.ts'
 import type { OperationId } from '../../src/generated/operations.ts'
-import { specOperations } from '../../src/spec/walk.ts'
-import { call, expectError, FEISHU, useMswServer, type RequestParts } from './support.ts'
+import { specOperations } from '../../src/contract/walk.ts'
+import { mockOperation } from '../../src/contract/operations.ts'
+import { checkInput } from '../../src/mock/validate.ts'
+import { call, expectError, FEISHU, specRequest, useMswServer, type RequestParts } from './support.ts'
 
 const modes: [string, () => MockResponder][] = [
   ['examples mode', () => createExampleMock()],
@@ -118,9 +120,10 @@ describe.each(modes)('%s', (_name, make) => {
       expect(answer.json).toMatchObject({ error: { field_violations: [{ field: 'app_secret' }] } })
     })
 
-    it('answer 10003 to an unknown property', async () => {
+    it('accept and ignore an unknown property: the spec decides so (issue 12), as nothing shows the platform refusing one', async () => {
       use()
-      expectError(await call('resendAppTicket', { body: { ...credentials, extra: true } }), 10003)
+      const answer = await call('getTenantAccessTokenInternal', { body: { ...credentials, extra: true } })
+      expect(answer.status).toBe(200)
     })
 
     it('answer 10003 to a JSON array', async () => {
@@ -128,7 +131,36 @@ describe.each(modes)('%s', (_name, make) => {
       expectError(await call('getTenantAccessToken', { body: [] }), 10003)
     })
   })
+  describe('the optional body of create and unbind', () => {
+    // What clients send: the official Node SDK `{}` as JSON, the source document's C# and PHP samples `null`, curl nothing.
+    const accepted: [string, RequestParts][] = [
+      ['no body', { rawBody: undefined }],
+      ['an empty body with a JSON content type', { rawBody: '', contentType: 'application/json' }],
+      ['{} as JSON (the official Node SDK)', { body: {} }],
+      ['null as JSON (the C# and PHP samples)', { rawBody: 'null' }],
+      ['an object with a property it ignores', { body: { ignored: true } }],
+    ]
+    it.each(accepted)('accepts %s', async (_name, parts) => {
+      use()
+      const answer = await call('unbindMeetingChat', unbindParts(parts))
+      expect(answer.status).toBe(200)
+    })
+
+    const refused: [string, RequestParts][] = [
+      ['a JSON string', { body: 'x' }],
+      ['a JSON array', { body: [] }],
+      ['a number', { rawBody: '1' }],
+      ['malformed JSON', { rawBody: '{' }],
+      ['a form-encoded body', { rawBody: 'a=1', contentType: 'application/x-www-form-urlencoded' }],
+    ]
+    it.each(refused)('answers 190002 to %s', async (_name, parts) => {
+      use()
+      expectError(await call('unbindMeetingChat', unbindParts(parts)), 190002)
+      expectError(await call('createMeetingChat', { authorization: alice, params: { calendar_id: demo.calendars.alice, event_id: demo.events.planning }, ...parts }), 190002)
+    })
+  })
 })
+
 
 describe('a request that conforms', () => {
   it('is answered with success in examples mode, for every operation, from the spec\'s own examples', async () => {
@@ -137,5 +169,17 @@ describe('a request that conforms', () => {
       const answer = await call(op.operationId as OperationId)
       expect([op.operationId, answer.status]).toEqual([op.operationId, 200])
     }
+  })
+})
+
+describe('a body where the spec has none', () => {
+  it('is refused with the operation\'s invalid-input code, as Prism refuses it', async () => {
+    const real = mockOperation('unbindMeetingChat')
+    const op = { ...real, spec: { ...real.spec, requestBodySchema: undefined, requestBodyRequired: false } }
+    const request = specRequest('unbindMeetingChat', { rawBody: '{}' })
+    const checked = await checkInput(op, request, op.match(request.method, new URL(request.url).pathname) ?? {})
+    expect(checked).toMatchObject({ ok: false, rejection: { code: 190002, details: { fieldViolations: [{ field: 'body' }] } } })
+    const empty = specRequest('unbindMeetingChat', { rawBody: '' })
+    expect(await checkInput(op, empty, op.match(empty.method, new URL(empty.url).pathname) ?? {})).toMatchObject({ ok: true })
   })
 })

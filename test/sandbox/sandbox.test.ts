@@ -6,8 +6,8 @@ import { parse } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spec } from '../../src/generated/spec.ts'
 import { demo, demoSeed } from '../../src/msw/index.ts'
-import { SpecValidator } from '../../src/spec/validator.ts'
-import { documentedResponses } from '../../src/spec/walk.ts'
+import { SpecValidator } from '../../scripts/lib/spec-ajv.ts'
+import { documentedResponses } from '../../src/contract/walk.ts'
 import { cli, requireBuild, startSandboxProcess, type Running } from './support.ts'
 
 requireBuild()

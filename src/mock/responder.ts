@@ -1,12 +1,11 @@
 // The part both modes share: a pure `Request -> Response` entry that routes by the spec, validates the
 // request, keeps a log of what was answered, and renders scripted answers.
 import type { OperationId } from '../generated/operations.js'
-import type { Clock } from './clock.js'
-import { logIdFactory } from './ids.js'
+import type { Clock } from '../fake/clock.js'
+import { logIdFactory } from '../fake/ids.js'
 import type { AnswerOptions, ResolvedAnswer } from './answers.js'
-import { route, type MockOperation } from './operations.js'
+import { route, type MockOperation } from '../contract/operations.js'
 import { errorResponse, exampleResponse, notFoundResponse, RATE_LIMIT_LIMIT_HEADER, RATE_LIMIT_RESET_HEADER } from './respond.js'
-import type { Rejection } from './validate.js'
 
 /** Anything that answers Fetch requests like the platform: the example mock and the fake. */
 export interface MockResponder {
@@ -32,6 +31,16 @@ export interface CallRecord {
   readonly at: number
 }
 
+export interface CallLogOptions {
+  /**
+   * How many answered requests the call log keeps, the latest (default 1000), so that a long-running
+   * mock or sandbox holds bounded memory. `count()` still counts every request.
+   */
+  readonly maxCalls?: number
+}
+
+const DEFAULT_MAX_CALLS = 1000
+
 // The platform publishes no rate for the auth endpoints; a 429 there still needs plausible headers.
 const FALLBACK_RATE_LIMIT = 100
 
@@ -53,17 +62,21 @@ function rateLimitHeaders(op: MockOperation, documented: readonly string[], opti
   return out
 }
 
-export const rejectionResponse = (rejection: Rejection, logId: string) => errorResponse(rejection.code, logId, rejection.fieldViolations ? { fieldViolations: rejection.fieldViolations } : {})
-
 /**
- * Wraps an operation-level answerer into a full responder: routing, 404 for unknown routes, a call log,
- * and a 500 (190003) instead of a thrown error should the answerer have a bug.
+ * Wraps an operation-level answerer into a full responder: routing, 404 for unknown routes, a call log
+ * of the latest `maxCalls` answers, and a 500 (190003) instead of a thrown error should the answerer have a bug.
  */
 export function createResponder(
   clock: Clock,
   answer: (op: MockOperation, rawParams: Record<string, string>, request: Request, logId: string) => Promise<Response>,
-): { handle(request: Request): Promise<Response>; readonly calls: CallRecord[]; nextLogId(): string } {
-  const calls: CallRecord[] = []
+  options: CallLogOptions = {},
+): { handle(request: Request): Promise<Response>; calls(): readonly CallRecord[]; count(operationId: OperationId): number; nextLogId(): string } {
+  const maxCalls = options.maxCalls ?? DEFAULT_MAX_CALLS
+  if (!Number.isInteger(maxCalls) || maxCalls < 0) throw new RangeError(`maxCalls must be a non-negative integer, got ${maxCalls}`)
+  // A ring: once full, each new record takes the oldest one's place.
+  const log: CallRecord[] = []
+  let oldest = 0
+  const counts = new Map<OperationId, number>()
   const nextLogId = logIdFactory(clock)
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url)
@@ -72,6 +85,7 @@ export function createResponder(
     let response: Response
     if (!found) response = notFoundResponse(logId)
     else {
+      counts.set(found.op.id, (counts.get(found.op.id) ?? 0) + 1)
       try {
         response = await answer(found.op, found.rawParams, request, logId)
       } catch (error) {
@@ -80,18 +94,30 @@ export function createResponder(
         response = errorResponse(190003, logId)
       }
     }
-    calls.push({
-      operationId: found?.op.id,
-      method: request.method,
-      url: request.url,
-      status: response.status,
-      code: await codeIn(response),
-      logId: response.headers.get('x-tt-logid') ?? undefined,
-      at: clock.now(),
-    })
+    if (maxCalls > 0) {
+      const record: CallRecord = {
+        operationId: found?.op.id,
+        method: request.method,
+        url: request.url,
+        status: response.status,
+        code: await codeIn(response),
+        logId: response.headers.get('x-tt-logid') ?? undefined,
+        at: clock.now(),
+      }
+      if (log.length < maxCalls) log.push(record)
+      else {
+        log[oldest] = record
+        oldest = (oldest + 1) % maxCalls
+      }
+    }
     return response
   }
-  return { handle, calls, nextLogId }
+  return {
+    handle,
+    calls: () => (oldest === 0 ? log : [...log.slice(oldest), ...log.slice(0, oldest)]),
+    count: (operationId) => counts.get(operationId) ?? 0,
+    nextLogId,
+  }
 }
 
 async function codeIn(response: Response): Promise<number | undefined> {

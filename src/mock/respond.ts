@@ -1,23 +1,12 @@
 // Turns the mocks' decisions into Fetch Responses: the catalog's status and msg for an error, a documented
 // example verbatim, and an `X-Tt-Logid` header on every answer.
 import { errorCatalog, type CatalogCode } from '../generated/catalog.js'
-import { isObject, type DocumentedResponse, type Json } from '../spec/walk.js'
+import { isObject, type DocumentedResponse, type Json } from '../contract/walk.js'
+import type { FieldViolation, PermissionViolation, Refusal } from '../fake/refusal.js'
 
 export const LOG_ID_HEADER = 'X-Tt-Logid'
 export const RATE_LIMIT_LIMIT_HEADER = 'x-ogw-ratelimit-limit'
 export const RATE_LIMIT_RESET_HEADER = 'x-ogw-ratelimit-reset'
-
-/** One entry of an error's `field_violations`. */
-export interface FieldViolation {
-  readonly field: string
-  readonly description: string
-}
-
-/** One entry of an error's `permission_violations`. */
-export interface PermissionViolation {
-  readonly type: string
-  readonly subject: string
-}
 
 export interface ErrorDetails {
   readonly fieldViolations?: readonly FieldViolation[]
@@ -42,6 +31,16 @@ export function errorResponse(code: CatalogCode, logId: string, details: ErrorDe
   // The platform puts the log id in `error` when it sends details; the 190002 example shows it.
   if (Object.keys(error).length > 0) body.error = { log_id: logId, ...error }
   return jsonResponse(entry.status, body, logId, details.headers)
+}
+
+/** The platform's answer to a refusal of the fake's rules or of request validation. */
+export function refusalResponse(refusal: Refusal, logId: string): Response {
+  const { fieldViolations, permissionViolations, rateLimit } = refusal.details
+  return errorResponse(refusal.code, logId, {
+    ...(fieldViolations && { fieldViolations }),
+    ...(permissionViolations && { permissionViolations }),
+    ...(rateLimit && { headers: { [RATE_LIMIT_LIMIT_HEADER]: String(rateLimit.limit), [RATE_LIMIT_RESET_HEADER]: String(rateLimit.reset) } }),
+  })
 }
 
 /** A documented example, sent as the spec writes it (status, media type, body). */

@@ -2,11 +2,12 @@
 // response a test asks for, after the same request validation as the fake.
 import type { OperationId } from '../generated/operations.js'
 import { AnswerScript, resolveAnswer, type Answer, type AnswerOptions } from './answers.js'
-import { systemClock, type Clock } from './clock.js'
-import { createResponder, rejectionResponse, renderAnswer, type CallRecord, type MockResponder } from './responder.js'
+import { systemClock, type Clock } from '../fake/clock.js'
+import { refusalResponse } from './respond.js'
+import { createResponder, renderAnswer, type CallLogOptions, type CallRecord, type MockResponder } from './responder.js'
 import { checkAuthorization, checkInput } from './validate.js'
 
-export interface ExampleMockOptions {
+export interface ExampleMockOptions extends CallLogOptions {
   /** The clock for log ids and call times (default: the system clock). */
   readonly clock?: Clock
 }
@@ -25,7 +26,7 @@ export interface ExampleMock extends MockResponder {
   respond(operationId: OperationId, answer: Answer, options?: AnswerOptions): void
   /** Back to the success examples, for one operation or all. */
   reset(operationId?: OperationId): void
-  /** Every request answered so far, oldest first. */
+  /** The latest requests answered (at most `maxCalls`), oldest first. */
   readonly calls: readonly CallRecord[]
   /** Answers queued with `times` and not used yet, per operation. */
   pending(): Partial<Record<OperationId, number>>
@@ -40,12 +41,12 @@ export function createExampleMock(options: ExampleMockOptions = {}): ExampleMock
   const script = new AnswerScript()
   const responder = createResponder(options.clock ?? systemClock, async (op, rawParams, request, logId) => {
     const auth = checkAuthorization(op, request)
-    if (!auth.ok) return rejectionResponse(auth.rejection, logId)
+    if (!auth.ok) return refusalResponse(auth.rejection, logId)
     const input = await checkInput(op, request, rawParams)
-    if (!input.ok) return rejectionResponse(input.rejection, logId)
+    if (!input.ok) return refusalResponse(input.rejection, logId)
     const answer = script.take(op.id) ?? resolveAnswer(op.id, { code: 0 })
     return renderAnswer(op, answer, request, logId)
-  })
+  }, options)
   return {
     handle: responder.handle,
     respond(operationId, answer, answerOptions) {
@@ -55,7 +56,7 @@ export function createExampleMock(options: ExampleMockOptions = {}): ExampleMock
       script.clear(operationId)
     },
     get calls() {
-      return responder.calls
+      return responder.calls()
     },
     pending: () => script.pending(),
   }

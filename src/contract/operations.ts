@@ -2,7 +2,7 @@
 // rate limit, required scopes, documented answers and the code that answers malformed input.
 import { errorCatalog, type CatalogCode } from '../generated/catalog.js'
 import { operations, type OperationId } from '../generated/operations.js'
-import { codeOf, deref, documentedResponses, isObject, spec, specOperations, type DocumentedResponse, type JsonObject, type SpecOperation } from '../spec/walk.js'
+import { codeOf, deref, documentedResponses, isObject, spec, specOperations, type DocumentedResponse, type JsonObject, type SpecOperation } from './walk.js'
 
 /** A per-window request budget (from the spec's `x-rate-limit`, or configured in a seed). */
 export interface RateLimit {
@@ -36,13 +36,6 @@ const isOperationId = (id: string): id is OperationId => Object.hasOwn(operation
 
 const isCatalogCode = (code: number): code is CatalogCode => Object.hasOwn(errorCatalog, code)
 
-function rawOperation(op: SpecOperation): JsonObject {
-  const item = deref((spec.paths as Record<string, unknown>)[op.path])
-  const raw = isObject(item) ? item[op.method.toLowerCase()] : undefined
-  if (!isObject(raw)) throw new Error(`The spec has no ${op.method} ${op.path}`)
-  return raw
-}
-
 function tokensOf(op: SpecOperation): AcceptedToken[] {
   const schemes = isObject(spec.components) && isObject(spec.components.securitySchemes) ? spec.components.securitySchemes : {}
   return op.security.flatMap((requirement) =>
@@ -75,7 +68,7 @@ function invalidInputCodeOf(id: string, answers: readonly DocumentedResponse[]):
 function build(op: SpecOperation): MockOperation {
   if (!isOperationId(op.operationId)) throw new Error(`Operation ${op.operationId} is missing from src/generated/operations.ts: run npm run generate`)
   const id = op.operationId
-  const raw = rawOperation(op)
+  const raw = op.raw
   const generated = operations[id]
   const pathParams: readonly string[] = generated.pathParams
   const pattern = new RegExp(generated.pattern)

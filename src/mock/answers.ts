@@ -2,8 +2,8 @@
 // documented responses when asked, so a typo fails at the call site with the list of valid choices.
 import type { CatalogCode } from '../generated/catalog.js'
 import type { OperationId } from '../generated/operations.js'
-import { codeOf, type DocumentedResponse } from '../spec/walk.js'
-import { mockOperation, type MockOperation } from './operations.js'
+import { codeOf, type DocumentedResponse } from '../contract/walk.js'
+import { mockOperation, type MockOperation } from '../contract/operations.js'
 
 /**
  * What to answer with:

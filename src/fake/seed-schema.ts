@@ -1,0 +1,184 @@
+// The seed's JSON Schema, written once: `npm run generate` derives the Seed types from it
+// (src/generated/seed.ts, with these descriptions as their docs). It imports nothing, so the generator
+// runs it from source. `tsType` says how the generator writes a node JSON Schema cannot say (exactly one
+// of two properties); it is stripped from the schema the package exports.
+
+const id = { type: 'string', minLength: 1, maxLength: 256 } as const
+const count = { type: 'integer', minimum: 0 } as const
+// Named types: each becomes a type of the same name.
+const $defs = {
+  IdentityRef: {
+    description: 'An identity that calls the API: a user (user_access_token) or an app (tenant_access_token).',
+    type: 'object',
+    additionalProperties: false,
+    properties: { userId: id, appId: id },
+    tsType: '{ readonly userId: string; readonly appId?: never } | { readonly appId: string; readonly userId?: never }',
+  },
+  Platform: { description: "Which platform a tenant is on: decides the applink domain when the request's host does not tell. Default `feishu`.", enum: ['feishu', 'lark'] },
+  CalendarType: { description: "The platform's calendar types; the meeting-chat operations only work on `primary` calendars. Default `primary`.", enum: ['primary', 'shared', 'google', 'resource', 'exchange'] },
+  AccessRole: { description: "An identity's access role on a calendar; editing an event needs `writer` or `owner`.", enum: ['free_busy_reader', 'reader', 'writer', 'owner'] },
+  SeedRateLimit: {
+    description: 'A request budget per window.',
+    type: 'object',
+    additionalProperties: false,
+    properties: { perSecond: { type: 'integer', minimum: 1 }, perMinute: { type: 'integer', minimum: 1 } },
+  },
+} as const
+// A description beside a $ref would make the generator write a second type: the named type carries the docs.
+const ref = (name: keyof typeof $defs) => ({ $ref: `#/$defs/${name}` }) as const
+const expiresIn = { type: 'integer', description: 'Seconds from the fake\'s creation; 0 or less: already expired. Default 7200.' } as const
+
+/** The JSON Schema (2020-12) of a seed, with the generator's `tsType` hints. */
+export const seedSchemaSource = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://feishu-meeting-chat.invalid/seed.schema.json',
+  title: 'Seed',
+  description: 'A scenario for the fake (feishu-meeting-chat). Plain JSON: it can live in a `.json` file.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['tenants'],
+  $defs,
+  properties: {
+    $schema: { type: 'string' },
+    tenants: {
+      type: 'array',
+      items: {
+        title: 'SeedTenant',
+        type: 'object',
+        additionalProperties: false,
+        required: ['tenantKey'],
+        properties: { tenantKey: id, platform: ref('Platform') },
+      },
+    },
+    apps: {
+      type: 'array',
+      items: {
+        title: 'SeedApp',
+        type: 'object',
+        additionalProperties: false,
+        required: ['appId', 'appSecret', 'tenants'],
+        properties: {
+          appId: id,
+          appSecret: id,
+          type: { enum: ['custom', 'store'], description: '`custom` (self-built, 自建) or `store` (isv, 商店应用). Default `custom`.' },
+          tenants: { type: 'array', items: id, description: 'Tenants the app is installed in; a custom app belongs to exactly one.' },
+          bot: { type: 'boolean', description: 'Bot capability (needed for the app identity). Default `true`.' },
+          appTickets: { type: 'array', items: id, description: 'Store apps: the app_tickets the platform has pushed and still accepts.' },
+          scopes: { type: 'array', items: id, description: 'Granted scopes. Default: every scope the spec\'s operations require.' },
+          rateLimit: {
+            type: 'object',
+            additionalProperties: false,
+            description:
+              'Rate limits. `perOperation` (default: the spec\'s `x-rate-limit` of each operation) answers 190004; `perApp`, across operations (default: none), answers 190005.',
+            properties: { perOperation: ref('SeedRateLimit'), perApp: ref('SeedRateLimit') },
+          },
+        },
+      },
+    },
+    users: {
+      type: 'array',
+      items: {
+        title: 'SeedUser',
+        type: 'object',
+        additionalProperties: false,
+        required: ['userId', 'tenantKey'],
+        properties: { userId: id, tenantKey: id, inTenant: { type: 'boolean', description: '`false`: the user left the tenant (195100). Default `true`.' } },
+      },
+    },
+    calendars: {
+      type: 'array',
+      items: {
+        title: 'SeedCalendar',
+        description: 'A calendar; its owner has the `owner` role.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['calendarId', 'owner'],
+        properties: {
+          calendarId: id,
+          owner: ref('IdentityRef'),
+          tenantKey: { ...id, description: 'Default: the owner\'s tenant (an app owner must then be installed in exactly one tenant).' },
+          type: ref('CalendarType'),
+          deleted: { type: 'boolean' },
+          access: {
+            type: 'array',
+            description: 'Roles of other identities. Identities without one have no access (191002).',
+            items: {
+              title: 'SeedAccess',
+              type: 'object',
+              additionalProperties: false,
+              required: ['role'],
+              properties: { userId: id, appId: id, role: ref('AccessRole') },
+              tsType: 'IdentityRef & { readonly role: AccessRole }',
+            },
+          },
+        },
+      },
+    },
+    events: {
+      type: 'array',
+      items: {
+        title: 'SeedEvent',
+        type: 'object',
+        additionalProperties: false,
+        required: ['calendarId', 'eventId'],
+        properties: {
+          calendarId: id,
+          eventId: id,
+          attendees: { ...count, description: 'Number of attendees. Default 2 (the least that allows a meeting chat).' },
+          attendeeListHidden: { type: 'boolean', description: 'The attendee list is hidden from attendees (no meeting chat possible). Default `false`.' },
+          deleted: { type: 'boolean' },
+        },
+      },
+    },
+    chats: {
+      type: 'array',
+      items: {
+        title: 'SeedChat',
+        type: 'object',
+        additionalProperties: false,
+        required: ['chatId', 'owner'],
+        properties: {
+          chatId: { type: 'string', pattern: '^oc_[0-9A-Za-z_-]+$', minLength: 4, maxLength: 64 },
+          owner: ref('IdentityRef'),
+          boundTo: {
+            type: 'object',
+            additionalProperties: false,
+            description: 'The event whose meeting chat this is; absent: an ordinary chat, bound to nothing.',
+            required: ['calendarId', 'eventId'],
+            properties: { calendarId: id, eventId: id },
+          },
+        },
+      },
+    },
+    tenantAccessTokens: {
+      type: 'array',
+      items: {
+        title: 'SeedTenantToken',
+        type: 'object',
+        additionalProperties: false,
+        required: ['token', 'appId', 'tenantKey'],
+        properties: { token: id, appId: id, tenantKey: id, expiresIn },
+      },
+    },
+    appAccessTokens: {
+      type: 'array',
+      items: { title: 'SeedAppToken', type: 'object', additionalProperties: false, required: ['token', 'appId'], properties: { token: id, appId: id, expiresIn } },
+    },
+    userAccessTokens: {
+      type: 'array',
+      items: {
+        title: 'SeedUserToken',
+        type: 'object',
+        additionalProperties: false,
+        required: ['token', 'userId', 'appId'],
+        properties: {
+          token: id,
+          userId: id,
+          appId: { ...id, description: 'The app the user authorized: installed in the user\'s tenant.' },
+          expiresIn,
+          scopes: { type: 'array', items: id, description: 'Scopes the user granted. Default: every scope the spec\'s operations require.' },
+        },
+      },
+    },
+  },
+} as const

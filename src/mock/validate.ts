@@ -1,0 +1,104 @@
+// Checks an incoming request against its operation in the spec, in the gateway's order: the
+// Authorization header first, then path and query parameters, then the body.
+import type { CatalogCode } from '../generated/catalog.js'
+import { validators, type ValidationError } from '../generated/validators.js'
+import { isObject, type JsonObject } from '../contract/walk.js'
+import type { MockOperation } from '../contract/operations.js'
+import { Refusal, type FieldViolation } from '../fake/refusal.js'
+import { gateway, type Bearer } from '../fake/rules.js'
+
+export interface ValidInput {
+  /** Path parameters, percent-decoded. */
+  readonly params: Readonly<Record<string, string>>
+  readonly query: Readonly<Record<string, string>>
+  readonly body: JsonObject | undefined
+}
+
+export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rejection: Refusal }
+
+const ok = <T>(value: T): Checked<T> => ({ ok: true, value })
+const reject = <T>(code: CatalogCode, fieldViolations?: readonly FieldViolation[]): Checked<T> => ({ ok: false, rejection: new Refusal(code, fieldViolations ? { fieldViolations } : {}) })
+
+/** Runs the validator generated for `key` (see scripts/generate.ts); one line a problem, Ajv's wording. */
+function validate(key: string, value: unknown): readonly string[] {
+  const fn = validators[key]
+  if (!fn) throw new Error(`No generated validator for ${key}: run npm run generate`)
+  return fn(value) ? [] : (fn.errors ?? []).map(describe)
+}
+
+const describe = (e: ValidationError): string => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`.trim()
+
+/** The gateway's reading of the Authorization header (the fake's first rule), for the examples mode. */
+export function checkAuthorization(op: MockOperation, request: Request): Checked<Bearer | undefined> {
+  const bearer = gateway(op, request.headers.get('authorization'))
+  return bearer instanceof Refusal ? { ok: false, rejection: bearer } : ok(bearer)
+}
+
+const describeErrors = (errors: readonly string[]) => errors.map((e) => e.replace(/^\(root\)\s*/, '')).join('; ')
+
+function mediaType(request: Request): string {
+  return (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+}
+
+/** Checks path parameters, query parameters and the JSON body against the operation's schemas. */
+export async function checkInput(op: MockOperation, request: Request, rawParams: Readonly<Record<string, string>>): Promise<Checked<ValidInput>> {
+  const violations: FieldViolation[] = []
+  const params: Record<string, string> = {}
+  const query: Record<string, string> = {}
+  const url = new URL(request.url)
+  for (const p of op.spec.parameters) {
+    let value: string | undefined
+    if (p.in === 'path') {
+      const raw = rawParams[p.name]
+      try {
+        value = raw === undefined ? undefined : decodeURIComponent(raw)
+      } catch {
+        violations.push({ field: p.name, description: `${p.name} is not valid percent-encoding` })
+        continue
+      }
+    } else if (p.in === 'query') {
+      value = url.searchParams.get(p.name) ?? undefined
+    } else if (p.in === 'header') {
+      value = request.headers.get(p.name) ?? undefined
+    } else continue
+    if (value === undefined || (p.in !== 'path' && value === '' && p.required)) {
+      if (p.required) violations.push({ field: p.name, description: `${p.name} is required` })
+      continue
+    }
+    const errors = validate(`${op.id}:${p.in}:${p.name}`, value)
+    if (errors.length > 0) violations.push({ field: p.name, description: `${p.name} ${describeErrors(errors)}` })
+    if (p.in === 'path') params[p.name] = value
+    else if (p.in === 'query') query[p.name] = value
+  }
+  let body: JsonObject | undefined
+  // The spec's rule, as Prism reads it: an empty body is a missing body; any other body needs a request
+  // body in the spec, its media type, and JSON that its schema accepts.
+  const text = await request.text()
+  if (text.trim() === '') {
+    if (op.spec.requestBodyRequired) violations.push({ field: 'body', description: 'a JSON body is required' })
+  } else if (!op.spec.requestBodySchema) {
+    violations.push({ field: 'body', description: 'this operation takes no body' })
+  } else if (mediaType(request) !== 'application/json') {
+    violations.push({ field: 'Content-Type', description: `must be application/json, got "${request.headers.get('content-type') ?? ''}"` })
+  } else {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      violations.push({ field: 'body', description: 'is not valid JSON' })
+    }
+    if (parsed !== undefined) {
+      const errors = validate(`${op.id}:body`, parsed)
+      if (errors.length > 0) for (const e of errors) violations.push({ field: fieldOf(e), description: e.replace(/^\S+\s*/, '') })
+      else if (isObject(parsed)) body = parsed
+    }
+  }
+  return violations.length > 0 ? reject(op.invalidInputCode, violations) : ok({ params, query, body })
+}
+
+// Ajv reports `/app_id must be string` or `(root) must have required property 'app_id'`.
+function fieldOf(error: string): string {
+  const path = error.split(' ')[0] ?? ''
+  if (path.startsWith('/')) return path.slice(1).replaceAll('/', '.')
+  return /'([^']+)'/.exec(error)?.[1] ?? 'body'
+}

@@ -1,0 +1,17 @@
+// Reads the README's "Tested against" section, so that its figures are checked by the suites that make them.
+import { readFileSync } from 'node:fs'
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+const section = readme.slice(readme.indexOf('## Tested against'), readme.indexOf('\n## ', readme.indexOf('## Tested against') + 1))
+
+/** The version the section names for a package, e.g. `@larksuiteoapi/node-sdk` 1.74.0 or **Prism** 5.14.2. */
+export function statedVersion(name: string): string | undefined {
+  return new RegExp(`${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\S*\\s+(\\d+\\.\\d+\\.\\d+)`).exec(section)?.[1]
+}
+
+/** The conformance table: check name -> [exchanges checked, failures]. */
+export function statedConformance(): Record<string, [number, number]> {
+  const table = section.slice(section.indexOf('<!-- conformance:counts -->'), section.indexOf('<!-- /conformance:counts -->'))
+  const rows = [...table.matchAll(/^\| (\w+) \| (\d+) \| (\d+) \|$/gm)]
+  return Object.fromEntries(rows.map((m) => [m[1], [Number(m[2]), Number(m[3])]]))
+}

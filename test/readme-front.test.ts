@@ -1,0 +1,76 @@
+// The README's first screen: its example runs as written against a sandbox, and its comparison table quotes
+// the benchmark tables further down (which `npm run bench` rewrites) and package.json, figure for figure.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { demo } from '../src/msw/index.ts'
+import { startSandbox, type Sandbox } from '../src/sandbox/server.ts'
+
+const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8')
+const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> }
+const front = readme.slice(0, readme.indexOf('\n## '))
+const example = /<!-- example: front -->\n```ts\n([\s\S]*?)```/.exec(front)?.[1] ?? ''
+const bench = /<!-- bench:table -->([\s\S]*?)<!-- \/bench:table -->/.exec(readme)?.[1] ?? ''
+const dir = new URL('./.readme-front/', import.meta.url)
+const entry = new URL('../src/index.ts', import.meta.url).pathname
+
+/** The cells of the first table row (in `text`) whose cells start with `first`. */
+function row(text: string, ...first: string[]): string[] {
+  for (const line of text.split('\n')) {
+    const cells = line.split('|').slice(1, -1).map((c) => c.trim())
+    if (first.every((f, i) => cells[i] === f)) return cells
+  }
+  throw new Error(`no row starting ${first.join(' | ')}`)
+}
+
+describe('the README front door', () => {
+  let sandbox: Sandbox
+  const saved = { ...process.env }
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0 })
+    Object.assign(process.env, { FEISHU_DOMAIN: sandbox.url, FEISHU_APP_ID: demo.app.appId, FEISHU_APP_SECRET: demo.app.appSecret })
+    await mkdir(dir, { recursive: true })
+  })
+  afterAll(async () => {
+    process.env = saved
+    await sandbox.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('starts with the install line, then the example', () => {
+    expect(front).toMatch(/```sh\nnpm install feishu-meeting-chat\n```\n\n<!-- example: front -->/)
+    expect(example.trim().split('\n').length).toBeLessThanOrEqual(15)
+  })
+
+  it('runs its example: unbound the first time, the typed refusal with hint and log id the second', async () => {
+    const printed: string[] = []
+    const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => { printed.push(args.join(' ')) })
+    try {
+      for (const run of [1, 2]) {
+        const file = new URL(`front-${run}.ts`, dir)
+        await writeFile(file, example.replaceAll("from 'feishu-meeting-chat'", `from '${entry}'`))
+        await import(/* @vite-ignore */ file.href)
+      }
+    } finally {
+      log.mockRestore()
+    }
+    expect(printed[0]).toBe('unbound')
+    expect(printed[1]).toMatch(/^invalid_request 195108 The chat id does not match the event\S* .* \w{10,}$/)
+    expect(printed).toHaveLength(2)
+  })
+
+  it('quotes the benchmark tables and package.json in its comparison table', () => {
+    const [, ours, theirs] = row(bench, '100')
+    expect(row(front, 'token requests for 100 concurrent first calls')).toEqual(['token requests for 100 concurrent first calls', `**${ours}**`, theirs])
+    const browserSize = row(bench, 'this package: an app importing only createMeetingChatClient', 'browser')[3]
+    const sdkBrowser = row(bench, 'official SDK: an app importing Client and withTenantToken', 'browser')[2]
+    expect(sdkBrowser).toMatch(/^fails: \d+ errors \(Could not resolve "fs"\)$/)
+    expect(row(front, 'in a browser app (esbuild, min+gzip)')).toEqual(['in a browser app (esbuild, min+gzip)', `**${browserSize}**`, 'does not bundle: Could not resolve "fs"'])
+    const installed = row(bench, 'official SDK installed in node_modules (with its 54 dependencies)')
+    const deps = Object.keys(pkg.dependencies)
+    expect(row(front, 'installed')).toEqual(['installed', `${deps.length} dependency (${deps.join(', ')})`, `${installed[2]?.replace(' on disk', '')} on disk, 54 dependencies`])
+    const coldStart = bench.slice(bench.indexOf('**Cold start**'))
+    const us = row(coldStart, 'this package')
+    const sdk = row(coldStart, 'official SDK')
+    expect(row(front, 'cold start: process start to first answer')).toEqual(['cold start: process start to first answer', `**${us[3]}** (import ${us[1]})`, `${sdk[3]} (import ${sdk[1]})`])
+  })
+})

@@ -31,11 +31,16 @@ export function useVirtualTime(): VirtualTime {
       const started = Date.now()
       let settled = false
       work.then(() => { settled = true }, () => { settled = true })
-      // Bounded: each turn either waits for I/O or fires at least one timer.
+      // Bounded: each turn either waits for I/O or fires at least one timer. Time moves only after nothing
+      // was in flight for several turns of the real event loop: a call about to send gets to send first.
+      let idle = 0
       for (let turn = 0; turn < 1_000_000 && !settled; turn++) {
         await realTick()
-        await realTick()
-        if (!settled && inFlight === 0 && vi.getTimerCount() > 0) vi.advanceTimersToNextTimer()
+        idle = inFlight === 0 ? idle + 1 : 0
+        if (!settled && idle >= 5 && vi.getTimerCount() > 0) {
+          vi.advanceTimersToNextTimer()
+          idle = 0
+        }
       }
       const value = await work
       return { value, elapsedMs: Date.now() - started }

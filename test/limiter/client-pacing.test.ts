@@ -1,6 +1,6 @@
 // The client's pacing hook: every attempt of an app-identity call waits for the limiter; user-token calls only
 // when asked; a rate-limit answer's reset holds the whole budget.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMeetingChatClient, type CallLimiter, type PacingRequest } from '../../src/index.js'
 import { createRateLimiter } from '../../src/limiter/index.js'
 
@@ -31,6 +31,11 @@ function recordingLimiter(userCalls = false) {
 }
 
 describe('a client with a rateLimiter', () => {
+  // The client loads its app auth and error texts on first need: load them while the clock is still real.
+  beforeAll(async () => {
+    await import('../../src/client/auth/app.js')
+    await (await import('../../src/client/errors.js')).loadCatalogText()
+  })
   beforeEach(() => {
     vi.useFakeTimers()
     vi.setSystemTime(new Date('2026-01-01T00:00:00.000Z')) // the top of a second: the limiter's windows are calendar seconds
@@ -51,6 +56,16 @@ describe('a client with a rateLimiter', () => {
     await vi.advanceTimersByTimeAsync(1_000)
     await calls
     expect(state.unbinds).toBe(5)
+  })
+
+  it('does not count the wait for the budget against the call\'s deadline', async () => {
+    const { state, fetch } = platform()
+    const rateLimiter = createRateLimiter({ limits: { unbindMeetingChat: { perSecond: 1 } }, headroom: 0 })
+    const client = createMeetingChatClient({ auth: APP, fetch, rateLimiter, deadlineMs: 500 })
+    const calls = Promise.all([1, 2, 3].map(() => client.unbindMeetingChat(params)))
+    await vi.advanceTimersByTimeAsync(2_000)
+    await calls
+    expect(state.unbinds).toBe(3)
   })
 
   it('asks the limiter before every attempt, under the app\'s key, and passes on the platform\'s reset', async () => {

@@ -45,6 +45,38 @@ export type CatalogEntry = (typeof errorCatalog)[CatalogCode]
 `
 }
 
+/** What the client needs of each code on every answer, without the text: the catalog itself loads on demand. */
+function codesModule(spec: JsonObject): string {
+  const errorCode = resolveRef(spec, { $ref: '#/components/schemas/ErrorCode' })
+  if (!isObject(errorCode) || !Array.isArray(errorCode.oneOf)) throw new Error('components.schemas.ErrorCode.oneOf is missing from the spec')
+  const entries = errorCode.oneOf.filter(isObject)
+  const kinds = Object.fromEntries(entries.map((e) => [String(e.const), e['x-kind'] ?? null]))
+  const pick = (key: string) => entries.filter((e) => e[key] === true).map((e) => e.const ?? null)
+  return `${HEADER('each error code\'s kind and flags, without the catalog\'s text (components.schemas.ErrorCode)')}
+/** The kind of each documented code. */
+export const codeKinds = ${JSON.stringify(kinds)} as const
+
+/** Codes a retry can help (x-retryable). */
+export const retryableCodes: readonly number[] = ${JSON.stringify(pick('x-retryable'))}
+
+/** Codes that call for a fresh tenant token (x-refresh-token). */
+export const refreshTokenCodes: readonly number[] = ${JSON.stringify(pick('x-refresh-token'))}
+`
+}
+
+/** The catalog's text alone (msg, hint), for the client to load on demand: its own module, so that bundlers
+ * can split it off without taking the catalog along. */
+function catalogTextModule(spec: JsonObject): string {
+  const errorCode = resolveRef(spec, { $ref: '#/components/schemas/ErrorCode' })
+  if (!isObject(errorCode) || !Array.isArray(errorCode.oneOf)) throw new Error('components.schemas.ErrorCode.oneOf is missing from the spec')
+  const lines = errorCode.oneOf.filter(isObject).map((e) => `  ${JSON.stringify(e.const)}: ${JSON.stringify({ msg: e.title, hint: { en: e.description, zh: e['x-hint-zh'] } })},`)
+  return `${HEADER('the error catalog\'s msg and hints (en, zh), loaded by the client on demand (components.schemas.ErrorCode)')}
+export const catalogText: Record<number, { readonly msg: string; readonly hint: { readonly en: string; readonly zh: string } } | undefined> = {
+${lines.join('\n')}
+}
+`
+}
+
 function operationsModule(spec: JsonObject): string {
   const out: Record<string, Json> = {}
   if (!isObject(spec.paths)) throw new Error('the spec has no paths')
@@ -174,6 +206,8 @@ async function main(): Promise<void> {
   const files: Record<string, string> = {
     'schema.ts': types,
     'catalog.ts': catalogModule(spec),
+    'codes.ts': codesModule(spec),
+    'catalog-text.ts': catalogTextModule(spec),
     'operations.ts': operationsModule(spec),
     'spec.ts': specModule(spec),
     'seed.ts': await seedModule(),

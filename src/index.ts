@@ -15,7 +15,8 @@ export type {
   UnbindMeetingChatParams,
 } from './client/client.js'
 export { FeishuApiError } from './client/errors.js'
-export type { ErrorKind, FeishuApiErrorInit, Hint } from './client/errors.js'
+export type { CodeOfKind, ErrorKind, FeishuApiErrorInit, Hint } from './client/errors.js'
+export type { OperationId } from './generated/operations.js'
 export { ConfigError, DEFAULTS, DOMAINS } from './client/options.js'
 export type {
   AppCredentials,

@@ -33,8 +33,8 @@ interface LarkClient {
   }
 }
 
-export type ClientName = 'raw fetch' | 'this package' | 'official SDK'
-export const CLIENT_NAMES: readonly ClientName[] = ['raw fetch', 'this package', 'official SDK']
+export type ClientName = 'raw fetch' | 'openapi-fetch alone' | 'this package' | 'official SDK'
+export const CLIENT_NAMES: readonly ClientName[] = ['raw fetch', 'openapi-fetch alone', 'this package', 'official SDK']
 
 export type Call = () => Promise<void>
 
@@ -57,6 +57,21 @@ export function rawFetchCall(baseUrl: string): Call {
     const response = await fetch(url, { method: 'DELETE', headers: { authorization: `Bearer ${BENCH.tenantAccessToken}` } })
     const body = (await response.json()) as { code?: unknown }
     if (body.code !== 0) throw new Error(`raw fetch: HTTP ${response.status}, code ${String(body.code)}`)
+  }
+}
+
+/** openapi-fetch alone, which this package builds on: the floor issue 13's targets are stated against. */
+export async function openapiFetchCall(baseUrl: string): Promise<Call> {
+  const createClient = (await import('openapi-fetch')).default
+  const client = createClient<import('../../src/generated/schema.ts').paths>({ baseUrl })
+  const path = '/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat' as const
+  const init = {
+    params: { path: { calendar_id: BENCH.calendarId, event_id: BENCH.eventId }, query: { meeting_chat_id: BENCH.meetingChatId } },
+    headers: { authorization: `Bearer ${BENCH.tenantAccessToken}` },
+  }
+  return async () => {
+    const { data } = await client.DELETE(path, init)
+    if (data?.code !== 0) throw new Error(`openapi-fetch: code ${String(data?.code)}`)
   }
 }
 

@@ -1,6 +1,6 @@
 // 1. Per-call latency and throughput of the three clients against the same static server: sequential and
 // at concurrency 50, several runs in rotating order, reported as ratios to raw fetch.
-import { larkCall, ourCall, rawFetchCall, CLIENT_NAMES, type Call, type ClientName, type LarkModule, type OurModule } from '../lib/clients.ts'
+import { larkCall, openapiFetchCall, ourCall, rawFetchCall, CLIENT_NAMES, type Call, type ClientName, type LarkModule, type OurModule } from '../lib/clients.ts'
 import { median, percentile, round } from '../lib/stats.ts'
 
 export interface LoadResult {
@@ -75,6 +75,8 @@ export interface LatencySummary {
   readonly callsPerSecond: number
   /** p50 latency over raw fetch's in the same run, median over runs (1 = the floor). */
   readonly latencyRatio: number
+  /** p50 vs openapi-fetch alone's, paired within each run. */
+  readonly openapiFetchRatio: number
   /** Throughput over raw fetch's in the same run, median over runs. */
   readonly throughputRatio: number
   readonly errors: number
@@ -91,8 +93,10 @@ export interface LatencyOptions {
 }
 
 export async function latencySection(o: LatencyOptions): Promise<{ runs: LatencyRun[]; summary: LatencySummary[] }> {
+  const bare = await openapiFetchCall(o.baseUrl)
   const make: Record<ClientName, () => Call> = {
     'raw fetch': () => rawFetchCall(o.baseUrl),
+    'openapi-fetch alone': () => bare,
     'this package': () => ourCall(o.ours, o.baseUrl),
     'official SDK': () => larkCall(o.lark, o.baseUrl),
   }
@@ -116,6 +120,7 @@ export async function latencySection(o: LatencyOptions): Promise<{ runs: Latency
   for (const mode of o.modes) {
     const of = (client: ClientName) => runs.filter((r) => r.mode === mode.name && r.client === client)
     const floor = new Map(of('raw fetch').map((r) => [r.run, r.result]))
+    const library = new Map(of('openapi-fetch alone').map((r) => [r.run, r.result]))
     for (const client of CLIENT_NAMES) {
       const rs = of(client)
       // Ratios are paired within a run (same minute, same server state), then the median over runs is taken.
@@ -131,6 +136,10 @@ export async function latencySection(o: LatencyOptions): Promise<{ runs: Latency
         p99Ms: round(median(rs.map((r) => r.result.p99Ms)), 4),
         callsPerSecond: round(median(rs.map((r) => r.result.callsPerSecond)), 0),
         latencyRatio: round(paired((r, b) => r.p50Ms / b.p50Ms), 3),
+        openapiFetchRatio: round(median(rs.flatMap((r) => {
+          const base = library.get(r.run)
+          return base ? [r.result.p50Ms / base.p50Ms] : []
+        })), 3),
         throughputRatio: round(paired((r, b) => r.callsPerSecond / b.callsPerSecond), 3),
         errors: rs.reduce((n, r) => n + r.result.errors, 0),
       })

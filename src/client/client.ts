@@ -3,10 +3,10 @@
 import createClient, { type Client } from 'openapi-fetch'
 import type { paths } from '../generated/schema.js'
 import { createAuthStrategy, checkToken } from './auth/strategies.js'
-import { TokenCache } from './auth/token-cache.js'
 import { FeishuApiError } from './errors.js'
 import { normalizeOptions, ConfigError, type AuthOptions, type MeetingChatClientOptions } from './options.js'
 import { createTransport } from './transport.js'
+import { pathSerializer, querySerializer } from './serialize.js'
 import { checkParam } from './validate.js'
 
 export interface CallOptions {
@@ -77,11 +77,13 @@ function checkSignal(signal: unknown): AbortSignal | undefined {
 /** Creates a client. See the README for every option and its default. */
 export function createMeetingChatClient(options: MeetingChatClientOptions = {}): MeetingChatClient {
   const normalized = normalizeOptions(options)
-  const cache = options.tokenCache ?? new TokenCache()
   let auth: ReturnType<typeof createAuthStrategy>
   const transport = createTransport({ options: normalized, auth: () => auth })
-  const api: MeetingChatApi = createClient<paths>({ baseUrl: normalized.baseUrl, fetch: transport })
-  auth = createAuthStrategy(options.auth, api, cache, normalized.origin)
+  const api: MeetingChatApi = createClient<paths>({ baseUrl: normalized.baseUrl, fetch: transport.fetch, pathSerializer, querySerializer })
+  auth = createAuthStrategy(options.auth, { api, transport, cache: options.tokenCache }, normalized.origin, normalized.deadlineMs)
+  const unbindFetch = transport.bound('unbindMeetingChat')
+  const createFetch = transport.bound('createMeetingChat')
+  const resendFetch = transport.bound('resendAppTicket')
   const appAuth = options.auth as (AuthOptions & { appId?: unknown; appSecret?: unknown }) | undefined
 
   return {
@@ -99,6 +101,8 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
         params: { path: { calendar_id: calendarId, event_id: eventId }, query: { meeting_chat_id: meetingChatId } },
         ...(headers && { headers }),
         ...(signal && { signal }),
+        fetch: unbindFetch,
+        parseAs: 'stream',
       })
     },
 
@@ -108,12 +112,14 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
       const eventId = checkParam(op, 'event_id', 'eventId', params?.eventId)
       const signal = checkSignal(callOptions?.signal)
       const headers = callHeaders(callOptions)
-      const { data } = await api.POST('/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat', {
+      const { response } = await api.POST('/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat', {
         params: { path: { calendar_id: calendarId, event_id: eventId } },
         ...(headers && { headers }),
         ...(signal && { signal }),
+        fetch: createFetch,
+        parseAs: 'stream',
       })
-      const chat = data?.data
+      const chat = transport.envelopeOf(response)?.data as { meeting_chat_id?: unknown; applink?: unknown } | undefined
       if (typeof chat?.meeting_chat_id !== 'string' || typeof chat.applink !== 'string') {
         throw new FeishuApiError({ kind: 'protocol', msg: 'the answer has no data.meeting_chat_id and data.applink', httpStatus: 200, operation: op })
       }
@@ -128,6 +134,8 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
       await api.POST('/open-apis/auth/v3/app_ticket/resend', {
         body: { app_id: appAuth.appId, app_secret: appAuth.appSecret },
         ...(signal && { signal }),
+        fetch: resendFetch,
+        parseAs: 'stream',
       })
     },
   }

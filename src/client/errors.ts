@@ -1,6 +1,8 @@
 // The one error type of the client: every failure, from a platform code to a dropped connection,
 // surfaces as a FeishuApiError with a `kind` to switch on. It never holds a token or a secret.
-import { errorCatalog } from '../generated/catalog.js'
+import type { CatalogCode, errorCatalog } from '../generated/catalog.js'
+import { codeKinds, retryableCodes } from '../generated/codes.js'
+import type { OperationId } from '../generated/operations.js'
 
 export type ErrorKind =
   | 'auth'
@@ -27,7 +29,7 @@ export interface FeishuApiErrorInit {
   readonly logId?: string | null
   readonly hint?: Hint
   readonly retryable?: boolean
-  readonly operation?: string | null
+  readonly operation?: OperationId | null
   readonly attempts?: number
   readonly retryAfterMs?: number | null
   readonly earlierAttemptOutcomeUnknown?: boolean
@@ -47,11 +49,25 @@ const GENERIC_HINTS: Record<ErrorKind, Hint> = {
   protocol: { en: 'The answer was not the platform\'s JSON (a gateway page or a proxy?). Retry later and check the base URL.', zh: '响应不是开放平台的 JSON（可能是网关或代理页面）。请稍后重试并检查 base URL。' },
 }
 
-type CatalogEntry = { status: number; msg: string; hint: Hint; retryable: boolean; kind: ErrorKind }
+const RETRYABLE = new Set(retryableCodes)
 
-/** The catalog entry of a code, if the spec documents it. */
-export function catalogEntry(code: number): CatalogEntry | undefined {
-  return (errorCatalog as Record<number, CatalogEntry | undefined>)[code]
+// The catalog's text (msgs, bilingual hints) stays out of the hot bundle: it loads on the first answer that
+// carries an error code, before that error is made (bundlers put it in a chunk of its own).
+let catalogText: Record<number, { readonly msg: string; readonly hint: Hint } | undefined> | undefined
+let catalogLoading: Promise<void> | undefined
+
+/** Loads the catalog's text once; until then (or if it cannot load) errors get the generic hint of their kind. */
+export function loadCatalogText(): Promise<void> {
+  catalogLoading ??= import('../generated/catalog-text.js').then(
+    (m) => { catalogText = m.catalogText },
+    () => { catalogLoading = undefined },
+  )
+  return catalogLoading
+}
+
+/** The kind of a code the spec documents. */
+export function kindOfCode(code: number): ErrorKind | undefined {
+  return Object.hasOwn(codeKinds, code) ? (codeKinds as Record<number, ErrorKind>)[code] : undefined
 }
 
 /** The kind of an HTTP status that carries no code of the catalog. */
@@ -64,10 +80,23 @@ export function kindOfStatus(status: number): ErrorKind {
   return 'invalid_request'
 }
 
-export class FeishuApiError extends Error {
+/** The catalog's codes whose kind is `K`. */
+export type CodeOfKind<K extends ErrorKind> = { [C in CatalogCode]: (typeof errorCatalog)[C]['kind'] extends K ? C : never }[CatalogCode]
+
+/** The code an error of kind `K` can carry: none for failures that got no platform answer. */
+type CodeFor<K extends ErrorKind> = K extends 'network' | 'timeout' | 'protocol' ? null : CodeOfKind<K> | null
+
+// The class under a private binding: the exported FeishuApiError is the same class, typed as a union by
+// kind so that `if (error.kind === 'network')` narrows `code` to null, and `'rate_limited'` to the rate-limit codes.
+class FeishuApiErrorClass extends Error {
   override readonly name = 'FeishuApiError'
   readonly kind: ErrorKind
-  readonly code: number | null
+  /**
+   * The platform's code, typed as the codes of the spec's catalog (so a typo or a code the platform does
+   * not have fails to compile), or null when there is none. A code the spec does not list yet still
+   * arrives here as its number: keep a `default` branch when you switch on it.
+   */
+  readonly code: CatalogCode | null
   readonly msg: string
   readonly httpStatus: number | null
   /** `X-Tt-Logid` of the answer (or the body's `error.log_id`): quote it to the platform's support. */
@@ -75,7 +104,8 @@ export class FeishuApiError extends Error {
   readonly hint: Hint
   /** Whether the same request, sent again later, can succeed. */
   readonly retryable: boolean
-  readonly operation: string | null
+  /** The spec's operationId of the request that failed, or null for a path the spec does not have. */
+  readonly operation: OperationId | null
   /** How many attempts were made before giving up. */
   readonly attempts: number
   /** How long the platform asked to wait before retrying, when it said. */
@@ -90,8 +120,7 @@ export class FeishuApiError extends Error {
 
   constructor(init: FeishuApiErrorInit) {
     const code = init.code ?? null
-    const entry = code === null ? undefined : catalogEntry(code)
-    const hint = init.hint ?? entry?.hint ?? GENERIC_HINTS[init.kind]
+    const hint = init.hint ?? (code === null ? undefined : catalogText?.[code]?.hint) ?? GENERIC_HINTS[init.kind]
     const status = init.httpStatus ?? null
     const unknown = init.earlierAttemptOutcomeUnknown === true
     const head = code === null ? `Feishu ${init.kind} error` : `Feishu API error ${code}`
@@ -103,12 +132,12 @@ export class FeishuApiError extends Error {
       cause: init.cause,
     })
     this.kind = init.kind
-    this.code = code
+    this.code = code as CatalogCode | null
     this.msg = init.msg
     this.httpStatus = status
     this.logId = init.logId ?? null
     this.hint = hint
-    this.retryable = init.retryable ?? entry?.retryable ?? false
+    this.retryable = init.retryable ?? (code !== null && RETRYABLE.has(code))
     this.operation = init.operation ?? null
     this.attempts = init.attempts ?? 1
     this.retryAfterMs = init.retryAfterMs ?? null
@@ -118,48 +147,65 @@ export class FeishuApiError extends Error {
 
   /** A copy with facts known only to the caller of the attempt that failed. */
   with(extra: Partial<FeishuApiErrorInit>): FeishuApiError {
-    return new FeishuApiError({ ...this.toInit(), ...extra })
-  }
-
-  private toInit(): FeishuApiErrorInit {
-    return {
-      kind: this.kind,
-      code: this.code,
-      msg: this.msg,
-      httpStatus: this.httpStatus,
-      logId: this.logId,
-      hint: this.hint,
-      retryable: this.retryable,
-      operation: this.operation,
-      attempts: this.attempts,
-      retryAfterMs: this.retryAfterMs,
-      earlierAttemptOutcomeUnknown: this.earlierAttemptOutcomeUnknown,
-      detail: this.detail,
-      cause: this.cause,
-    }
+    return new FeishuApiErrorClass({ ...initOf(this), ...extra }) as FeishuApiError
   }
 
   toJSON(): Record<string, unknown> {
     // The cause stays out: it may be a runtime's own error object.
-    const { cause: _cause, ...fields } = this.toInit()
+    const { cause: _cause, ...fields } = initOf(this)
     return { name: this.name, message: this.message, ...fields }
   }
 }
 
-/** An error of the platform's JSON envelope `{code, msg, error?}`. */
-export function errorFromEnvelope(body: { code: number; msg?: unknown; error?: unknown }, status: number, logId: string | null): FeishuApiError {
-  const entry = catalogEntry(body.code)
+/** The fields an error was made from. */
+function initOf(error: FeishuApiErrorClass): FeishuApiErrorInit {
+  return {
+    kind: error.kind,
+    code: error.code,
+    msg: error.msg,
+    httpStatus: error.httpStatus,
+    logId: error.logId,
+    hint: error.hint,
+    retryable: error.retryable,
+    operation: error.operation,
+    attempts: error.attempts,
+    retryAfterMs: error.retryAfterMs,
+    earlierAttemptOutcomeUnknown: error.earlierAttemptOutcomeUnknown,
+    detail: error.detail,
+    cause: error.cause,
+  }
+}
+
+// What a stack, inspect and a bundler's minified output show.
+Object.defineProperty(FeishuApiErrorClass, 'name', { value: 'FeishuApiError' })
+
+type FeishuApiErrorFields = Omit<FeishuApiErrorClass, 'kind' | 'code'>
+
+/**
+ * Every failure of the client. Switch on `kind`; `code` is the platform's (narrowed by `kind`), `hint`
+ * says what to do in English and Chinese, `logId` is what the platform's support asks for.
+ */
+export type FeishuApiError = { [K in ErrorKind]: FeishuApiErrorFields & { readonly kind: K; readonly code: CodeFor<K> } }[ErrorKind]
+
+export const FeishuApiError: {
+  new (init: FeishuApiErrorInit): FeishuApiError
+  readonly prototype: FeishuApiError
+} = FeishuApiErrorClass as never
+
+/** The error fields of the platform's JSON envelope `{code, msg, error?}`. */
+export function errorFromEnvelope(body: { code: number; msg?: unknown; error?: unknown }, status: number, logId: string | null): FeishuApiErrorInit {
+  const kind = kindOfCode(body.code)
   const detail = body.error
   const bodyLogId = typeof detail === 'object' && detail !== null && typeof (detail as { log_id?: unknown }).log_id === 'string'
     ? (detail as { log_id: string }).log_id
     : null
-  return new FeishuApiError({
-    kind: entry?.kind ?? kindOfStatus(status),
+  return {
+    kind: kind ?? kindOfStatus(status),
     code: body.code,
-    msg: typeof body.msg === 'string' && body.msg.trim() ? body.msg : entry?.msg ?? 'unknown error',
+    msg: typeof body.msg === 'string' && body.msg.trim() ? body.msg : catalogText?.[body.code]?.msg ?? 'unknown error',
     httpStatus: status,
     logId: logId ?? bodyLogId,
-    retryable: entry?.retryable ?? (status === 429 || status >= 500),
+    retryable: kind ? RETRYABLE.has(body.code) : status === 429 || status >= 500,
     detail,
-  })
+  }
 }

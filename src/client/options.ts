@@ -50,6 +50,13 @@ export interface MeetingChatClientOptions {
   readonly retry?: RetryOptions | false
   /** Per-attempt timeout in ms (default 10 000). The caller's AbortSignal is honoured on top of it. */
   readonly timeoutMs?: number
+  /**
+   * The whole call's deadline in ms (default 60 000): getting the token, every attempt and every wait.
+   * No call outlives it, whatever the token source or the server does; past it the call fails with `kind: 'timeout'`.
+   */
+  readonly deadlineMs?: number
+  /** The largest answer body read, in bytes (default 1 MiB); a bigger answer fails with `kind: 'protocol'`, not retried. */
+  readonly maxResponseBytes?: number
   /** A fetch to use; by default globalThis.fetch, looked up at each call (so mocks installed later apply). */
   readonly fetch?: (request: Request) => Promise<Response>
   /** A token cache to share among clients; by default each client has its own. */
@@ -60,6 +67,8 @@ export const DOMAINS = { feishu: 'https://open.feishu.cn', lark: 'https://open.l
 
 export const DEFAULTS = {
   timeoutMs: 10_000,
+  deadlineMs: 60_000,
+  maxResponseBytes: 1_048_576,
   maxAttempts: 3,
   baseDelayMs: 300,
   maxDelayMs: 10_000,
@@ -82,6 +91,8 @@ export interface Normalized {
   readonly basePath: string
   readonly retry: NormalizedRetry
   readonly timeoutMs: number
+  readonly deadlineMs: number
+  readonly maxResponseBytes: number
   readonly fetch: ((request: Request) => Promise<Response>) | undefined
 }
 
@@ -115,10 +126,10 @@ export function normalizeBaseUrl(domain: Domain | undefined): { baseUrl: string;
 /** The longest delay timers can wait (2^31 - 1 ms, about 24.8 days); beyond it they fire at once. */
 const MAX_TIMER_MS = 2_147_483_647
 
-function positive(name: string, value: unknown, fallback: number, min = 1): number {
+function positive(name: string, value: unknown, fallback: number, min = 1, unit = 'ms'): number {
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_TIMER_MS) {
-    throw new ConfigError(`${name} must be a number from ${min} to ${MAX_TIMER_MS} (ms); got ${describeValue(value)}.`)
+    throw new ConfigError(`${name} must be a number from ${min} to ${MAX_TIMER_MS} (${unit}); got ${describeValue(value)}.`)
   }
   return value
 }
@@ -153,6 +164,8 @@ export function normalizeOptions(options: MeetingChatClientOptions): Normalized 
     ...where,
     retry,
     timeoutMs: positive('timeoutMs', options.timeoutMs, DEFAULTS.timeoutMs),
+    deadlineMs: positive('deadlineMs', options.deadlineMs, DEFAULTS.deadlineMs),
+    maxResponseBytes: Math.floor(positive('maxResponseBytes', options.maxResponseBytes, DEFAULTS.maxResponseBytes, 1, 'bytes')),
     fetch: options.fetch,
   }
 }

@@ -1,28 +1,15 @@
-// The fetch that openapi-fetch calls: it adds the token, sends each attempt with a timeout, turns every
-// failure into a FeishuApiError, replays once with a fresh token, and retries what the policy allows.
-import { operations, tokenPrefixes } from '../generated/operations.js'
+// The fetch that openapi-fetch calls: it adds the token, sends each attempt (sendAttempt), classifies the
+// answer (classify), replays once with a fresh token, retries what the policy allows (nextDelayMs), and
+// throws every failure as a FeishuApiError redacted in one place (redactInit), all within the call's deadline.
+import { tokenPrefixes, type OperationId } from '../generated/operations.js'
+import { classify, TooLarge, type Envelope, type Verdict } from './answer.js'
+import { NoAnswer, sendAttempt } from './attempt.js'
 import { checkToken, type AuthStrategy } from './auth/strategies.js'
-import { FeishuApiError, errorFromEnvelope } from './errors.js'
+import { FeishuApiError, loadCatalogText, type FeishuApiErrorInit } from './errors.js'
+import { findOperation, OPERATIONS, safeMethod, type Operation } from './operation.js'
 import { ConfigError, type Normalized } from './options.js'
-import { backoffMs, requestedWaitMs, shouldRetry, sleep } from './retry.js'
-
-interface OperationMatch {
-  readonly id: string
-  readonly method: string
-  readonly pattern: RegExp
-  readonly secured: boolean
-  readonly idempotent: boolean
-}
-
-const MATCHERS: readonly OperationMatch[] = Object.entries(operations).map(([id, op]) => ({
-  id,
-  method: op.method,
-  pattern: new RegExp(op.pattern),
-  secured: op.secured,
-  idempotent: op.idempotent,
-}))
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
+import { bodySecrets, plainCause, redactInit } from './redact.js'
+import { nextDelayMs, sleep } from './retry.js'
 
 export interface TransportDeps {
   readonly options: Normalized
@@ -31,191 +18,180 @@ export interface TransportDeps {
   readonly random?: () => number
 }
 
-const logIdOf = (headers: Headers): string | null => headers.get('x-tt-logid') ?? headers.get('x-request-id')
+export type Fetch = (request: Request) => Promise<Response>
 
-/** Replaces any secret that slipped into platform text (an echoed token, say) before it reaches an error. */
-const redact = (text: string, secrets: readonly string[]): string =>
-  secrets.reduce((out, secret) => (secret.length >= 4 ? out.split(secret).join('[redacted]') : out), text)
-
-/** The same, through the strings of a JSON value (the body's `error` details). */
-function redactDeep(value: unknown, secrets: readonly string[]): unknown {
-  if (typeof value === 'string') return redact(value, secrets)
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets))
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, secrets)]))
-  }
-  return value
+export interface Transport {
+  /** For any request of the spec (client.api): finds the operation from the method and path. */
+  readonly fetch: Fetch
+  /**
+   * For one operation: no lookup, and a success comes back without its body (call it with parseAs: 'stream')
+   * and with its envelope in `envelopeOf`, so that openapi-fetch does not parse the answer a second time.
+   */
+  bound(operation: OperationId): Fetch
+  envelopeOf(response: Response): Envelope | undefined
 }
 
-/** Credentials a token request carries in its JSON body: they must not come back in an error either. */
-const BODY_SECRETS = ['app_secret', 'app_ticket', 'app_access_token']
-function bodySecrets(body: ArrayBuffer | undefined): string[] {
-  if (!body) return []
-  try {
-    const parsed: unknown = JSON.parse(new TextDecoder().decode(body))
-    if (typeof parsed !== 'object' || parsed === null) return []
-    return BODY_SECRETS.map((k) => (parsed as Record<string, unknown>)[k]).filter((v): v is string => typeof v === 'string')
-  } catch {
-    return []
-  }
-}
-
-/** A network error's cause, kept to its name and redacted message: the original may reference the request. */
-const plainCause = (error: unknown, secrets: readonly string[]): Error => {
-  const e = new Error(redact(error instanceof Error ? error.message : String(error), secrets))
-  e.name = error instanceof Error ? error.name : 'Error'
-  return e
-}
-
-/** Settles with the signal's reason once it aborts: a fetch or a token wait that ignores it cannot hang the call. */
-function whenAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason)
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+/** Settles with the token, or fails at the deadline or on the caller's abort (the shared fetch goes on for others). */
+function tokenWithin(pending: Promise<string>, ms: number, signal: AbortSignal | null, onLate: () => FeishuApiError): Promise<string> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let onAbort: (() => void) | undefined
+  const stop = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onLate()), ms)
+    if (signal) {
+      onAbort = () => reject(signal.reason)
+      signal.addEventListener('abort', onAbort, { once: true })
+    }
+  })
+  return Promise.race([pending, stop]).finally(() => {
+    clearTimeout(timer)
+    if (onAbort) signal?.removeEventListener('abort', onAbort)
   })
 }
 
-async function raceAbort<T>(work: Promise<T>, signal: AbortSignal | null): Promise<T> {
-  if (!signal) return work
-  return Promise.race([work, whenAborted(signal)])
-}
-
-export function createTransport(deps: TransportDeps): (request: Request) => Promise<Response> {
+export function createTransport(deps: TransportDeps): Transport {
   const { options } = deps
   const now = deps.now ?? Date.now
   const random = deps.random ?? Math.random
+  const originSlash = `${options.origin}/`
+  const envelopes = new WeakMap<Response, Envelope>()
 
-  return async function feishuFetch(input: Request): Promise<Response> {
-    const url = new URL(input.url)
-    if (url.origin !== options.origin) {
+  async function call(input: Request, known: Operation | undefined): Promise<Response> {
+    const started = now()
+    const deadline = started + options.deadlineMs
+    const url = input.url
+    if (!url.startsWith(originSlash)) {
       // Credentials only ever go to the configured origin: a per-request baseUrl override is refused.
-      throw new ConfigError(`Refusing to send a request to ${url.origin}: this client is configured for ${options.origin}. Create another client for that origin.`)
+      throw new ConfigError(`Refusing to send a request to ${new URL(url).origin}: this client is configured for ${options.origin}. Create another client for that origin.`)
     }
-    const path = url.pathname.startsWith(options.basePath) ? url.pathname.slice(options.basePath.length) : url.pathname
-    const op = MATCHERS.find((m) => m.method === input.method && m.pattern.test(path))
+    const method = input.method
+    const op = known ?? findOperation(method, pathOf(url))
     const operation = op?.id ?? null
     const secured = op?.secured ?? true
-    const idempotent = op?.idempotent ?? SAFE_METHODS.has(input.method)
-    const explicit = input.headers.get('authorization')
-    const callerSignal = input.signal
+    const idempotent = op?.idempotent ?? safeMethod(method)
+    const headers = input.headers
+    const explicit = headers.get('authorization')
+    const signal = input.signal as AbortSignal | null
     const body = input.body === null ? undefined : await input.arrayBuffer()
     const requestSecrets = bodySecrets(body)
-    const started = now()
+    const explicitToken = explicit === null ? undefined : explicit.slice(7)
+    const strategy = secured && explicit === null ? deps.auth() : undefined
+    if (secured) {
+      if (explicitToken !== undefined) {
+        const value = /^Bearer (.*)$/.exec(explicit ?? '')?.[1] ?? ''
+        checkToken(value, value.startsWith(tokenPrefixes.user_access_token) ? 'user' : 'tenant', 'The Authorization header')
+      } else if (!strategy) {
+        throw new ConfigError(`${operation ?? 'This request'} needs a token: configure auth on the client, or pass { userAccessToken } or { tenantAccessToken } to the call.`)
+      }
+    }
+    /** The error to throw: the attempt's facts, redacted of every secret the request carried. */
+    const failure = (init: FeishuApiErrorInit, secrets: readonly string[]) => new FeishuApiError(redactInit(init, secrets))
+    const lateError = (attempts: number, earlierUnknown: boolean, what: string) => failure({
+      kind: 'timeout',
+      msg: `${what} within the call's deadline of ${options.deadlineMs} ms`,
+      operation,
+      attempts,
+      retryable: true,
+      earlierAttemptOutcomeUnknown: earlierUnknown,
+    }, requestSecrets)
+
     let attempts = 0
     let tokenReplayed = false
     let earlierUnknown = false
-
     for (;;) {
-      callerSignal?.throwIfAborted()
-      attempts++
-      const headers = new Headers(input.headers)
+      signal?.throwIfAborted()
       let token: string | undefined
-      let strategy: AuthStrategy | undefined
-      if (secured) {
-        if (explicit !== null) {
-          const match = /^Bearer (.*)$/.exec(explicit)
-          const value = match?.[1] ?? ''
-          checkToken(value, value.startsWith(tokenPrefixes.user_access_token) ? 'user' : 'tenant', 'The Authorization header')
-        } else {
-          strategy = deps.auth()
-          if (!strategy) {
-            throw new ConfigError(`${operation ?? 'This request'} needs a token: configure auth on the client, or pass { userAccessToken } or { tenantAccessToken } to the call.`)
-          }
-          // A shared token fetch goes on for other callers; this caller stops waiting when it aborts.
-          token = await raceAbort(strategy.token(), callerSignal)
-          headers.set('authorization', `Bearer ${token}`)
-        }
+      if (strategy) {
+        const given = strategy.token()
+        // A token at hand costs no timer; a pending one is awaited only until the deadline.
+        token = typeof given === 'string'
+          ? given
+          : await tokenWithin(given, Math.max(0, deadline - now()), signal, () => lateError(attempts, earlierUnknown, 'no token'))
+        headers.set('authorization', `Bearer ${token}`)
+        signal?.throwIfAborted()
       }
-      callerSignal?.throwIfAborted()
-      const secrets = [token, explicit?.slice(7), ...requestSecrets].filter((s): s is string => typeof s === 'string')
+      const secrets = token !== undefined ? [token, ...requestSecrets] : explicitToken !== undefined ? [explicitToken, ...requestSecrets] : requestSecrets
+      const remaining = deadline - now()
+      if (remaining <= 0) throw lateError(attempts, earlierUnknown, 'no answer')
+      const timeoutMs = Math.min(options.timeoutMs, remaining)
+      attempts++
 
-      const controller = new AbortController()
-      let timedOut = false
-      const timer = setTimeout(() => {
-        timedOut = true
-        controller.abort(new DOMException(`No answer within ${options.timeoutMs} ms`, 'TimeoutError'))
-      }, options.timeoutMs)
-      const onCallerAbort = () => controller.abort(callerSignal?.reason)
-      callerSignal?.addEventListener('abort', onCallerAbort, { once: true })
-
-      let error: FeishuApiError
-      let waitMs: number | null = null
+      let verdict: Verdict
       let unknownOutcome = false
       try {
-        const fetchImpl = options.fetch ?? globalThis.fetch
-        // Raced against the signal too: an injected fetch that ignores it still times out.
-        const response = await raceAbort(
-          fetchImpl(new Request(input.url, { method: input.method, headers, body, signal: controller.signal, redirect: 'manual' })),
-          controller.signal,
+        // Every attempt is sent from this one line: anything that must run before each send goes just above it.
+        const answer = await sendAttempt(
+          { url, method, headers, body },
+          { timeoutMs, maxResponseBytes: options.maxResponseBytes, signal, fetch: options.fetch },
         )
-        const text = await raceAbort(response.text(), controller.signal)
-        const logId = logIdOf(response.headers)
-        let parsed: unknown
-        try {
-          parsed = text === '' ? undefined : JSON.parse(text)
-        } catch {
-          parsed = undefined
-        }
-        const envelope = typeof parsed === 'object' && parsed !== null && typeof (parsed as { code?: unknown }).code === 'number'
-          ? (parsed as { code: number; msg?: unknown; error?: unknown })
-          : undefined
-
-        if (response.ok && envelope?.code === 0) {
-          return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers })
-        }
-        if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
-          error = new FeishuApiError({
-            kind: 'protocol',
-            msg: `the server answered with a redirect (HTTP ${response.status || 'opaque'}), which is not followed so that the token never leaves ${options.origin}`,
-            httpStatus: response.status || null,
-            logId,
-            operation,
-            retryable: false,
-          })
-        } else if (!envelope) {
-          const retryable = response.status >= 500 || response.status === 429
-          error = new FeishuApiError({
-            // A 429 is a rate limit whatever its body; other non-JSON answers are not the platform's protocol.
-            kind: response.status === 429 ? 'rate_limited' : 'protocol',
-            msg: `HTTP ${response.status} with ${text === '' ? 'an empty body' : `a body that is not the platform's JSON (${response.headers.get('content-type') ?? 'no content type'})`}`,
-            httpStatus: response.status,
-            logId,
-            operation,
-            retryable,
-          })
-        } else {
-          error = errorFromEnvelope(envelope, response.status, logId)
-          error = error.with({ msg: redact(error.msg, secrets), detail: redactDeep(error.detail, secrets), operation })
-          if (strategy && token !== undefined && !tokenReplayed && error.code !== null && strategy.refused(token, error.code)) {
-            tokenReplayed = true
-            attempts--
-            continue
-          }
-        }
-        if (error.retryable) waitMs = requestedWaitMs(response.headers, now())
+        if (answer.envelope !== undefined && answer.envelope.code !== 0) await loadCatalogText()
+        verdict = classify(answer, operation, options.origin, secrets, now())
+        if (verdict.ok) return respond(verdict.envelope, answer.status, answer.headers, answer.text, known !== undefined)
       } catch (thrown) {
-        if (thrown instanceof FeishuApiError) throw thrown
-        if (callerSignal?.aborted) throw callerSignal.reason
+        if (signal?.aborted) throw signal.reason
+        if (thrown instanceof TooLarge) {
+          throw failure({ kind: 'protocol', msg: thrown.message, httpStatus: thrown.status, operation, attempts, retryable: false, earlierAttemptOutcomeUnknown: earlierUnknown }, secrets)
+        }
+        if (!(thrown instanceof NoAnswer)) throw thrown
         unknownOutcome = true
-        error = new FeishuApiError({
-          kind: timedOut ? 'timeout' : 'network',
-          msg: timedOut ? `no answer within ${options.timeoutMs} ms` : 'the request failed before an answer arrived',
-          operation,
-          retryable: true,
-          cause: plainCause(thrown, secrets),
-        })
-      } finally {
-        clearTimeout(timer)
-        callerSignal?.removeEventListener('abort', onCallerAbort)
+        const cut = timeoutMs < options.timeoutMs
+        verdict = {
+          ok: false,
+          waitMs: null,
+          error: {
+            kind: thrown.timedOut ? 'timeout' : 'network',
+            msg: thrown.timedOut
+              ? cut ? `no answer within the call's deadline of ${options.deadlineMs} ms` : `no answer within ${options.timeoutMs} ms`
+              : 'the request failed before an answer arrived',
+            operation,
+            retryable: true,
+            cause: plainCause(thrown.cause, secrets),
+          },
+        }
       }
-
-      const final = (extra: { retryAfterMs?: number | null } = {}) =>
-        error.with({ attempts, earlierAttemptOutcomeUnknown: earlierUnknown, retryAfterMs: waitMs, ...extra })
-      if (attempts >= options.retry.maxAttempts || !shouldRetry(error, idempotent, options.retry)) throw final()
-      const delay = waitMs ?? backoffMs(attempts, options.retry, random)
-      if (delay > options.retry.maxDelayMs || now() - started + delay > options.retry.maxElapsedMs) throw final()
-      await sleep(delay, callerSignal)
+      const { error, waitMs } = verdict
+      if (strategy && token !== undefined && !tokenReplayed && typeof error.code === 'number' && strategy.refused(token, error.code)) {
+        // The token was refused, not the request: one replay with a fresh token, not counted as an attempt.
+        tokenReplayed = true
+        attempts--
+        continue
+      }
+      const delay = nextDelayMs(error, { attempts, idempotent, waitMs, elapsedMs: now() - started, remainingMs: deadline - now() }, options.retry, random)
+      if (delay === null) {
+        throw failure({ ...error, attempts, earlierAttemptOutcomeUnknown: earlierUnknown, retryAfterMs: waitMs }, secrets)
+      }
+      await sleep(delay, signal)
       earlierUnknown ||= unknownOutcome
     }
+  }
+
+  function pathOf(url: string): string {
+    let end = url.length
+    const query = url.indexOf('?', originSlash.length)
+    if (query !== -1) end = query
+    const path = url.slice(options.origin.length, end)
+    return options.basePath !== '' && path.startsWith(options.basePath) ? path.slice(options.basePath.length) : path
+  }
+
+  function respond(envelope: Envelope, status: number, headers: Headers, text: string, bound: boolean): Response {
+    if (!bound) return new Response(text, { status, headers })
+    // Status and headers as they came (middleware reads them); no body, as the caller asks for parseAs: 'stream'.
+    const answered = new Response(null, { status, headers })
+    envelopes.set(answered, envelope)
+    return answered
+  }
+
+  const boundFetches = new Map<OperationId, Fetch>()
+  return {
+    fetch: (request) => call(request, undefined),
+    bound(id) {
+      let bound = boundFetches.get(id)
+      if (!bound) {
+        const op = OPERATIONS[id]
+        bound = (request) => call(request, op)
+        boundFetches.set(id, bound)
+      }
+      return bound
+    },
+    envelopeOf: (response) => envelopes.get(response),
   }
 }

@@ -5,6 +5,18 @@ import { FeishuApiError } from './errors.js'
 import { describeValue } from './options.js'
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+/** Half of a surrogate pair without its other half: not text, and encodeURIComponent throws a URIError on it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** Whether `value` holds a lone surrogate (no String.prototype.isWellFormed before Node 20 / Safari 16.4). */
+export const hasLoneSurrogate = (value: string): boolean => LONE_SURROGATE.test(value)
+
+const patterns = new Map<string, RegExp>()
+const compiled = (pattern: string): RegExp => {
+  let re = patterns.get(pattern)
+  if (!re) patterns.set(pattern, (re = new RegExp(pattern)))
+  return re
+}
 
 /** Returns `value` when it may be sent as `param` of `operationId`, else throws an invalid_request error naming the fix. */
 export function checkParam(operationId: OperationId, param: string, argName: string, value: unknown): string {
@@ -17,8 +29,9 @@ export function checkParam(operationId: OperationId, param: string, argName: str
   if (spec?.minLength != null && value.length < spec.minLength) return fail(`is too short: ${value.length} characters; the platform accepts at least ${spec.minLength}`)
   if (spec?.maxLength != null && value.length > spec.maxLength) return fail(`is ${value.length} characters long; the platform accepts at most ${spec.maxLength}`)
   if (CONTROL.test(value)) return fail('contains control characters')
+  if (hasLoneSurrogate(value)) return fail('contains a lone surrogate (half of a UTF-16 pair), which no URL can carry')
   if (value.trim() !== value) return fail('has leading or trailing whitespace')
   if (spec?.in === 'path' && (value === '.' || value === '..')) return fail(`is "${value}", which URL normalisation would turn into another path`)
-  if (spec?.pattern != null && !new RegExp(spec.pattern).test(value)) return fail(`does not look like a ${param} (expected ${spec.pattern}, e.g. oc_a0553eda9014c201e6969b478895c230)`)
+  if (spec?.pattern != null && !compiled(spec.pattern).test(value)) return fail(`does not look like a ${param} (expected ${spec.pattern}, e.g. oc_a0553eda9014c201e6969b478895c230)`)
   return value
 }

@@ -1,18 +1,15 @@
 // Auth strategies: where a request's token comes from, and what to do when the platform refuses it.
 // The app secret and tokens live only in closures here: never on an object that can be logged.
-import type { Client } from 'openapi-fetch'
-import { errorCatalog } from '../../generated/catalog.js'
+import type { AppConfig, AppDeps } from './app.js'
+import { refreshTokenCodes } from '../../generated/codes.js'
 import { tokenPrefixes } from '../../generated/operations.js'
-import type { paths } from '../../generated/schema.js'
-import { FeishuApiError } from '../errors.js'
 import { ConfigError, type AuthOptions, type TokenSource } from '../options.js'
-import type { IssuedToken, TokenCache } from './token-cache.js'
 
 export interface AuthStrategy {
   /** What kind of token this strategy sends. */
   readonly identity: 'tenant' | 'user'
-  /** The token for the next request. */
-  token(): Promise<string>
+  /** The token for the next request: at once when it is at hand, else a promise. */
+  token(): string | Promise<string>
   /**
    * The platform refused `token` with `code`. Returns true when a fresh token may now be tried
    * (the request is then replayed once); false when the refusal must surface.
@@ -21,12 +18,9 @@ export interface AuthStrategy {
 }
 
 /** Codes that mean "this tenant/app token is no longer good": drop it, get another, replay once (the catalog's x-refresh-token). */
-const TENANT_TOKEN_INVALID = new Set(Object.entries(errorCatalog).filter(([, e]) => e.refreshToken).map(([code]) => Number(code)))
-const APP_TOKEN_INVALID = 99991664
+export const TENANT_TOKEN_INVALID = new Set(refreshTokenCodes)
 
-type Api = Client<paths, `${string}/${string}`>
-
-const describeSecret = (value: unknown): string =>
+export const describeSecret = (value: unknown): string =>
   typeof value === 'string' ? `a string of ${value.length} characters` : value === null ? 'null' : typeof value
 
 /** Checks a token before it goes into a header: a bad one is a clear local error, never a request. */
@@ -36,8 +30,9 @@ export function checkToken(token: unknown, identity: 'tenant' | 'user', from: st
   if (typeof token !== 'string' || token.length === 0) {
     throw new ConfigError(`${from} must be a non-empty ${name} string; got ${describeSecret(token)}.`)
   }
-  if (/[\s\u0000-\u001f\u007f]/.test(token) || token.length > 2048) {
-    throw new ConfigError(`${from} is not a valid ${name}: it contains whitespace or control characters, or is too long. Pass the token alone, without "Bearer ".`)
+  // A header carries printable ASCII only: anything else would make fetch throw a TypeError of its own.
+  if (/[^\x21-\x7e]/.test(token) || token.length > 2048) {
+    throw new ConfigError(`${from} is not a valid ${name}: it contains whitespace or control characters (or others a header cannot carry), or is too long. Pass the token alone, without "Bearer ".`)
   }
   if (!token.startsWith(prefix)) {
     throw new ConfigError(`${from} is not a ${name}: those start with "${prefix}". Check that the tenant and user tokens are not swapped.`)
@@ -48,10 +43,13 @@ export function checkToken(token: unknown, identity: 'tenant' | 'user', from: st
 function staticStrategy(source: TokenSource, identity: 'tenant' | 'user', name: string): AuthStrategy {
   if (typeof source === 'string') checkToken(source, identity, `auth.${name}`)
   else if (typeof source !== 'function') throw new ConfigError(`auth.${name} must be a string or a function returning one; got ${describeSecret(source)}.`)
+  const check = (token: unknown) => checkToken(token, identity, `auth.${name}()`)
   return {
     identity,
-    async token() {
-      return checkToken(typeof source === 'string' ? source : await source(), identity, typeof source === 'string' ? `auth.${name}` : `auth.${name}()`)
+    token() {
+      if (typeof source === 'string') return source
+      const given = source()
+      return typeof given === 'string' ? check(given) : Promise.resolve(given).then(check)
     },
     // A provider function may hand out a fresh tenant token; a fixed string, or any user token, cannot be renewed here.
     refused: (_token, code) => identity === 'tenant' && typeof source === 'function' && TENANT_TOKEN_INVALID.has(code),
@@ -65,19 +63,7 @@ function requireString(value: unknown, name: string, example: string): string {
   return value
 }
 
-/** Unwraps the token endpoint's answer (the transport already turned non-zero codes into errors). */
-function issued(data: { tenant_access_token?: string; app_access_token?: string; expire?: number } | undefined, field: 'tenant_access_token' | 'app_access_token', operation: string) {
-  const token = data?.[field]
-  const expire = data?.expire
-  const malformed = typeof token !== 'string' || token === '' || token.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(token)
-  if (malformed || typeof expire !== 'number' || !(expire > 0)) {
-    // Never quote the token: it may be real even when its envelope is wrong.
-    throw new FeishuApiError({ kind: 'protocol', msg: `the token endpoint answered without a usable ${field} and expire`, operation })
-  }
-  return { token, expire }
-}
-
-export function createAuthStrategy(auth: AuthOptions | undefined, api: Api, cache: TokenCache, origin: string): AuthStrategy | undefined {
+export function createAuthStrategy(auth: AuthOptions | undefined, deps: AppDeps, origin: string, deadlineMs: number): AuthStrategy | undefined {
   if (auth === undefined) return undefined
   if (typeof auth !== 'object' || auth === null) {
     throw new ConfigError('auth must be { appId, appSecret }, { appId, appSecret, appTicket, tenantKey }, { tenantAccessToken } or { userAccessToken }.')
@@ -90,56 +76,27 @@ export function createAuthStrategy(auth: AuthOptions | undefined, api: Api, cach
   const appId = requireString(auth.appId, 'appId', "the app's cli_... id")
   const appSecret = requireString(auth.appSecret, 'appSecret', "from the developer console's credentials page")
 
-  if (!('appTicket' in auth) && !('tenantKey' in auth)) {
-    const key = `${origin} internal ${appId}`
-    const fetchToken = async () => {
-      const { data } = await api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: appSecret } })
-      return issued(data, 'tenant_access_token', 'getTenantAccessTokenInternal')
-    }
-    return cachedTenantStrategy(cache, key, fetchToken)
-  }
-
+  const common = { appId, appSecret, origin, deadlineMs }
+  if (!('appTicket' in auth) && !('tenantKey' in auth)) return lazyAppStrategy({ ...common, kind: 'internal' }, deps)
   const { appTicket } = auth as Partial<{ appTicket: unknown }>
   if (typeof appTicket !== 'function') {
     throw new ConfigError(`auth.appTicket must be a function returning the latest app_ticket your event handler received; got ${describeSecret(appTicket)}.`)
   }
   const tenantKey = requireString((auth as { tenantKey?: unknown }).tenantKey, 'tenantKey', "the tenant's key, from the app's install event")
-  const appKey = `${origin} app ${appId}`
-  const tenantCacheKey = `${origin} tenant ${appId} ${tenantKey}`
-
-  const fetchAppToken = async () => {
-    const ticket = await (appTicket as () => unknown)()
-    if (typeof ticket !== 'string' || ticket === '') {
-      throw new ConfigError(`auth.appTicket() must return the latest app_ticket string; got ${describeSecret(ticket)}. Trigger a push with client.resendAppTicket() if you have none.`)
-    }
-    const { data } = await api.POST('/open-apis/auth/v3/app_access_token', { body: { app_id: appId, app_secret: appSecret, app_ticket: ticket } })
-    return issued(data, 'app_access_token', 'getAppAccessToken')
-  }
-  const fetchTenantToken = async () => {
-    for (let replay = 0; ; replay++) {
-      const appToken = await cache.get(appKey, fetchAppToken)
-      try {
-        const { data } = await api.POST('/open-apis/auth/v3/tenant_access_token', { body: { app_access_token: appToken, tenant_key: tenantKey } })
-        return issued(data, 'tenant_access_token', 'getTenantAccessToken')
-      } catch (error) {
-        // The app token went stale before its expiry: drop it and try once with a fresh one.
-        if (replay > 0 || !(error instanceof FeishuApiError) || error.code !== APP_TOKEN_INVALID) throw error
-        cache.invalidate(appKey, appToken)
-      }
-    }
-  }
-  return cachedTenantStrategy(cache, tenantCacheKey, fetchTenantToken)
+  return lazyAppStrategy({ ...common, kind: 'store', appTicket: appTicket as () => unknown, tenantKey }, deps)
 }
 
-/** A tenant token the client fetches itself: cached, and dropped when the platform refuses it. */
-function cachedTenantStrategy(cache: TokenCache, key: string, fetchToken: () => Promise<IssuedToken>): AuthStrategy {
+/**
+ * App credentials: their token flows load on the first token request, so that an app that passes its own
+ * tokens never loads them (bundlers put ./app.js in a chunk of its own).
+ */
+function lazyAppStrategy(config: AppConfig, deps: AppDeps): AuthStrategy {
+  let loaded: AuthStrategy | undefined
+  let loading: Promise<AuthStrategy> | undefined
+  const load = () => (loading ??= import('./app.js').then((m) => (loaded = m.appStrategy(config, deps))))
   return {
     identity: 'tenant',
-    token: () => cache.get(key, fetchToken),
-    refused(token, code) {
-      if (!TENANT_TOKEN_INVALID.has(code)) return false
-      cache.invalidate(key, token)
-      return true
-    },
+    token: () => (loaded ? loaded.token() : load().then((s) => s.token())),
+    refused: (token, code) => loaded?.refused(token, code) ?? false,
   }
 }

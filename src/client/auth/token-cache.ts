@@ -30,6 +30,12 @@ export class TokenCache {
     this.#now = options.now ?? Date.now
   }
 
+  /** The cached token for `key` if it is still good, without waiting for anything. */
+  peek(key: string): string | undefined {
+    const cached = this.#tokens.get(key)
+    return cached && this.#now() < cached.refreshAt ? cached.token : undefined
+  }
+
   /** The cached token for `key`, or the result of one shared call of `fetchToken`. */
   get(key: string, fetchToken: () => Promise<IssuedToken>): Promise<string> {
     const cached = this.#tokens.get(key)

@@ -1,0 +1,64 @@
+// One attempt: send the request once, with a timeout and the caller's signal, and read the answer once
+// (bounded by the size limit). It decides nothing: the transport classifies what comes back.
+import { parseEnvelope, readBody, TooLarge, type Answer } from './answer.js'
+
+export interface AttemptRequest {
+  readonly url: string
+  readonly method: string
+  readonly headers: Headers
+  readonly body: ArrayBuffer | undefined
+}
+
+export interface AttemptLimits {
+  readonly timeoutMs: number
+  readonly maxResponseBytes: number
+  readonly signal: AbortSignal | null
+  /** A fetch taking a Request (the client's `fetch` option); when absent, globalThis.fetch at this moment. */
+  readonly fetch: ((request: Request) => Promise<Response>) | undefined
+}
+
+/** The attempt got no answer: it failed on the way, ran out of time, or the caller aborted it. */
+export class NoAnswer extends Error {
+  constructor(readonly timedOut: boolean, override readonly cause: unknown) {
+    super(timedOut ? 'no answer in time' : 'no answer')
+  }
+}
+
+export async function sendAttempt(request: AttemptRequest, limits: AttemptLimits): Promise<Answer> {
+  const { signal } = limits
+  const controller = new AbortController()
+  let stop: (reason: unknown) => void = () => {}
+  // Settles when the attempt must end: a fetch (or a body) that ignores the signal cannot hold the call.
+  const stopped = new Promise<never>((_, reject) => { stop = reject })
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    const reason = new DOMException(`No answer within ${limits.timeoutMs} ms`, 'TimeoutError')
+    controller.abort(reason)
+    stop(reason)
+  }, limits.timeoutMs)
+  const onAbort = () => {
+    controller.abort(signal?.reason)
+    stop(signal?.reason)
+  }
+  signal?.addEventListener('abort', onAbort, { once: true })
+  const init: RequestInit = { method: request.method, headers: request.headers, body: request.body, signal: controller.signal, redirect: 'manual' }
+  try {
+    const sent = limits.fetch ? limits.fetch(new Request(request.url, init)) : globalThis.fetch(request.url, init)
+    const response = await Promise.race([sent, stopped])
+    const text = await Promise.race([readBody(response, limits.maxResponseBytes), stopped])
+    return {
+      status: response.status,
+      redirected: response.type === 'opaqueredirect',
+      headers: response.headers,
+      text,
+      envelope: parseEnvelope(text),
+    }
+  } catch (thrown) {
+    if (thrown instanceof TooLarge) throw thrown
+    throw new NoAnswer(timedOut, thrown)
+  } finally {
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
+  }
+}

@@ -1,0 +1,104 @@
+// App credentials (self-built and store apps): the client fetches tenant tokens itself, caches them and
+// shares one fetch among concurrent callers. Loaded on the first token request only (see strategies.ts).
+// The app secret and tokens live only in closures here: never on an object that can be logged.
+import type { Client } from 'openapi-fetch'
+import type { OperationId } from '../../generated/operations.js'
+import type { paths } from '../../generated/schema.js'
+import { FeishuApiError } from '../errors.js'
+import { ConfigError } from '../options.js'
+import type { Transport } from '../transport.js'
+import { describeSecret, TENANT_TOKEN_INVALID, type AuthStrategy } from './strategies.js'
+import { TokenCache, type IssuedToken } from './token-cache.js'
+
+const APP_TOKEN_INVALID = 99991664
+
+export type AppConfig = { readonly appId: string; readonly appSecret: string; readonly origin: string; readonly deadlineMs: number } & (
+  | { readonly kind: 'internal' }
+  | { readonly kind: 'store'; readonly appTicket: () => unknown; readonly tenantKey: string }
+)
+
+export interface AppDeps {
+  readonly api: Client<paths, `${string}/${string}`>
+  readonly transport: Transport
+  /** The cache to share; by default one per client, made when the first token is needed. */
+  readonly cache: TokenCache | undefined
+}
+
+/** Unwraps the token endpoint's answer (the transport already turned non-zero codes into errors). */
+function issued(data: Record<string, unknown> | undefined, field: 'tenant_access_token' | 'app_access_token', operation: OperationId) {
+  const token = data?.[field]
+  const expire = data?.expire
+  const malformed = typeof token !== 'string' || token === '' || token.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(token)
+  if (malformed || typeof expire !== 'number' || !(expire > 0)) {
+    // Never quote the token: it may be real even when its envelope is wrong.
+    throw new FeishuApiError({ kind: 'protocol', msg: `the token endpoint answered without a usable ${field} and expire`, operation })
+  }
+  return { token, expire }
+}
+
+/** `work`, or a timeout error once `ms` have passed: a token source that never settles cannot hold a shared fetch. */
+function within<T>(work: Promise<T>, ms: number, what: string, operation: OperationId): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new FeishuApiError({ kind: 'timeout', msg: `${what} did not settle within ${ms} ms`, operation, attempts: 0, retryable: true })), ms)
+  })
+  return Promise.race([work, late]).finally(() => clearTimeout(timer))
+}
+
+export function appStrategy(config: AppConfig, deps: AppDeps): AuthStrategy {
+  const { api, transport } = deps
+  const cache = deps.cache ?? new TokenCache()
+  const { appId, appSecret, origin, deadlineMs } = config
+  if (config.kind === 'internal') {
+    const key = `${origin} internal ${appId}`
+    const fetchToken = async () => {
+      const operation = 'getTenantAccessTokenInternal'
+      const { response } = await api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: appSecret }, fetch: transport.bound(operation), parseAs: 'stream' })
+      return issued(transport.envelopeOf(response), 'tenant_access_token', operation)
+    }
+    return cachedTenantStrategy(cache, key, fetchToken)
+  }
+
+  const { appTicket, tenantKey } = config
+  const appKey = `${origin} app ${appId}`
+  const tenantCacheKey = `${origin} tenant ${appId} ${tenantKey}`
+
+  const fetchAppToken = async () => {
+    const ticket = await within(Promise.resolve().then(appTicket), deadlineMs, 'auth.appTicket()', 'getAppAccessToken')
+    if (typeof ticket !== 'string' || ticket === '') {
+      throw new ConfigError(`auth.appTicket() must return the latest app_ticket string; got ${describeSecret(ticket)}. Trigger a push with client.resendAppTicket() if you have none.`)
+    }
+    const operation = 'getAppAccessToken'
+    const { response } = await api.POST('/open-apis/auth/v3/app_access_token', { body: { app_id: appId, app_secret: appSecret, app_ticket: ticket }, fetch: transport.bound(operation), parseAs: 'stream' })
+    return issued(transport.envelopeOf(response), 'app_access_token', operation)
+  }
+  const fetchTenantToken = async () => {
+    for (let replay = 0; ; replay++) {
+      const appToken = await cache.get(appKey, fetchAppToken)
+      try {
+        const operation = 'getTenantAccessToken'
+        const { response } = await api.POST('/open-apis/auth/v3/tenant_access_token', { body: { app_access_token: appToken, tenant_key: tenantKey }, fetch: transport.bound(operation), parseAs: 'stream' })
+        return issued(transport.envelopeOf(response), 'tenant_access_token', operation)
+      } catch (error) {
+        // The app token went stale before its expiry: drop it and try once with a fresh one.
+        if (replay > 0 || !(error instanceof FeishuApiError) || error.code !== APP_TOKEN_INVALID) throw error
+        cache.invalidate(appKey, appToken)
+      }
+    }
+  }
+  return cachedTenantStrategy(cache, tenantCacheKey, fetchTenantToken)
+}
+
+
+/** A tenant token the client fetches itself: cached, and dropped when the platform refuses it. */
+function cachedTenantStrategy(cache: TokenCache, key: string, fetchToken: () => Promise<IssuedToken>): AuthStrategy {
+  return {
+    identity: 'tenant',
+    token: () => cache.peek(key) ?? cache.get(key, fetchToken),
+    refused(token, code) {
+      if (!TENANT_TOKEN_INVALID.has(code)) return false
+      cache.invalidate(key, token)
+      return true
+    },
+  }
+}

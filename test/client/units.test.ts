@@ -1,0 +1,107 @@
+// Issue 13: the transport's units, each alone: find the operation, send one attempt, classify the answer,
+// decide the retry, redact. And what the hot bundle leaves out.
+import { build } from 'esbuild'
+import { describe, expect, it } from 'vitest'
+import { classify, parseEnvelope, readBody, TooLarge, type Answer } from '../../src/client/answer.ts'
+import { NoAnswer, sendAttempt } from '../../src/client/attempt.ts'
+import { findOperation } from '../../src/client/operation.ts'
+import { normalizeOptions } from '../../src/client/options.ts'
+import { quoteHeader, redactInit } from '../../src/client/redact.ts'
+import { nextDelayMs } from '../../src/client/retry.ts'
+
+const answer = (status: number, text: string, headers: Record<string, string> = {}): Answer => ({
+  status, redirected: false, headers: new Headers(headers), text, envelope: parseEnvelope(text),
+})
+const policy = normalizeOptions({}).retry
+
+describe('findOperation', () => {
+  it('finds each operation by method and path, without scanning', () => {
+    expect(findOperation('DELETE', '/open-apis/calendar/v4/calendars/c%40x/events/e_0/meeting_chat')?.id).toBe('unbindMeetingChat')
+    expect(findOperation('POST', '/open-apis/calendar/v4/calendars/c/events/e/meeting_chat')?.id).toBe('createMeetingChat')
+    expect(findOperation('POST', '/open-apis/auth/v3/tenant_access_token/internal')?.id).toBe('getTenantAccessTokenInternal')
+  })
+  it('returns null off the spec', () => {
+    expect(findOperation('GET', '/open-apis/calendar/v4/calendars/c/events/e/meeting_chat')).toBeNull()
+    expect(findOperation('DELETE', '/open-apis/calendar/v4/calendars/c/x/events/e/meeting_chat')).toBeNull()
+  })
+})
+
+describe('classify', () => {
+  it('a success is the envelope with code 0', () => {
+    expect(classify(answer(200, '{"code":0,"msg":"success","data":{}}'), 'unbindMeetingChat', 'https://o', [], 0)).toMatchObject({ ok: true, envelope: { code: 0 } })
+  })
+  it('a code under HTTP 200 is the same error as under its status', () => {
+    const a = classify(answer(200, '{"code":195107,"msg":"no permission"}'), 'unbindMeetingChat', 'https://o', [], 0)
+    const b = classify(answer(403, '{"code":195107,"msg":"no permission"}'), 'unbindMeetingChat', 'https://o', [], 0)
+    expect(a).toMatchObject({ ok: false, error: { kind: 'permission', code: 195107 } })
+    expect(b).toMatchObject({ ok: false, error: { kind: 'permission', code: 195107 } })
+  })
+  it('a rate limit carries the wait its headers ask for', () => {
+    expect(classify(answer(429, '{"code":99991400,"msg":"x"}', { 'x-ogw-ratelimit-reset': '2' }), null, 'https://o', [], 0)).toMatchObject({ ok: false, waitMs: 2000, error: { kind: 'rate_limited' } })
+  })
+  it('a redirect is a protocol error, never followed', () => {
+    expect(classify({ ...answer(302, ''), redirected: false }, null, 'https://o', [], 0)).toMatchObject({ ok: false, error: { kind: 'protocol', retryable: false } })
+  })
+  it('redacts what it quotes', () => {
+    const v = classify(answer(502, '<html>', { 'content-type': 'text/html; t-secret-1', 'x-tt-logid': 'id t-secret-1' }), null, 'https://o', ['t-secret-1'], 0)
+    expect(JSON.stringify(v)).not.toContain('t-secret-1')
+  })
+})
+
+describe('readBody', () => {
+  it('reads up to the limit and stops past it', async () => {
+    await expect(readBody(new Response('x'.repeat(10)), 10)).resolves.toBe('x'.repeat(10))
+    await expect(readBody(new Response('x'.repeat(11)), 10)).rejects.toBeInstanceOf(TooLarge)
+  })
+})
+
+describe('sendAttempt', () => {
+  it('gives up after its timeout on a fetch that ignores the signal', async () => {
+    const attempt = sendAttempt({ url: 'https://o/x', method: 'GET', headers: new Headers(), body: undefined }, { timeoutMs: 5, maxResponseBytes: 10, signal: null, fetch: () => new Promise<Response>(() => {}) })
+    await expect(attempt).rejects.toMatchObject({ timedOut: true })
+    await expect(attempt).rejects.toBeInstanceOf(NoAnswer)
+  })
+})
+
+describe('nextDelayMs', () => {
+  const state = { attempts: 1, idempotent: true, waitMs: null, elapsedMs: 0, remainingMs: 60_000 }
+  const retryable = { kind: 'server' as const, retryable: true }
+  it('backs off with jitter', () => {
+    expect(nextDelayMs(retryable, state, policy, () => 1)).toBe(policy.baseDelayMs)
+  })
+  it('never retries what is not retryable, or an unsafe replay', () => {
+    expect(nextDelayMs({ kind: 'auth', retryable: false }, state, policy, () => 1)).toBeNull()
+    expect(nextDelayMs(retryable, { ...state, idempotent: false }, policy, () => 1)).toBeNull()
+    expect(nextDelayMs({ kind: 'rate_limited', retryable: true }, { ...state, idempotent: false }, policy, () => 1)).toBe(policy.baseDelayMs)
+  })
+  it('does not start a wait past the deadline or maxElapsedMs', () => {
+    expect(nextDelayMs(retryable, { ...state, waitMs: 5000, remainingMs: 5000 }, policy, () => 1)).toBeNull()
+    expect(nextDelayMs(retryable, { ...state, waitMs: 5000, elapsedMs: policy.maxElapsedMs - 4999 }, policy, () => 1)).toBeNull()
+  })
+})
+
+describe('redactInit', () => {
+  it('covers msg, log id, detail keys and values, and the cause', () => {
+    const out = redactInit({ kind: 'server', msg: 'a SECRET-1', logId: 'SECRET-1', detail: { SECRET_1: ['SECRET-1'] }, cause: new Error('x SECRET-1') }, ['SECRET-1', 'SECRET_1'])
+    expect(JSON.stringify(out) + String((out.cause as Error).message)).not.toMatch(/SECRET/)
+  })
+  it('cuts a quoted header short', () => {
+    expect(quoteHeader('x'.repeat(500), [])?.length).toBe(201)
+  })
+})
+
+describe('the hot bundle', () => {
+  it('an app that passes user tokens bundles no app-credential flow, token cache or catalog text at start', async () => {
+    const entry = new URL('../../src/index.ts', import.meta.url).pathname
+    const result = await build({
+      stdin: { contents: `import { createMeetingChatClient } from ${JSON.stringify(entry)}\nexport const c = createMeetingChatClient()`, resolveDir: process.cwd(), loader: 'js' },
+      bundle: true, format: 'esm', platform: 'browser', write: false, metafile: true, logLevel: 'silent',
+      external: ['./app.js', '../generated/catalog-text.js'],
+    })
+    const inputs = Object.keys(result.metafile.outputs[Object.keys(result.metafile.outputs)[0] as string]?.inputs ?? {})
+    expect(inputs.some((i) => i.endsWith('src/client/transport.ts'))).toBe(true)
+    for (const left of ['src/client/auth/app.ts', 'src/client/auth/token-cache.ts', 'src/generated/catalog.ts', 'src/generated/catalog-text.ts']) {
+      expect(inputs.filter((i) => i.endsWith(left))).toEqual([])
+    }
+  })
+})

@@ -1,6 +1,8 @@
 // The official Node SDK (@larksuiteoapi/node-sdk), unmodified, against the sandbox over HTTP: the sandbox
 // is the platform to any client that works on the platform. Its `domain` option is the only change.
 import { readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import * as lark from '@larksuiteoapi/node-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import sdkPackage from '@larksuiteoapi/node-sdk/package.json' with { type: 'json' }
@@ -26,6 +28,33 @@ const expectCode = (answer: Seen, code: CatalogCode) => {
 
 it('is the version the README names', () => {
   expect(statedVersion('`@larksuiteoapi/node-sdk`')).toBe(sdkPackage.version)
+})
+
+describe('what the SDK sends on create and unbind', () => {
+  it('is {} as application/json on both: a body the spec\'s NoBody accepts', async () => {
+    const seenRequests: { method: string; contentType: string | undefined; body: string }[] = []
+    const recorder = createServer((req, res) => {
+      let body = ''
+      req.on('data', (chunk: Buffer) => { body += chunk.toString() })
+      req.on('end', () => {
+        seenRequests.push({ method: req.method ?? '', contentType: req.headers['content-type'], body })
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 0, msg: 'success', data: {} }))
+      })
+    })
+    await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve))
+    try {
+      const client = officialClient(`http://127.0.0.1:${(recorder.address() as AddressInfo).port}`)
+      const as = lark.withUserAccessToken(users.alice.userAccessToken)
+      await client.calendar.v4.calendarEventMeetingChat.create({ path: path(calendars.alice, events.planning) }, as)
+      await client.calendar.v4.calendarEventMeetingChat.delete({ path: path(calendars.alice, events.planning), params: { meeting_chat_id: chats.unbound } }, as)
+    } finally {
+      await new Promise((resolve) => recorder.close(resolve))
+    }
+    expect(seenRequests.map((r) => [r.method, r.contentType?.split(';')[0], r.body])).toEqual([
+      ['POST', 'application/json', '{}'],
+      ['DELETE', 'application/json', '{}'],
+    ])
+  })
 })
 
 describe('a self-built app, as the SDK documents it', () => {

@@ -3,7 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { freePort, start, waitForHttp, type Child } from '../lib/proc.ts'
+import { freePort, readyLine, start, waitForHttp, type Child } from '../lib/proc.ts'
 import { median, round } from '../lib/stats.ts'
 
 /** One request of a sequence each autocannon connection sends in turn; `context` is the connection's own. */
@@ -32,7 +32,7 @@ type Autocannon = (options: {
  */
 export const PAIR_EVENTS = Array.from({ length: 4096 }, (_, i) => `bench-pair-${i}_0`)
 
-export type ServerName = 'sandbox' | 'Prism'
+export type ServerName = 'sandbox' | 'Prism' | 'node:http floor'
 
 export interface RequestKind {
   readonly name: string
@@ -124,6 +124,10 @@ export async function serversSection(o: {
       prism = { started: false, startMs: null, error: error instanceof Error ? error.message : String(error), version: undefined }
       o.log(`  Prism did not start: ${prism.error}`)
     }
+
+    // The floor: bare node:http with a fixed answer, what no mock server can beat here.
+    const floor = start(process.execPath, [fileURLToPath(new URL('../servers/floor.ts', import.meta.url))], { pipeStdout: true })
+    servers['node:http floor'] = { url: (await readyLine<{ url: string }>(floor, 15_000)).url, child: floor }
 
     const names = (Object.keys(servers) as ServerName[])
     const fire = async (server: ServerName, kind: RequestKind, duration: number) => {

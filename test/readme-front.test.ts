@@ -58,7 +58,9 @@ describe('the README front door', () => {
     expect(printed).toHaveLength(2)
   })
 
-  it('quotes the benchmark tables and package.json in its comparison table', () => {
+  it('quotes the benchmark tables and package.json in its comparison table, with the run it comes from', () => {
+    const [, date, commit] = /Measured (\d{4}-\d{2}-\d{2}) .*?; commit (\w+);/.exec(bench) ?? []
+    expect(front).toContain(`measured by\n\`npm run bench\` on ${date} at commit ${commit} (`)
     const [, ours, theirs] = row(bench, '100')
     expect(row(front, 'token requests for 100 concurrent first calls')).toEqual(['token requests for 100 concurrent first calls', `**${ours}**`, theirs])
     const browserSize = row(bench, 'this package: an app importing only createMeetingChatClient', 'browser')[3]

@@ -8,6 +8,7 @@ import { checkToken, type AuthStrategy } from './auth/strategies.js'
 import { FeishuApiError, loadCatalogText, type FeishuApiErrorInit } from './errors.js'
 import { findOperation, OPERATIONS, safeMethod, type Operation } from './operation.js'
 import { ConfigError, type Normalized } from './options.js'
+import type { CallLimiter, PacingRequest } from './pacing.js'
 import { bodySecrets, plainCause, redactInit } from './redact.js'
 import { nextDelayMs, sleep } from './retry.js'
 
@@ -50,6 +51,28 @@ function tokenWithin(pending: Promise<string>, ms: number, signal: AbortSignal |
   })
 }
 
+/** Waits for the limiter's budget until the deadline; past it, or on the caller's abort, the wait is called off. */
+async function budgetWithin(limiter: CallLimiter, request: PacingRequest, ms: number, signal: AbortSignal | null, onLate: () => FeishuApiError): Promise<void> {
+  const stop = new AbortController()
+  let late = false
+  const timer = setTimeout(() => { late = true; stop.abort() }, ms)
+  const onAbort = () => stop.abort(signal?.reason)
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    // Raced with the stop, so that a limiter that ignores its signal cannot hold the call either.
+    await new Promise<void>((resolve, reject) => {
+      stop.signal.addEventListener('abort', () => reject(stop.signal.reason), { once: true })
+      limiter.acquire(request, stop.signal).then(resolve, reject)
+    })
+  } catch (thrown) {
+    if (late) throw onLate()
+    throw signal?.aborted ? signal.reason : thrown
+  } finally {
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
+  }
+}
+
 export function createTransport(deps: TransportDeps): Transport {
   const { options } = deps
   const now = deps.now ?? Date.now
@@ -59,7 +82,7 @@ export function createTransport(deps: TransportDeps): Transport {
 
   async function call(input: Request, known: Operation | undefined): Promise<Response> {
     let started = now()
-    let deadline = started + options.deadlineMs
+    const deadline = started + options.deadlineMs
     const url = input.url
     if (!url.startsWith(originSlash)) {
       // Credentials only ever go to the configured origin: a per-request baseUrl override is refused.
@@ -117,12 +140,11 @@ export function createTransport(deps: TransportDeps): Transport {
         signal?.throwIfAborted()
       }
       const secrets = token !== undefined ? [token, ...requestSecrets] : explicitToken !== undefined ? [explicitToken, ...requestSecrets] : requestSecrets
-      if (pacing) {
-        // Pacing (issue 14): each attempt waits for the budget before it is sent; a local queue, not the
-        // platform's slowness, so the wait counts against neither the deadline nor maxElapsedMs.
+      if (pacing && limiter) {
+        // Pacing (issue 14): each attempt waits for the budget before it is sent, within the call's deadline
+        // (a hold of an hour after a 429 must not keep a call waiting past it); the wait is not counted in maxElapsedMs.
         const waitStarted = now()
-        await limiter?.acquire(pacing, signal ?? undefined)
-        deadline += now() - waitStarted
+        await budgetWithin(limiter, pacing, Math.max(0, deadline - waitStarted), signal, () => lateError(attempts, earlierUnknown, 'no rate budget'))
         started += now() - waitStarted
       }
       const remaining = deadline - now()

@@ -58,14 +58,26 @@ describe('a client with a rateLimiter', () => {
     expect(state.unbinds).toBe(5)
   })
 
-  it('does not count the wait for the budget against the call\'s deadline', async () => {
+  it('counts the wait for the budget against the call\'s deadline: a call with no budget in time ends, nothing sent', async () => {
     const { state, fetch } = platform()
     const rateLimiter = createRateLimiter({ limits: { unbindMeetingChat: { perSecond: 1 } }, headroom: 0 })
     const client = createMeetingChatClient({ auth: APP, fetch, rateLimiter, deadlineMs: 500 })
-    const calls = Promise.all([1, 2, 3].map(() => client.unbindMeetingChat(params)))
+    const outcomes = Promise.allSettled([1, 2, 3].map(() => client.unbindMeetingChat(params)))
     await vi.advanceTimersByTimeAsync(2_000)
-    await calls
-    expect(state.unbinds).toBe(3)
+    const settled = await outcomes
+    expect(settled.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected'])
+    for (const o of settled.slice(1)) expect(o.status === 'rejected' && o.reason).toMatchObject({ kind: 'timeout', attempts: 0, msg: expect.stringMatching(/no rate budget within the call's deadline of 500 ms/) })
+    expect(state.unbinds).toBe(1)
+  })
+
+  it('ends a call held by a limiter that never grants and ignores its signal, at the deadline', async () => {
+    const { state, fetch } = platform()
+    const limiter: CallLimiter = { acquire: () => new Promise<void>(() => {}), hold: async () => {} }
+    const client = createMeetingChatClient({ auth: APP, fetch, rateLimiter: limiter, deadlineMs: 1_000 })
+    const outcome = client.unbindMeetingChat(params).then(() => 'sent', (e: unknown) => e)
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(await outcome).toMatchObject({ kind: 'timeout' })
+    expect(state.unbinds).toBe(0)
   })
 
   it('asks the limiter before every attempt, under the app\'s key, and passes on the platform\'s reset', async () => {

@@ -6,16 +6,31 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { freePort, start, waitForHttp, type Child } from '../lib/proc.ts'
 import { median, round } from '../lib/stats.ts'
 
-/** What the bench uses of autocannon (it ships no types). */
+/** One request of a sequence each autocannon connection sends in turn; `context` is the connection's own. */
+export interface SequenceStep {
+  readonly method: string
+  readonly headers?: Record<string, string>
+  readonly setupRequest: (request: { path?: string }, context: Record<string, unknown>) => { path: string; method: string; headers?: Record<string, string> }
+  readonly onResponse?: (status: number, body: string, context: Record<string, unknown>) => void
+}
+
+/** What the bench uses of autocannon. */
 type Autocannon = (options: {
   url: string
   method?: string
   headers?: Record<string, string>
   body?: string
+  requests?: readonly SequenceStep[]
   connections: number
   duration: number
   pipelining?: number
 }) => Promise<{ requests: { total: number }; duration: number; errors: number; timeouts: number; non2xx: number; statusCodeStats: Record<string, { count: number }>; latency: { p50: number; p99: number } }>
+
+/**
+ * Events of the bench seed, on the app's calendar, without a chat: a connection creates a meeting chat
+ * for its own event and unbinds it, again and again, so that every answer is a success.
+ */
+export const PAIR_EVENTS = Array.from({ length: 4096 }, (_, i) => `bench-pair-${i}_0`)
 
 export type ServerName = 'sandbox' | 'Prism'
 
@@ -25,6 +40,8 @@ export interface RequestKind {
   readonly path: string
   readonly headers: Record<string, string>
   readonly body?: string
+  /** Instead of one request: a sequence each connection sends in turn (the path and method above are unused). */
+  readonly sequence?: () => readonly SequenceStep[]
 }
 
 export interface ServerRun {
@@ -43,6 +60,7 @@ export interface ServerSummary {
   readonly request: string
   readonly requestsPerSecond: number | null
   readonly p50Ms: number | null
+  readonly p99Ms: number | null
   readonly statusCodes: Record<string, number>
   /** This server's rps over Prism's, paired by run. */
   readonly ratioToPrism: number | null
@@ -76,7 +94,11 @@ export async function serversSection(o: {
     const msw = (await import(pathToFileURL(join(o.dist, 'msw/index.js')).href)) as typeof import('../../src/msw/index.ts')
     const unlimited = { perSecond: 1_000_000_000, perMinute: 1_000_000_000 }
     const demoSeed = msw.demoSeed()
-    const seed = { ...demoSeed, apps: (demoSeed.apps ?? []).map((app) => (app.appId === msw.demo.app.appId ? { ...app, rateLimit: { perOperation: unlimited, perApp: unlimited } } : app)) }
+    const seed = {
+      ...demoSeed,
+      apps: (demoSeed.apps ?? []).map((app) => (app.appId === msw.demo.app.appId ? { ...app, rateLimit: { perOperation: unlimited, perApp: unlimited } } : app)),
+      events: [...(demoSeed.events ?? []), ...PAIR_EVENTS.map((eventId) => ({ calendarId: msw.demo.calendars.app, eventId, attendees: 2 }))],
+    }
     const seedPath = join(o.dist, '..', 'sandbox-seed.json')
     await writeFile(seedPath, `${JSON.stringify(seed, null, 2)}\n`)
     const sandboxPort = await freePort()
@@ -107,6 +129,7 @@ export async function serversSection(o: {
     const fire = async (server: ServerName, kind: RequestKind, duration: number) => {
       const target = servers[server]
       if (!target) throw new Error(`no ${server}`)
+      if (kind.sequence) return autocannon({ url: target.url, requests: kind.sequence(), connections: o.connections, duration })
       return autocannon({ url: `${target.url}${kind.path}`, method: kind.method, headers: kind.headers, ...(kind.body !== undefined && { body: kind.body }), connections: o.connections, duration })
     }
     const runs: ServerRun[] = []
@@ -141,6 +164,7 @@ export async function serversSection(o: {
           request: kind.name,
           requestsPerSecond: round(median(rs.map((r) => r.requestsPerSecond)), 0),
           p50Ms: round(median(rs.map((r) => r.p50Ms)), 2),
+          p99Ms: round(median(rs.map((r) => r.p99Ms)), 2),
           statusCodes,
           ratioToPrism: ratios.length ? round(median(ratios), 2) : null,
         })

@@ -139,7 +139,10 @@ export function schemePrefix(scheme: string): string {
   throw new Error(`No operation of the spec uses the security scheme "${scheme}"`)
 }
 
+let scopes: readonly string[] | undefined
+
 /** Every scope some operation of the spec requires. */
 export function specScopes(): readonly string[] {
-  return [...new Set(mockOperations().flatMap((o) => o.requiredScopes))]
+  scopes ??= [...new Set(mockOperations().flatMap((o) => o.requiredScopes))]
+  return scopes
 }

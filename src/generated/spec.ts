@@ -1533,8 +1533,8 @@ export const spec = {
           {
             "const": 99991401,
             "title": "IP denied",
-            "description": "The caller's IP address is not in the app's IP allowlist. Add the server's egress IP in the developer console (Security settings), or call from an allowed address.",
-            "x-hint-zh": "调用方 IP 不在应用的 IP 白名单中。请在开发者后台「安全设置」中添加服务器出口 IP，或从白名单内的地址调用。",
+            "description": "Add the caller's IP to the app's IP allowlist.",
+            "x-hint-zh": "请将调用方 IP 加入应用的 IP 白名单。",
             "x-http-status": 400,
             "x-retryable": false,
             "x-kind": "permission",
@@ -1543,8 +1543,8 @@ export const spec = {
           {
             "const": 99991403,
             "title": "monthly API quota exceeded",
-            "description": "The tenant has used up its monthly API call quota. Wait for the next month, or have the tenant's admin upgrade the plan; retrying now does not help.",
-            "x-hint-zh": "租户本月的 API 调用额度已用完。请等待下月额度恢复，或由管理员升级版本；立即重试无效。",
+            "description": "The monthly API quota is used up. Wait for next month or upgrade.",
+            "x-hint-zh": "本月 API 额度已用完，请等待下月或升级。",
             "x-http-status": 400,
             "x-retryable": false,
             "x-kind": "rate_limited",
@@ -1553,8 +1553,8 @@ export const spec = {
           {
             "const": 99991665,
             "title": "invalid tenant code",
-            "description": "The tenant key, or the tenant behind the tenant_access_token, is invalid. Check the tenant_key (store apps) and fetch a new tenant_access_token.",
-            "x-hint-zh": "tenant_key 或 tenant_access_token 对应的租户无效。请检查 tenant_key（商店应用），并重新获取 tenant_access_token。",
+            "description": "Check the tenant_key, then fetch a new tenant token.",
+            "x-hint-zh": "请检查 tenant_key 并重新获取 token。",
             "x-http-status": 400,
             "x-retryable": false,
             "x-kind": "auth",

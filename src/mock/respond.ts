@@ -14,11 +14,21 @@ export interface ErrorDetails {
   readonly headers?: Readonly<Record<string, string>>
 }
 
+// The `code` of each JSON answer built here, so the call log need not read the body back.
+const codes = new WeakMap<Response, number | undefined>()
+
+/** The `code` of a JSON answer built by this module; `null`: not built here (read the body to know). */
+export function knownCode(response: Response): number | undefined | null {
+  return codes.has(response) ? codes.get(response) : null
+}
+
 export function jsonResponse(status: number, body: Json, logId: string, headers: Readonly<Record<string, string>> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  const response = new Response(JSON.stringify(body), {
     status,
     headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers, [LOG_ID_HEADER]: logId },
   })
+  codes.set(response, isObject(body) && typeof body.code === 'number' ? body.code : undefined)
+  return response
 }
 
 /** The platform's answer for a catalog code: the catalog's HTTP status and msg. */

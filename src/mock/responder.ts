@@ -5,7 +5,7 @@ import type { Clock } from '../fake/clock.js'
 import { logIdFactory } from '../fake/ids.js'
 import type { AnswerOptions, ResolvedAnswer } from './answers.js'
 import { route, type MockOperation } from '../contract/operations.js'
-import { errorResponse, exampleResponse, notFoundResponse, RATE_LIMIT_LIMIT_HEADER, RATE_LIMIT_RESET_HEADER } from './respond.js'
+import { errorResponse, exampleResponse, knownCode, notFoundResponse, RATE_LIMIT_LIMIT_HEADER, RATE_LIMIT_RESET_HEADER } from './respond.js'
 
 /** Anything that answers Fetch requests like the platform: the example mock and the fake. */
 export interface MockResponder {
@@ -121,6 +121,8 @@ export function createResponder(
 }
 
 async function codeIn(response: Response): Promise<number | undefined> {
+  const known = knownCode(response)
+  if (known !== null) return known
   if (response.type === 'error' || !/json/i.test(response.headers.get('content-type') ?? '')) return undefined
   try {
     const body: unknown = JSON.parse(await response.clone().text())

@@ -48,6 +48,8 @@ describe('a deadline per call', () => {
   })
 
   it('ends a call whose store app appTicket() never settles, and the next call is not stuck behind it', async () => {
+    // The app-credential flows load on demand: loaded first, their timers start on the fake clock, not after it moved.
+    await import('../../src/client/auth/app.ts')
     fakeClock()
     let tickets = 0
     const appTicket = () => (++tickets === 1 ? new Promise<string>(() => {}) : 'ticket-2')

@@ -68,7 +68,11 @@ let tarball = ''
 let installs: Record<'base' | 'msw2' | 'msw3' | 'lowestNode', Promise<void>>
 
 before(async () => {
-  // prepack builds dist/ and the docs, so the tarball is what `npm publish` would upload.
+  // What `npm publish` uploads: dist/ and the docs built fresh (its prepublishOnly does the same).
+  for (const script of ['build', 'docs']) {
+    const built = await exec('npm', ['run', '-s', script], root)
+    assert.equal(built.code, 0, show(built))
+  }
   const packed = await exec('npm', ['pack', '--json', '--pack-destination', work], root)
   assert.equal(packed.code, 0, show(packed))
   const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [{ filename: string }]
@@ -105,7 +109,7 @@ const bin = () => join(base(), 'node_modules/.bin/feishu-meeting-chat')
 const withNode20 = { PATH: `${dirname(node20)}${delimiter}${process.env.PATH ?? ''}` }
 
 describe('installed with only its declared dependencies', { concurrency: 2 }, () => {
-  it('the tarball holds LICENSE, the docs and no tests; package.json names a repository', async () => {
+  it('the tarball holds LICENSE, the docs and no tests; package.json names a repository; no ajv, yaml or msw installed', async () => {
     await installs.base
     const dir = join(base(), 'node_modules/feishu-meeting-chat')
     const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { license: string; repository?: unknown }
@@ -114,6 +118,10 @@ describe('installed with only its declared dependencies', { concurrency: 2 }, ()
     assert.match(await readFile(join(dir, 'LICENSE'), 'utf8'), /MIT License/)
     assert.ok(existsSync(join(dir, 'build/docs/index.html')), 'the built docs ship in the package')
     assert.ok(!existsSync(join(dir, 'test')), 'no tests in the package')
+    // A client-only app installs what the client runs, nothing for the mocks, the docs or the tools.
+    const installed = ['ajv', 'ajv-formats', 'yaml', 'msw'].filter((name) => existsSync(join(base(), 'node_modules', name)))
+    assert.deepEqual(installed, [])
+    assert.ok(existsSync(join(base(), 'node_modules/openapi-fetch')))
   })
 
   it('CLI: --help and --version on the system Node', async () => {

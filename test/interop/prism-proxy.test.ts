@@ -1,7 +1,11 @@
 // Prism, validating every request and answer against the spec, between the sandbox and both clients (this
 // package's client and the official Node SDK) for the whole flow: no violation either way. The controls
 // show it is watching: an off-spec answer from the sandbox and an off-spec request are both reported.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import * as lark from '@larksuiteoapi/node-sdk'
+import { parse, stringify } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMeetingChatClient, FeishuApiError } from '../../src/index.ts'
 import { demo } from '../../src/fake/demo.ts'
@@ -97,6 +101,16 @@ describe('the controls: Prism reports what is off the spec', () => {
     expect(response[0]).toMatch(/#VIOLATIONS/)
   })
 
+  it('an answer with a status the spec does not document is reported, though Prism lets it through', async () => {
+    const before = prism.violations().response.length
+    sandbox.fake.respond('createMeetingChat', { response: () => Response.json({ code: 0, msg: 'success', data: {} }, { status: 418 }) }, { times: 1 })
+    const client = officialClient(prism.url)
+    const answer = await seen(client.calendar.v4.calendarEventMeetingChat.create({ path: { calendar_id: calendars.app, event_id: events.appStandup } }))
+    expect(answer.status).toBe(418)
+    const { response } = await prism.until((v) => v.response.length > before)
+    expect(response.at(-1)).toMatch(/Violation: response Unable to match the returned status code/)
+  })
+
   it('a body the spec does not allow is a request violation, refused before the sandbox sees it', async () => {
     const before = sandbox.fake.calls.length
     const url = `${prism.url}/open-apis/calendar/v4/calendars/${encodeURIComponent(calendars.app)}/events/${events.appStandup}/meeting_chat`
@@ -104,5 +118,29 @@ describe('the controls: Prism reports what is off the spec', () => {
     expect(answer.status).toBe(422)
     expect((await prism.until((v) => v.request.length > 0)).request).toHaveLength(1)
     expect(sandbox.fake.calls.length).toBe(before)
+  })
+})
+
+describe('a spec without the optional body on create and unbind (the contract before issue 12)', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'feishu-meeting-chat-prism-'))
+    const document = parse(await readFile(new URL('../../openapi/openapi.yaml', import.meta.url), 'utf8')) as { paths: Record<string, Record<string, { requestBody?: unknown }>> }
+    for (const item of Object.values(document.paths)) for (const op of [item.post, item.delete]) if (op && op.requestBody) delete op.requestBody
+    const path = join(dir, 'openapi.yaml')
+    await writeFile(path, stringify(document))
+    sandbox = await startSandbox({ port: 0, seed: interopSeed() })
+    prism = await startPrismProxy(sandbox.url, path)
+  }, 40_000)
+  afterAll(async () => {
+    await stop()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('makes Prism refuse the official SDK\'s unbind (its {} body): the suite above would fail', async () => {
+    const client = officialClient(prism.url)
+    const answer = await seen(client.calendar.v4.calendarEventMeetingChat.delete({ path: { calendar_id: calendars.app, event_id: events.appStandup }, params: { meeting_chat_id: chats.appStandup } }))
+    expect(answer.status).toBe(422)
+    expect((await prism.until((v) => v.request.length > 0)).request).toHaveLength(1)
   })
 })

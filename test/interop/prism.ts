@@ -27,8 +27,9 @@ export interface Violations {
 const REQUEST = /#UNPROCESSABLE_ENTITY|Violation: request/
 const ANY = /Request terminated with error|⚠\s+warning/
 
-export async function startPrismProxy(upstream: string, startTimeoutMs = 30_000): Promise<PrismProxy> {
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'proxy', 'openapi/openapi.yaml', upstream, '--errors', '-h', '127.0.0.1', '-p', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+/** Starts Prism in front of `upstream`, validating against `specPath` (default: the project's spec). */
+export async function startPrismProxy(upstream: string, specPath = 'openapi/openapi.yaml', startTimeoutMs = 30_000): Promise<PrismProxy> {
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'proxy', specPath, upstream, '--errors', '-h', '127.0.0.1', '-p', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let log = ''
   child.stdout?.on('data', (chunk: Buffer) => { log += chunk.toString() })
   child.stderr?.on('data', (chunk: Buffer) => { log += chunk.toString() })

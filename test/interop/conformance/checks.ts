@@ -2,7 +2,7 @@
 // read against the spec. Each returns why the exchange fails it, or undefined. The spec decides, through
 // src/contract; nothing here lists a status, a code or a header by hand.
 import { SpecValidator } from '../../../scripts/lib/spec-ajv.ts'
-import { mockOperation, type MockOperation } from '../../../src/contract/operations.ts'
+import type { MockOperation } from '../../../src/contract/operations.ts'
 import { deref, isObject, type Json, type JsonObject } from '../../../src/contract/walk.ts'
 import { errorCatalog, type CatalogCode } from '../../../src/generated/catalog.ts'
 
@@ -161,4 +161,3 @@ export function failures(exchange: Exchange): { check: CheckName; why: string; s
   })
 }
 
-export { mockOperation }

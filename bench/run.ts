@@ -244,7 +244,7 @@ if (profile) {
   out.push('| function | where | self time | share |')
   out.push('| --- | --- | ---: | ---: |')
   for (const t of profile.top) out.push(`| \`${t.fn}\` | ${t.where || '—'} | ${ms(t.selfMs)} | ${(t.share * 100).toFixed(1)}% |`)
-  out.push('', `**Memory**: heap held by an idle client (no auth, fetch stubbed): ${bytes(profile.idleClientBytes)}; by each in-flight call (fetch pending): ${bytes(profile.inFlightCallBytes)}; from heapUsed after forced collections, over 2,000 of each.`)
+  out.push('', `**Memory**: heap held by an idle client (no auth, fetch stubbed): ${bytes(profile.idleClientBytes)}; by each in-flight call (fetch pending): ${bytes(profile.inFlightCallBytes)}; from heapUsed after forced collections, over 5,000 of each, before the profile runs.`)
 }
 
 if (bulk) out.push(...bulkTable(bulk))

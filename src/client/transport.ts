@@ -3,7 +3,7 @@
 // throws every failure as a FeishuApiError redacted in one place (redactInit), all within the call's deadline.
 import { tokenPrefixes, type OperationId } from '../generated/operations.js'
 import { classify, TooLarge, type Envelope, type Verdict } from './answer.js'
-import { NoAnswer, sendAttempt } from './attempt.js'
+import { neverSent, NoAnswer, sendAttempt } from './attempt.js'
 import { checkToken, type AuthStrategy } from './auth/strategies.js'
 import { FeishuApiError, loadCatalogText, type FeishuApiErrorInit } from './errors.js'
 import { findOperation, OPERATIONS, safeMethod, type Operation } from './operation.js'
@@ -169,7 +169,8 @@ export function createTransport(deps: TransportDeps): Transport {
           throw failure({ kind: 'protocol', msg: thrown.message, httpStatus: thrown.status, operation, attempts, retryable: false, earlierAttemptOutcomeUnknown: earlierUnknown }, secrets)
         }
         if (!(thrown instanceof NoAnswer)) throw thrown
-        unknownOutcome = true
+        // Only a meeting-chat call that may have reached the platform leaves its outcome unknown (token requests change nothing).
+        unknownOutcome = secured && !neverSent(thrown.cause)
         const cut = timeoutMs < options.timeoutMs
         verdict = {
           ok: false,

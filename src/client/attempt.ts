@@ -7,6 +7,8 @@ export interface AttemptRequest {
   readonly method: string
   readonly headers: Headers
   readonly body: ArrayBuffer | undefined
+  /** The Request as openapi-fetch built it, with its own abort controller: sent as it is, not rebuilt. */
+  readonly prepared?: { readonly request: Request; readonly controller: AbortController }
 }
 
 export interface AttemptLimits {
@@ -36,9 +38,15 @@ export function neverSent(error: unknown): boolean {
   return false
 }
 
+function send(request: AttemptRequest, signal: AbortSignal, fetch: AttemptLimits['fetch']): Promise<Response> {
+  if (request.prepared) return fetch ? fetch(request.prepared.request) : globalThis.fetch(request.prepared.request)
+  const init: RequestInit = { method: request.method, headers: request.headers, body: request.body, signal, redirect: 'manual' }
+  return fetch ? fetch(new Request(request.url, init)) : globalThis.fetch(request.url, init)
+}
+
 export async function sendAttempt(request: AttemptRequest, limits: AttemptLimits): Promise<Answer> {
   const { signal } = limits
-  const controller = new AbortController()
+  const controller = request.prepared?.controller ?? new AbortController()
   let stop: (reason: unknown) => void = () => {}
   // Settles when the attempt must end: a fetch (or a body) that ignores the signal cannot hold the call.
   const stopped = new Promise<never>((_, reject) => { stop = reject })
@@ -54,9 +62,8 @@ export async function sendAttempt(request: AttemptRequest, limits: AttemptLimits
     stop(signal?.reason)
   }
   signal?.addEventListener('abort', onAbort, { once: true })
-  const init: RequestInit = { method: request.method, headers: request.headers, body: request.body, signal: controller.signal, redirect: 'manual' }
   try {
-    const sent = limits.fetch ? limits.fetch(new Request(request.url, init)) : globalThis.fetch(request.url, init)
+    const sent = send(request, controller.signal, limits.fetch)
     const response = await Promise.race([sent, stopped])
     const text = await Promise.race([readBody(response, limits.maxResponseBytes), stopped])
     return {

@@ -23,6 +23,22 @@ export interface TransportDeps {
 
 export type Fetch = (request: Request) => Promise<Response>
 
+/**
+ * The Request class openapi-fetch builds this client's requests with: it carries the first attempt's abort
+ * controller (and keeps the caller's signal apart), so that the first attempt sends it as it is instead of
+ * building a second Request with a new signal.
+ */
+export class PreparedRequest extends Request {
+  readonly controller: AbortController
+  readonly callerSignal: AbortSignal | null
+  constructor(input: RequestInfo | URL, init?: RequestInit) {
+    const controller = new AbortController()
+    super(input, { ...init, signal: controller.signal, redirect: 'manual' })
+    this.controller = controller
+    this.callerSignal = init?.signal ?? (input instanceof Request ? input.signal : null)
+  }
+}
+
 export interface Transport {
   /** For any request of the spec (client.api): finds the operation from the method and path. */
   readonly fetch: Fetch
@@ -95,7 +111,10 @@ export function createTransport(deps: TransportDeps): Transport {
     const idempotent = op?.idempotent ?? safeMethod(method)
     const headers = input.headers
     const explicit = headers.get('authorization')
-    const signal = input.signal as AbortSignal | null
+    const prepared = input instanceof PreparedRequest ? input : undefined
+    const signal = prepared ? prepared.callerSignal : (input.signal as AbortSignal | null)
+    // A request without a body is sent as openapi-fetch built it on the first attempt (a body is read here, once).
+    let reusable = prepared && input.body === null ? { request: input, controller: prepared.controller } : undefined
     const body = input.body === null ? undefined : await input.arrayBuffer()
     const requestSecrets = bodySecrets(body)
     const explicitToken = explicit === null ? undefined : explicit.slice(7)
@@ -156,10 +175,13 @@ export function createTransport(deps: TransportDeps): Transport {
       let unknownOutcome = false
       try {
         // Every attempt is sent from this one line: anything that must run before each send goes just above it.
-        const answer = await sendAttempt(
-          { url, method, headers, body },
+        const attempt = sendAttempt(
+          { url, method, headers, body, prepared: reusable },
           { timeoutMs, maxResponseBytes: options.maxResponseBytes, signal, fetch: options.fetch },
         )
+        // The prepared Request and its controller serve one attempt: a retry or a replay builds its own.
+        reusable = undefined
+        const answer = await attempt
         if (answer.envelope !== undefined && answer.envelope.code !== 0) await loadCatalogText()
         verdict = classify(answer, operation, options.origin, secrets, now())
         if (verdict.ok) return respond(verdict.envelope, answer.status, answer.headers, answer.text, known !== undefined)

@@ -44,6 +44,18 @@ function send(request: AttemptRequest, signal: AbortSignal, fetch: AttemptLimits
   return fetch ? fetch(new Request(request.url, init)) : globalThis.fetch(request.url, init)
 }
 
+async function answerOf(sent: Promise<Response>, maxResponseBytes: number): Promise<Answer> {
+  const response = await sent
+  const text = await readBody(response, maxResponseBytes)
+  return {
+    status: response.status,
+    redirected: response.type === 'opaqueredirect',
+    headers: response.headers,
+    text,
+    envelope: parseEnvelope(text),
+  }
+}
+
 export async function sendAttempt(request: AttemptRequest, limits: AttemptLimits): Promise<Answer> {
   const { signal } = limits
   const controller = request.prepared?.controller ?? new AbortController()
@@ -63,16 +75,8 @@ export async function sendAttempt(request: AttemptRequest, limits: AttemptLimits
   }
   signal?.addEventListener('abort', onAbort, { once: true })
   try {
-    const sent = send(request, controller.signal, limits.fetch)
-    const response = await Promise.race([sent, stopped])
-    const text = await Promise.race([readBody(response, limits.maxResponseBytes), stopped])
-    return {
-      status: response.status,
-      redirected: response.type === 'opaqueredirect',
-      headers: response.headers,
-      text,
-      envelope: parseEnvelope(text),
-    }
+    // One race for the send and the read: either may ignore the signal.
+    return await Promise.race([answerOf(send(request, controller.signal, limits.fetch), limits.maxResponseBytes), stopped])
   } catch (thrown) {
     if (thrown instanceof TooLarge) throw thrown
     throw new NoAnswer(timedOut, thrown)

@@ -270,3 +270,41 @@ describe('an unbind whose first answer was lost', () => {
     expect(error.message).not.toMatch(/may already/)
   })
 })
+
+describe('what a custom fetch receives', () => {
+  it('each attempt gets a Request of its own: not followed on redirect, aborted when its attempt times out', async () => {
+    const seen: Request[] = []
+    const client = createMeetingChatClient({
+      auth,
+      timeoutMs: 20,
+      retry: quick,
+      fetch: (request) => {
+        seen.push(request)
+        return seen.length === 1 ? new Promise<Response>(() => {}) : Promise.resolve(ok())
+      },
+    })
+    await client.unbindMeetingChat(ids)
+    expect(seen).toHaveLength(2)
+    expect(seen[0]).not.toBe(seen[1])
+    expect(seen.map((r) => [r.method, r.redirect, r.headers.get('authorization')])).toEqual([
+      ['DELETE', 'manual', 'Bearer t-static-token'],
+      ['DELETE', 'manual', 'Bearer t-static-token'],
+    ])
+    expect(seen[0]?.signal.aborted).toBe(true)
+    expect(seen[0]?.signal.reason).toMatchObject({ name: 'TimeoutError' })
+    expect(seen[1]?.signal.aborted).toBe(false)
+  })
+
+  it("the caller's abort reaches the request the custom fetch holds", async () => {
+    const seen: Request[] = []
+    const controller = new AbortController()
+    const client = createMeetingChatClient({ auth, retry: quick, fetch: (request) => { seen.push(request); return new Promise<Response>(() => {}) } })
+    const done = client.unbindMeetingChat(ids, { signal: controller.signal }).catch((e: unknown) => e)
+    await settle(() => seen.length === 1)
+    expect(seen[0]?.signal.aborted).toBe(false)
+    controller.abort(new Error('stop'))
+    expect(await done).toMatchObject({ message: 'stop' })
+    expect(seen[0]?.signal.aborted).toBe(true)
+    expect(seen).toHaveLength(1)
+  })
+})

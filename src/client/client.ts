@@ -6,7 +6,7 @@ import { createAuthStrategy, checkToken } from './auth/strategies.js'
 import { FeishuApiError } from './errors.js'
 import { normalizeOptions, ConfigError, type AuthOptions, type MeetingChatClientOptions } from './options.js'
 import { pacingKey } from './pacing.js'
-import { createTransport, PreparedRequest } from './transport.js'
+import { createTransport, preparedRequestClass } from './transport.js'
 import { pathSerializer, querySerializer } from './serialize.js'
 import { checkParam } from './validate.js'
 
@@ -80,7 +80,7 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
   const normalized = normalizeOptions(options)
   let auth: ReturnType<typeof createAuthStrategy>
   const transport = createTransport({ options: normalized, auth: () => auth, pacingKey: pacingKey(options.auth) })
-  const api: MeetingChatApi = createClient<paths>({ baseUrl: normalized.baseUrl, fetch: transport.fetch, Request: PreparedRequest, pathSerializer, querySerializer })
+  const api: MeetingChatApi = createClient<paths>({ baseUrl: normalized.baseUrl, fetch: transport.fetch, Request: preparedRequestClass(), pathSerializer, querySerializer })
   auth = createAuthStrategy(options.auth, { api, transport, cache: options.tokenCache }, normalized.origin, normalized.deadlineMs)
   const unbindFetch = transport.bound('unbindMeetingChat')
   const createFetch = transport.bound('createMeetingChat')

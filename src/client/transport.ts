@@ -23,20 +23,30 @@ export interface TransportDeps {
 
 export type Fetch = (request: Request) => Promise<Response>
 
-/**
- * The Request class openapi-fetch builds this client's requests with: it carries the first attempt's abort
- * controller (and keeps the caller's signal apart), so that the first attempt sends it as it is instead of
- * building a second Request with a new signal.
- */
-export class PreparedRequest extends Request {
+/** A Request that carries the first attempt's abort controller and, apart, the caller's signal. */
+export interface PreparedRequest extends Request {
   readonly controller: AbortController
   readonly callerSignal: AbortSignal | null
-  constructor(input: RequestInfo | URL, init?: RequestInit) {
-    const controller = new AbortController()
-    super(input, { ...init, signal: controller.signal, redirect: 'manual' })
-    this.controller = controller
-    this.callerSignal = init?.signal ?? (input instanceof Request ? input.signal : null)
-  }
+}
+
+let preparedClass: (new (input: RequestInfo | URL, init?: RequestInit) => PreparedRequest) | undefined
+
+/**
+ * The Request class openapi-fetch builds this client's requests with, so that the first attempt sends the
+ * request as it is instead of building a second Request with a new signal. Made on first use: touching the
+ * global Request at import would load the runtime's fetch implementation (undici) with the module.
+ */
+export function preparedRequestClass(): new (input: RequestInfo | URL, init?: RequestInit) => PreparedRequest {
+  return (preparedClass ??= class extends Request implements PreparedRequest {
+    readonly controller: AbortController
+    readonly callerSignal: AbortSignal | null
+    constructor(input: RequestInfo | URL, init?: RequestInit) {
+      const controller = new AbortController()
+      super(input, { ...init, signal: controller.signal, redirect: 'manual' })
+      this.controller = controller
+      this.callerSignal = init?.signal ?? (input instanceof Request ? input.signal : null)
+    }
+  })
 }
 
 export interface Transport {
@@ -111,7 +121,7 @@ export function createTransport(deps: TransportDeps): Transport {
     const idempotent = op?.idempotent ?? safeMethod(method)
     const headers = input.headers
     const explicit = headers.get('authorization')
-    const prepared = input instanceof PreparedRequest ? input : undefined
+    const prepared = preparedClass && input instanceof preparedClass ? input : undefined
     const signal = prepared ? prepared.callerSignal : (input.signal as AbortSignal | null)
     // A request without a body is sent as openapi-fetch built it on the first attempt (a body is read here, once).
     let reusable = prepared && input.body === null ? { request: input, controller: prepared.controller } : undefined

@@ -3,7 +3,7 @@
 // `npm run test:consumers` (node:test; KEEP=1 keeps the projects and prints where they are).
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
@@ -67,16 +67,33 @@ async function npmInstall(dir: string, specs: readonly string[]): Promise<void> 
 let tarball = ''
 let installs: Record<'base' | 'msw2' | 'msw3' | 'lowestNode', Promise<void>>
 
-before(async () => {
-  // What `npm publish` uploads: dist/ and the docs built fresh (its prepublishOnly does the same).
-  for (const script of ['build', 'docs']) {
-    const built = await exec('npm', ['run', '-s', script], root)
-    assert.equal(built.code, 0, show(built))
+/** The files of a fresh clone (tracked and new, not ignored: no dist/, no build/), with the repo's node_modules. */
+async function freshTree(dir: string): Promise<void> {
+  const listed = await exec('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate'], root)
+  assert.equal(listed.code, 0, show(listed))
+  for (const file of listed.stdout.split('\0').filter((f) => f && existsSync(join(root, f)))) {
+    await mkdir(dirname(join(dir, file)), { recursive: true })
+    await cp(join(root, file), join(dir, file))
   }
-  const packed = await exec('npm', ['pack', '--json', '--pack-destination', work], root)
+  await symlink(join(root, 'node_modules'), join(dir, 'node_modules'))
+}
+const mtime = async (file: string) => (await stat(file)).mtimeMs
+let packedFiles: string[] = []
+let prepackAgain: Result & { before: number; after: number }
+
+before(async () => {
+  // `npm pack` from a fresh clone, never built: its prepack builds dist/ and the docs.
+  const tree = join(work, 'tree')
+  await freshTree(tree)
+  const packed = await exec('npm', ['pack', '--json', '--pack-destination', work], tree)
   assert.equal(packed.code, 0, show(packed))
-  const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [{ filename: string }]
+  const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [{ filename: string; files: { path: string }[] }]
   tarball = join(work, info.filename)
+  packedFiles = info.files.map((f) => f.path)
+  // Run again on the now built tree: nothing is rebuilt (publint and attw --pack in CI pack after a build).
+  const marker = join(tree, 'dist/index.js')
+  const before = await mtime(marker)
+  prepackAgain = { ...(await exec(node24, ['scripts/prepack.ts'], tree)), before, after: await mtime(marker) }
   const lowest = lowestEngine(pkg.engines.node)
   installs = {
     base: npmInstall(project('base'), [tarball]),
@@ -107,6 +124,21 @@ const base = () => project('base')
 const bin = () => join(base(), 'node_modules/.bin/feishu-meeting-chat')
 // The bin runs through its shebang (`env node`): put the system Node first on PATH.
 const withNode20 = { PATH: `${dirname(node20)}${delimiter}${process.env.PATH ?? ''}` }
+
+describe('packed from a fresh clone', () => {
+  it('prepack builds what the bin and the imports need, and the docs the sandbox serves', () => {
+    for (const file of ['dist/index.js', 'dist/cli/bin.js', 'dist/msw/index.js', 'dist/sandbox/server.js', 'build/docs/index.html', 'build/docs/api/index.html']) {
+      assert.ok(packedFiles.includes(file), `${file} is in the tarball`)
+    }
+  })
+
+  it('prepack on a built tree rebuilds nothing', () => {
+    assert.equal(prepackAgain.code, 0, show(prepackAgain))
+    assert.match(prepackAgain.stderr, /build is fresh/)
+    assert.match(prepackAgain.stderr, /docs is fresh/)
+    assert.equal(prepackAgain.after, prepackAgain.before)
+  })
+})
 
 describe('installed with only its declared dependencies', { concurrency: 2 }, () => {
   it('the tarball holds LICENSE, the docs and no tests; package.json names a repository; no ajv, yaml or msw installed', async () => {

@@ -64,6 +64,25 @@ async function npmInstall(dir: string, specs: readonly string[]): Promise<void> 
   if (r.code !== 0) throw new Error(`npm install ${specs.join(' ')} failed in ${dir}\n${show(r)}`)
 }
 
+// Appended to the README's example: its listen options make a request that no handler answers fail, with
+// either msw major. The request goes to a local server that would answer it, were it passed through.
+const unhandledCheck = `
+import { once } from 'node:events'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+it('fails a request that no handler answers (the listen options above)', async () => {
+  const local = createServer((_, res) => res.end('passed through unmocked')).listen(0, '127.0.0.1')
+  await once(local, 'listening')
+  try {
+    const { port } = local.address() as AddressInfo
+    await expect(fetch(\`http://127.0.0.1:\${port}/\`)).rejects.toThrow()
+  } finally {
+    local.close()
+  }
+})
+`
+
 let tarball = ''
 let installs: Record<'base' | 'msw2' | 'msw3' | 'lowestNode', Promise<void>>
 
@@ -111,7 +130,7 @@ before(async () => {
     const example = (await readFile(join(root, 'test/msw/readme-example.test.ts'), 'utf8'))
       .replaceAll("'../../src/msw/index.ts'", "'feishu-meeting-chat/msw'")
       .replaceAll("'../../src/index.ts'", "'feishu-meeting-chat'")
-    await writeFile(join(project(name), 'test/readme-example.test.ts'), example)
+    await writeFile(join(project(name), 'test/readme-example.test.ts'), `${example}${unhandledCheck}`)
   }
 })
 
@@ -305,15 +324,37 @@ describe('with msw, in a vitest suite', { concurrency: 2 }, () => {
     await installs.msw2
     const r = await exec(node20, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=dot'], project('msw2'), { NO_COLOR: '1' })
     assert.equal(r.code, 0, show(r))
-    assert.match(r.stdout, /Tests\s+5 passed/)
+    assert.match(r.stdout, /Tests\s+6 passed/)
   })
 
   it(`msw ${MSW3} with vitest 5 on Node 24`, async () => {
     await installs.msw3
     const r = await exec(node24, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=dot'], project('msw3'), { NO_COLOR: '1' })
     assert.equal(r.code, 0, show(r))
-    assert.match(r.stdout, /Tests\s+5 passed/)
+    assert.match(r.stdout, /Tests\s+6 passed/)
   })
+
+  for (const name of ['msw2', 'msw3'] as const) {
+    it(`${name}: the README's suite typechecks (tsc) against that major's types`, async () => {
+      await installs[name]
+      const file = join(project(name), 'test/readme-example.test.ts')
+      const program = ts.createProgram([file], {
+        strict: true,
+        noEmit: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+        lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+        types: ['node'],
+        typeRoots: [join(root, 'node_modules/@types')],
+        skipLibCheck: true,
+      })
+      const source = program.getSourceFile(file)
+      assert.ok(source)
+      const text = (d: ts.Diagnostic) => `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`
+      assert.deepEqual([...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map(text), [])
+    })
+  }
 
   it('the peer range names both majors', () => {
     const range = pkg.peerDependencies.msw ?? ''

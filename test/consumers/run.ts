@@ -356,6 +356,14 @@ describe('with msw, in a vitest suite', { concurrency: 2 }, () => {
     })
   }
 
+  it(`msw ${MSW3} on the system Node (20): createHandlers says msw 3 needs Node >= 22.12 and to use msw 2`, async () => {
+    await installs.msw3
+    const script = "import { createExampleMock, createHandlers } from 'feishu-meeting-chat/msw'; createHandlers(createExampleMock())"
+    const r = await exec(node20, ['--input-type=module', '-e', script], project('msw3'))
+    assert.notEqual(r.code, 0, show(r))
+    assert.match(r.stderr, /msw 3 needs Node >= 22\.12 .*npm install -D msw@2/, show(r))
+  })
+
   it('the peer range names both majors', () => {
     const range = pkg.peerDependencies.msw ?? ''
     assert.match(range, new RegExp(`\\^${MSW2.replaceAll('.', '\\.')}`))

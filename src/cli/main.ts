@@ -7,6 +7,7 @@ import { ConfigError } from '../client/options.js'
 import { demo, demoSeed } from '../fake/demo.js'
 import { SeedError, validateSeed, type Seed } from '../fake/seed.js'
 import { DEFAULT_PORT, startSandbox } from '../sandbox/server.js'
+import { EXIT_INTERRUPTED, runBulkUnbind } from './bulk.js'
 
 /** Exit codes, one per outcome; documented in the README and in --help. */
 export const EXIT: Record<'ok' | 'internal' | 'usage' | ErrorKind | 'interrupted', number> = {
@@ -22,14 +23,18 @@ export const EXIT: Record<'ok' | 'internal' | 'usage' | ErrorKind | 'interrupted
   network: 9,
   timeout: 10,
   protocol: 11,
-  // 128 + SIGINT, what shells report for Ctrl-C.
-  interrupted: 130,
+  // 128 + SIGINT, what shells report for Ctrl-C (a single call, or unbind --from).
+  interrupted: EXIT_INTERRUPTED,
 }
 
 const HELP = `feishu-meeting-chat — unbind or create the meeting chat of a Feishu / Lark calendar event
 
 Usage:
   feishu-meeting-chat unbind --calendar-id ID --event-id ID --chat-id oc_...
+  feishu-meeting-chat unbind --from FILE [--concurrency N] [--journal FILE] [--strict]
+                                                 every item of a JSONL or CSV file (calendar_id,event_id,
+                                                 meeting_chat_id), paced within the rate limits; the journal
+                                                 lets a new run resume; --strict sends nothing if a line is bad
   feishu-meeting-chat create --calendar-id ID --event-id ID
   feishu-meeting-chat token                      a self-built app's tenant_access_token (shown masked)
   feishu-meeting-chat sandbox [--port N] [--seed FILE] [--print-seed]
@@ -56,6 +61,11 @@ const OPTIONS = {
   'calendar-id': { type: 'string' },
   'event-id': { type: 'string' },
   'chat-id': { type: 'string' },
+  // unbind --from FILE (src/cli/bulk.ts)
+  from: { type: 'string' },
+  concurrency: { type: 'string' },
+  journal: { type: 'string' },
+  strict: { type: 'boolean', default: false },
   domain: { type: 'string' },
   json: { type: 'boolean', default: false },
   timeout: { type: 'string' },
@@ -103,7 +113,7 @@ function authFromEnv(env: Env): MeetingChatClientOptions['auth'] {
   throw new UsageError('No credentials: set FEISHU_APP_ID and FEISHU_APP_SECRET, or FEISHU_TENANT_ACCESS_TOKEN, or FEISHU_USER_ACCESS_TOKEN.')
 }
 
-function clientFrom(values: { domain?: string; timeout?: string; 'no-retry'?: boolean }, env: Env): { client: MeetingChatClient; lastLogId: () => string | null } {
+function clientFrom(values: { domain?: string; timeout?: string; 'no-retry'?: boolean }, env: Env, extra: Partial<MeetingChatClientOptions> = {}): { client: MeetingChatClient; lastLogId: () => string | null } {
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout)
   if (timeoutMs !== undefined && !(timeoutMs >= 1)) throw new UsageError(`--timeout must be a number of milliseconds >= 1; got "${values.timeout}".`)
   const domain = values.domain ?? env.FEISHU_DOMAIN
@@ -112,6 +122,7 @@ function clientFrom(values: { domain?: string; timeout?: string; 'no-retry'?: bo
     auth: authFromEnv(env),
     ...(timeoutMs !== undefined && { timeoutMs }),
     ...(values['no-retry'] && { retry: false as const }),
+    ...extra,
   })
   let logId: string | null = null
   client.api.use({
@@ -279,6 +290,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (positionals.length > 1) throw new UsageError(`Unexpected argument "${positionals[1]}". See feishu-meeting-chat --help.`)
     // The sandbox stops on Ctrl-C as its way to end (exit 0); a call stopped halfway is an outcome of its own.
     if (command === 'sandbox') return await runSandbox(values, io)
+    // unbind --from stops its own way on Ctrl-C: calls in flight end, the journal is kept (src/cli/bulk.ts).
+    if (command === 'unbind' && values.from !== undefined) {
+      return await runBulkUnbind(values as typeof values & { from: string }, { ...io, progressTty: process.stderr }, (extra) => clientFrom(values, io.env, extra).client, EXIT)
+    }
     return await interruptible(io, json, () => call(command, values, io, json))
   } catch (error) {
     if (error instanceof FeishuApiError) return reportError(io, json, error)

@@ -70,14 +70,14 @@ export function createFake(seed: Seed, options: FakeOptions = {}): Fake {
   const { state } = platform
   const script = new AnswerScript()
 
-  const responder = createResponder(clock, async (op, rawParams, request, logId) => {
+  const responder = createResponder(clock, async (op, rawParams, request, logId, url) => {
     const caller = platform.admit(op, request.headers.get('authorization'))
     if (caller instanceof Refusal) return refusalResponse(caller, logId)
-    const input = await checkInput(op, request, rawParams)
+    const input = await checkInput(op, request, rawParams, url)
     if (!input.ok) return refusalResponse(input.rejection, logId)
     const scripted = script.take(op.id)
     if (scripted) return renderAnswer(op, scripted, request, logId)
-    const outcome = platform.perform({ op, caller, input: input.value, host: new URL(request.url).hostname })
+    const outcome = platform.perform({ op, caller, input: input.value, host: url.hostname })
     return outcome instanceof Refusal ? refusalResponse(outcome, logId) : success(op, outcome.fields, logId)
   }, options)
 

@@ -14,20 +14,28 @@ export interface ErrorDetails {
   readonly headers?: Readonly<Record<string, string>>
 }
 
-// The `code` of each JSON answer built here, so the call log need not read the body back.
-const codes = new WeakMap<Response, number | undefined>()
+// The `code` and text of each JSON answer built here, so that the call log and the sandbox need not read
+// the body back.
+const built = new WeakMap<Response, { readonly code: number | undefined; readonly text: string }>()
 
 /** The `code` of a JSON answer built by this module; `null`: not built here (read the body to know). */
 export function knownCode(response: Response): number | undefined | null {
-  return codes.has(response) ? codes.get(response) : null
+  const known = built.get(response)
+  return known ? known.code : null
+}
+
+/** The body of a JSON answer built by this module and not read yet; `undefined`: read the body. */
+export function knownText(response: Response): string | undefined {
+  return response.bodyUsed ? undefined : built.get(response)?.text
 }
 
 export function jsonResponse(status: number, body: Json, logId: string, headers: Readonly<Record<string, string>> = {}): Response {
-  const response = new Response(JSON.stringify(body), {
+  const text = JSON.stringify(body)
+  const response = new Response(text, {
     status,
     headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers, [LOG_ID_HEADER]: logId },
   })
-  codes.set(response, isObject(body) && typeof body.code === 'number' ? body.code : undefined)
+  built.set(response, { code: isObject(body) && typeof body.code === 'number' ? body.code : undefined, text })
   return response
 }
 

@@ -68,7 +68,8 @@ function rateLimitHeaders(op: MockOperation, documented: readonly string[], opti
  */
 export function createResponder(
   clock: Clock,
-  answer: (op: MockOperation, rawParams: Record<string, string>, request: Request, logId: string) => Promise<Response>,
+  // `url`: the request's URL, parsed once here for every step.
+  answer: (op: MockOperation, rawParams: Record<string, string>, request: Request, logId: string, url: URL) => Promise<Response>,
   options: CallLogOptions = {},
 ): { handle(request: Request): Promise<Response>; calls(): readonly CallRecord[]; count(operationId: OperationId): number; nextLogId(): string } {
   const maxCalls = options.maxCalls ?? DEFAULT_MAX_CALLS
@@ -87,7 +88,7 @@ export function createResponder(
     else {
       counts.set(found.op.id, (counts.get(found.op.id) ?? 0) + 1)
       try {
-        response = await answer(found.op, found.rawParams, request, logId)
+        response = await answer(found.op, found.rawParams, request, logId, url)
       } catch (error) {
         // A bug in the mock must not look like a hang or a crash to the code under test; the log says why.
         console.error(`feishu-meeting-chat/msw: the mock failed on ${request.method} ${url.pathname}`, error)

@@ -15,7 +15,7 @@ import { createFake, type Fake } from '../mock/fake.js'
 import { demoSeed } from '../fake/demo.js'
 import type { Seed } from '../fake/seed.js'
 import { route } from '../contract/operations.js'
-import { errorResponse, jsonResponse, notFoundResponse } from '../mock/respond.js'
+import { errorResponse, jsonResponse, knownText, notFoundResponse } from '../mock/respond.js'
 
 export interface SandboxOptions {
   /** Port on 127.0.0.1; 0 picks a free one (default 8787). */
@@ -98,8 +98,11 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
   }
   const headers: Record<string, string> = {}
   response.headers.forEach((value, key) => { headers[key] = value })
-  const body = Buffer.from(await response.arrayBuffer())
-  res.writeHead(response.status, { ...headers, 'content-length': String(body.length) })
+  // The fake's JSON answers carry their text: no need to read the stream back.
+  const text = knownText(response)
+  const body = text === undefined ? Buffer.from(await response.arrayBuffer()) : text
+  headers['content-length'] = String(Buffer.byteLength(body))
+  res.writeHead(response.status, headers)
   res.end(body)
 }
 
@@ -151,14 +154,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (clientGone(res)) return
       throw error
     }
-    const headers = new Headers()
+    // A plain record and a view of the body's bytes: Request copies both anyway.
+    const headers: Record<string, string> = {}
     for (const [key, value] of Object.entries(req.headers)) {
-      if (typeof value === 'string') headers.set(key, value)
-      else if (Array.isArray(value)) headers.set(key, value.join(', '))
+      if (typeof value === 'string') headers[key] = value
+      else if (Array.isArray(value)) headers[key] = value.join(', ')
     }
     let request: Request
     try {
-      request = new Request(url, { method, headers, ...(body && body.length > 0 ? { body: new Uint8Array(body) } : {}) })
+      request = new Request(url, { method, headers, ...(body && body.length > 0 ? { body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length) } : {}) })
     } catch {
       // Methods Fetch refuses (TRACE, CONNECT) or headers it cannot carry: no operation takes them.
       return send(res, notFoundResponse(logId()))

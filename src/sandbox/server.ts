@@ -73,7 +73,11 @@ async function docsFile(dir: string, pathname: string): Promise<Response | null>
 
 class BodyTooLarge extends Error {}
 
+const EMPTY = Buffer.alloc(0)
+
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  // Neither header: HTTP/1.1 says there is no body (e.g. most DELETEs), so skip the stream machinery.
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return EMPTY
   const declared = Number(req.headers['content-length'])
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge()
   const chunks: Buffer[] = []

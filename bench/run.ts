@@ -3,7 +3,7 @@
 // bench/results/latest.json, and puts the table in bench/README.md. See bench/README.md for what is measured and the targets.
 //   npm run bench                 full run (a few minutes)
 //   npm run bench -- --quick      fewer and shorter runs, for trying the bench itself (no results written)
-//   npm run bench -- --only=latency,size   some sections (latency, cold, size, tokens, servers, profile)
+//   npm run bench -- --only=latency,size   some sections (latency, cold, size, tokens, servers, profile, bulk)
 import { execFileSync } from 'node:child_process'
 import { access, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { arch, cpus, availableParallelism, freemem, loadavg, release, totalmem, type as osType } from 'node:os'
@@ -19,11 +19,12 @@ import { profileSection } from './sections/profile.ts'
 import { sizeSection } from './sections/size.ts'
 import { measure as measureClientBundles } from '../scripts/size.ts'
 import { tokenSection } from './sections/tokens.ts'
+import { bulkSection, bulkTable, bulkTarget } from './sections/bulk.ts'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const DIST = join(ROOT, 'build/bench/dist')
 const ENTRY = join(DIST, 'index.js')
-const SECTIONS = ['latency', 'cold', 'size', 'tokens', 'servers', 'profile'] as const
+const SECTIONS = ['latency', 'cold', 'size', 'tokens', 'servers', 'profile', 'bulk'] as const
 type Section = (typeof SECTIONS)[number]
 
 const args = process.argv.slice(2)
@@ -48,6 +49,7 @@ const config = {
   serverRuns: quick ? 2 : 5,
   serverSeconds: quick ? 1 : 3,
   serverConnections: 50,
+  bulk: { items: quick ? 60 : 500, limit: { perSecond: 20, perMinute: quick ? 1000 : 300 }, concurrency: 20, alignToMinute: !quick },
 }
 
 const started = performance.now()
@@ -183,6 +185,9 @@ const requests: RequestKind[] = [
 ]
 const servers = await section('servers', () => serversSection({ dist: DIST, requests, runs: config.serverRuns, durationSeconds: config.serverSeconds, connections: config.serverConnections, log }))
 
+// --- section 6: bulk runs paced and not (bench/sections/bulk.ts) ---
+const bulk = await section('bulk', () => bulkSection({ dist: DIST, ...config.bulk, log }))
+
 // --- the tables ---
 const totalSeconds = Math.round((performance.now() - started) / 1000)
 const date = new Date()
@@ -239,8 +244,10 @@ if (profile) {
   out.push('| function | where | self time | share |')
   out.push('| --- | --- | ---: | ---: |')
   for (const t of profile.top) out.push(`| \`${t.fn}\` | ${t.where || '—'} | ${ms(t.selfMs)} | ${(t.share * 100).toFixed(1)}% |`)
-  out.push('', `**Memory**: heap held by an idle client (no auth, fetch stubbed): ${bytes(profile.idleClientBytes)}; by each in-flight call (fetch pending): ${bytes(profile.inFlightCallBytes)}; from heapUsed after forced collections, over 2,000 of each.`)
+  out.push('', `**Memory**: heap held by an idle client (no auth, fetch stubbed): ${bytes(profile.idleClientBytes)}; by each in-flight call (fetch pending): ${bytes(profile.inFlightCallBytes)}; from heapUsed after forced collections, over 5,000 of each, before the profile runs.`)
 }
+
+if (bulk) out.push(...bulkTable(bulk))
 
 // --- targets: stated, reported, never asserted ---
 const targets: { target: string; result: string; met: boolean | null }[] = []
@@ -285,6 +292,7 @@ if (cold) {
   const imp = cold.summary.find((s) => s.variant === 'ours')?.importMs ?? NaN
   targets.push({ target: 'import time <= 10 ms', result: ms(imp), met: imp <= 10 })
 }
+if (bulk) targets.push(bulkTarget(bulk))
 if (targets.length) {
   out.push('', '**Targets** (stated in bench/README.md and issue 13, not asserted):', '')
   out.push('| target | result | met |')

@@ -79,6 +79,7 @@ ${lines.join('\n')}
 
 function operationsModule(spec: JsonObject): string {
   const out: Record<string, Json> = {}
+  const rateLimits: Record<string, Json> = {}
   if (!isObject(spec.paths)) throw new Error('the spec has no paths')
   for (const op of readOperations(spec)) {
     const params: Record<string, Json> = {}
@@ -92,6 +93,8 @@ function operationsModule(spec: JsonObject): string {
     const pathParams = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '')
     const pattern = `^${op.path.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('([^/]+)')}$`
     out[op.operationId] = { method: op.method, path: op.path, pattern, pathParams, secured, idempotent: op.raw['x-idempotent'], params }
+    const limit = op.raw['x-rate-limit']
+    if (isObject(limit)) rateLimits[op.operationId] = { perSecond: limit.perSecond ?? null, perMinute: limit.perMinute ?? null }
   }
   const schemes = isObject(spec.components) && isObject(spec.components.securitySchemes) ? spec.components.securitySchemes : {}
   const prefixes: Record<string, Json> = {}
@@ -105,6 +108,9 @@ export type OperationId = keyof typeof operations
 
 /** The prefix each kind of token starts with (the security schemes' x-token-prefix). */
 export const tokenPrefixes = ${JSON.stringify(prefixes, null, 2)} as const
+
+/** Each rate-limited operation's documented budget per app and tenant (x-rate-limit); null where a window has none. */
+export const rateLimits: Readonly<Record<string, { readonly perSecond: number | null; readonly perMinute: number | null }>> = ${JSON.stringify(rateLimits, null, 2)}
 `
 }
 

@@ -29,6 +29,7 @@ export type {
   TokenSource,
   UserTokenAuth,
 } from './client/options.js'
+export type { CallLimiter, PacingRequest } from './client/pacing.js'
 export { TokenCache, createTokenCache } from './client/auth/token-cache.js'
 export type { TokenCacheOptions } from './client/auth/token-cache.js'
 export { errorCatalog } from './generated/catalog.js'

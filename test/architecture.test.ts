@@ -17,7 +17,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   mock: ['generated', 'contract', 'fake'],
   msw: ['generated', 'contract', 'fake', 'mock'],
   sandbox: ['generated', 'contract', 'fake', 'mock'],
-  cli: ['(entry)', 'client', 'generated', 'contract', 'fake', 'mock', 'sandbox'],
+  limiter: ['client', 'generated'],
+  bulk: ['client', 'generated', 'limiter'],
+  cli: ['(entry)', 'client', 'generated', 'contract', 'fake', 'mock', 'sandbox', 'limiter', 'bulk'],
 }
 
 /** Folders that must run anywhere (browser, worker, edge): no Node built-ins, no msw. */

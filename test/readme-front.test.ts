@@ -58,7 +58,9 @@ describe('the README front door', () => {
     expect(printed).toHaveLength(2)
   })
 
-  it('quotes the benchmark tables and package.json in its comparison table', () => {
+  it('quotes the benchmark tables and package.json in its comparison table, with the run it comes from', () => {
+    const [, date, commit] = /Measured (\d{4}-\d{2}-\d{2}) .*?; commit (\w+);/.exec(bench) ?? []
+    expect(front).toContain(`measured by\n\`npm run bench\` on ${date} at commit ${commit} (`)
     const [, ours, theirs] = row(bench, '100')
     expect(row(front, 'token requests for 100 concurrent first calls')).toEqual(['token requests for 100 concurrent first calls', `**${ours}**`, theirs])
     const browserSize = row(bench, 'this package: an app importing only createMeetingChatClient', 'browser')[3]
@@ -67,7 +69,7 @@ describe('the README front door', () => {
     expect(row(front, 'in a browser app (esbuild, min+gzip)')).toEqual(['in a browser app (esbuild, min+gzip)', `**${browserSize}**`, 'does not bundle: Could not resolve "fs"'])
     const installed = row(bench, 'official SDK installed in node_modules (with its 54 dependencies)')
     const deps = Object.keys(pkg.dependencies)
-    expect(row(front, 'installed')).toEqual(['installed', `${deps.length} dependency (${deps.join(', ')})`, `${installed[2]?.replace(' on disk', '')} on disk, 54 dependencies`])
+    expect(row(front, 'installed')).toEqual(['installed', `${deps.length} ${deps.length === 1 ? 'dependency' : 'dependencies'} (${deps.join(', ')})`, `${installed[2]?.replace(' on disk', '')} on disk, 54 dependencies`])
     const coldStart = bench.slice(bench.indexOf('**Cold start**'))
     const us = row(coldStart, 'this package')
     const sdk = row(coldStart, 'official SDK')

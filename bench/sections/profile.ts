@@ -37,6 +37,38 @@ export async function profileSection(o: { ours: OurModule; calls: number; log: (
   const client = o.ours.createMeetingChatClient({ domain: base, auth: { tenantAccessToken: BENCH.tenantAccessToken }, fetch: stub })
   for (let i = 0; i < o.calls / 5; i++) await client.unbindMeetingChat(params)
 
+  // Memory: heapUsed deltas over many objects, after forced collections.
+  const gc = gcFunction()
+  const settle = () => { gc(); gc() }
+  const n = 5000
+  settle()
+  const before = process.memoryUsage().heapUsed
+  const clients = Array.from({ length: n }, () => o.ours.createMeetingChatClient({ domain: base, fetch: stub }))
+  settle()
+  const idleClientBytes = Math.round((process.memoryUsage().heapUsed - before) / n)
+  clients.length = 0
+
+  const pending: (() => void)[] = []
+  const hanging = o.ours.createMeetingChatClient({
+    domain: base,
+    auth: { tenantAccessToken: BENCH.tenantAccessToken },
+    retry: false,
+    fetch: () => new Promise<Response>((resolve) => pending.push(() => resolve(new Response(body)))),
+  })
+  // One call through first, so that lazily made objects (the bound fetch, compiled code) are not counted.
+  const warm = hanging.unbindMeetingChat(params)
+  await new Promise((resolve) => setImmediate(resolve))
+  pending.splice(0).forEach((release) => release())
+  await warm.catch(() => {})
+  settle()
+  const beforeCalls = process.memoryUsage().heapUsed
+  const inFlight = Array.from({ length: n }, () => hanging.unbindMeetingChat(params))
+  await new Promise((resolve) => setImmediate(resolve))
+  settle()
+  const inFlightCallBytes = Math.round((process.memoryUsage().heapUsed - beforeCalls) / n)
+  for (const release of pending) release()
+  await Promise.allSettled(inFlight)
+
   const session = new Session()
   session.connect()
   await session.post('Profiler.enable')
@@ -67,37 +99,6 @@ export async function profileSection(o: { ours: OurModule; calls: number; log: (
     .map((e) => ({ fn: e.fn, where: e.where, selfMs: round(e.hits * msPerSample, 1), share: round(e.hits / Math.max(1, total), 3) }))
   for (const t of top) o.log(`  self ${String(t.selfMs).padStart(7)} ms ${(t.share * 100).toFixed(1).padStart(5)}%  ${t.fn} ${t.where}`)
 
-  // Memory: heapUsed deltas over many objects, after forced collections.
-  const gc = gcFunction()
-  const settle = () => { gc(); gc() }
-  const n = 2000
-  settle()
-  const before = process.memoryUsage().heapUsed
-  const clients = Array.from({ length: n }, () => o.ours.createMeetingChatClient({ domain: base, fetch: stub }))
-  settle()
-  const idleClientBytes = Math.round((process.memoryUsage().heapUsed - before) / n)
-  clients.length = 0
-
-  const pending: (() => void)[] = []
-  const hanging = o.ours.createMeetingChatClient({
-    domain: base,
-    auth: { tenantAccessToken: BENCH.tenantAccessToken },
-    retry: false,
-    fetch: () => new Promise<Response>((resolve) => pending.push(() => resolve(new Response(body)))),
-  })
-  // One call through first, so that lazily made objects (the bound fetch, compiled code) are not counted.
-  const warm = hanging.unbindMeetingChat(params)
-  await new Promise((resolve) => setImmediate(resolve))
-  pending.splice(0).forEach((release) => release())
-  await warm.catch(() => {})
-  settle()
-  const beforeCalls = process.memoryUsage().heapUsed
-  const inFlight = Array.from({ length: n }, () => hanging.unbindMeetingChat(params))
-  await new Promise((resolve) => setImmediate(resolve))
-  settle()
-  const inFlightCallBytes = Math.round((process.memoryUsage().heapUsed - beforeCalls) / n)
-  for (const release of pending) release()
-  await Promise.allSettled(inFlight)
   o.log(`  memory: ${idleClientBytes} B per idle client, ${inFlightCallBytes} B per in-flight call`)
   return { calls: o.calls, sampledMs: round(sampledMs, 1), top, idleClientBytes, inFlightCallBytes }
 }

@@ -7,6 +7,7 @@ import { ConfigError } from '../client/options.js'
 import { demo, demoSeed } from '../fake/demo.js'
 import { SeedError, validateSeed, type Seed } from '../fake/seed.js'
 import { DEFAULT_PORT, startSandbox } from '../sandbox/server.js'
+import { EXIT_INTERRUPTED, runBulkUnbind } from './bulk.js'
 
 /** Exit codes, one per outcome; documented in the README and in --help. */
 export const EXIT: Record<'ok' | 'internal' | 'usage' | ErrorKind, number> = {
@@ -28,6 +29,10 @@ const HELP = `feishu-meeting-chat — unbind or create the meeting chat of a Fei
 
 Usage:
   feishu-meeting-chat unbind --calendar-id ID --event-id ID --chat-id oc_...
+  feishu-meeting-chat unbind --from FILE [--concurrency N] [--journal FILE] [--strict]
+                                                 every item of a JSONL or CSV file (calendar_id,event_id,
+                                                 meeting_chat_id), paced within the rate limits; the journal
+                                                 lets a new run resume; --strict sends nothing if a line is bad
   feishu-meeting-chat create --calendar-id ID --event-id ID
   feishu-meeting-chat token                      a self-built app's tenant_access_token (shown masked)
   feishu-meeting-chat sandbox [--port N] [--seed FILE] [--print-seed]
@@ -47,13 +52,18 @@ Credentials come from the environment, never from flags:
   FEISHU_TENANT_ACCESS_TOKEN               a tenant_access_token (app identity)
   FEISHU_USER_ACCESS_TOKEN                 a user_access_token (user identity)
 
-Exit codes: ${Object.entries(EXIT).map(([name, code]) => `${code} ${name.replace('_', ' ')}`).join(', ')}.
+Exit codes: ${Object.entries(EXIT).map(([name, code]) => `${code} ${name.replace('_', ' ')}`).join(', ')}, ${EXIT_INTERRUPTED} interrupted (unbind --from).
 `
 
 const OPTIONS = {
   'calendar-id': { type: 'string' },
   'event-id': { type: 'string' },
   'chat-id': { type: 'string' },
+  // unbind --from FILE (src/cli/bulk.ts)
+  from: { type: 'string' },
+  concurrency: { type: 'string' },
+  journal: { type: 'string' },
+  strict: { type: 'boolean', default: false },
   domain: { type: 'string' },
   json: { type: 'boolean', default: false },
   timeout: { type: 'string' },
@@ -101,7 +111,7 @@ function authFromEnv(env: Env): MeetingChatClientOptions['auth'] {
   throw new UsageError('No credentials: set FEISHU_APP_ID and FEISHU_APP_SECRET, or FEISHU_TENANT_ACCESS_TOKEN, or FEISHU_USER_ACCESS_TOKEN.')
 }
 
-function clientFrom(values: { domain?: string; timeout?: string; 'no-retry'?: boolean }, env: Env): { client: MeetingChatClient; lastLogId: () => string | null } {
+function clientFrom(values: { domain?: string; timeout?: string; 'no-retry'?: boolean }, env: Env, extra: Partial<MeetingChatClientOptions> = {}): { client: MeetingChatClient; lastLogId: () => string | null } {
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout)
   if (timeoutMs !== undefined && !(timeoutMs >= 1)) throw new UsageError(`--timeout must be a number of milliseconds >= 1; got "${values.timeout}".`)
   const domain = values.domain ?? env.FEISHU_DOMAIN
@@ -110,6 +120,7 @@ function clientFrom(values: { domain?: string; timeout?: string; 'no-retry'?: bo
     auth: authFromEnv(env),
     ...(timeoutMs !== undefined && { timeoutMs }),
     ...(values['no-retry'] && { retry: false as const }),
+    ...extra,
   })
   let logId: string | null = null
   client.api.use({
@@ -259,6 +270,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return EXIT.ok
       }
       case 'unbind': {
+        if (values.from !== undefined) {
+          return await runBulkUnbind(values as typeof values & { from: string }, { ...io, progressTty: process.stderr }, (extra) => clientFrom(values, io.env, extra).client, EXIT)
+        }
         const calendarId = required(values['calendar-id'], 'calendar-id', 'unbind')
         const eventId = required(values['event-id'], 'event-id', 'unbind')
         const meetingChatId = required(values['chat-id'], 'chat-id', 'unbind')

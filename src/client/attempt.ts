@@ -24,6 +24,18 @@ export class NoAnswer extends Error {
   }
 }
 
+/** Errors of the connection phase: the request never left, so it cannot have done anything. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
+
+/** Whether a failed attempt surely never reached the server (read from the error's `code`, through its causes). */
+export function neverSent(error: unknown): boolean {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && NOT_SENT.has(code)) return true
+  }
+  return false
+}
+
 export async function sendAttempt(request: AttemptRequest, limits: AttemptLimits): Promise<Answer> {
   const { signal } = limits
   const controller = new AbortController()

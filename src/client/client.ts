@@ -5,6 +5,7 @@ import type { paths } from '../generated/schema.js'
 import { createAuthStrategy, checkToken } from './auth/strategies.js'
 import { FeishuApiError } from './errors.js'
 import { normalizeOptions, ConfigError, type AuthOptions, type MeetingChatClientOptions } from './options.js'
+import { pacingKey } from './pacing.js'
 import { createTransport } from './transport.js'
 import { pathSerializer, querySerializer } from './serialize.js'
 import { checkParam } from './validate.js'
@@ -78,7 +79,7 @@ function checkSignal(signal: unknown): AbortSignal | undefined {
 export function createMeetingChatClient(options: MeetingChatClientOptions = {}): MeetingChatClient {
   const normalized = normalizeOptions(options)
   let auth: ReturnType<typeof createAuthStrategy>
-  const transport = createTransport({ options: normalized, auth: () => auth })
+  const transport = createTransport({ options: normalized, auth: () => auth, pacingKey: pacingKey(options.auth) })
   const api: MeetingChatApi = createClient<paths>({ baseUrl: normalized.baseUrl, fetch: transport.fetch, pathSerializer, querySerializer })
   auth = createAuthStrategy(options.auth, { api, transport, cache: options.tokenCache }, normalized.origin, normalized.deadlineMs)
   const unbindFetch = transport.bound('unbindMeetingChat')

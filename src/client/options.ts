@@ -1,5 +1,6 @@
 // Client options, normalised once, with their documented defaults.
 import type { TokenCache } from './auth/token-cache.js'
+import type { CallLimiter } from './pacing.js'
 
 export type Domain = 'feishu' | 'lark' | (string & {})
 
@@ -61,6 +62,12 @@ export interface MeetingChatClientOptions {
   readonly fetch?: (request: Request) => Promise<Response>
   /** A token cache to share among clients; by default each client has its own. */
   readonly tokenCache?: TokenCache
+  /**
+   * Holds every app-identity call until the app's rate budget allows it (`createRateLimiter()` from
+   * `feishu-meeting-chat/limiter`, in memory or shared through Redis). None by default: the client only
+   * reacts to rate-limit answers.
+   */
+  readonly rateLimiter?: CallLimiter
 }
 
 export const DOMAINS = { feishu: 'https://open.feishu.cn', lark: 'https://open.larksuite.com' } as const
@@ -94,6 +101,7 @@ export interface Normalized {
   readonly deadlineMs: number
   readonly maxResponseBytes: number
   readonly fetch: ((request: Request) => Promise<Response>) | undefined
+  readonly rateLimiter: CallLimiter | undefined
 }
 
 export class ConfigError extends TypeError {
@@ -167,5 +175,6 @@ export function normalizeOptions(options: MeetingChatClientOptions): Normalized 
     deadlineMs: positive('deadlineMs', options.deadlineMs, DEFAULTS.deadlineMs),
     maxResponseBytes: Math.floor(positive('maxResponseBytes', options.maxResponseBytes, DEFAULTS.maxResponseBytes, 1, 'bytes')),
     fetch: options.fetch,
+    rateLimiter: options.rateLimiter,
   }
 }

@@ -3,17 +3,20 @@
 // throws every failure as a FeishuApiError redacted in one place (redactInit), all within the call's deadline.
 import { tokenPrefixes, type OperationId } from '../generated/operations.js'
 import { classify, TooLarge, type Envelope, type Verdict } from './answer.js'
-import { NoAnswer, sendAttempt } from './attempt.js'
+import { neverSent, NoAnswer, sendAttempt } from './attempt.js'
 import { checkToken, type AuthStrategy } from './auth/strategies.js'
 import { FeishuApiError, loadCatalogText, type FeishuApiErrorInit } from './errors.js'
 import { findOperation, OPERATIONS, safeMethod, type Operation } from './operation.js'
 import { ConfigError, type Normalized } from './options.js'
+import type { CallLimiter, PacingRequest } from './pacing.js'
 import { bodySecrets, plainCause, redactInit } from './redact.js'
 import { nextDelayMs, sleep } from './retry.js'
 
 export interface TransportDeps {
   readonly options: Normalized
   readonly auth: () => AuthStrategy | undefined
+  /** Pacing (issue 14): the budget key of this client's calls (see pacing.ts). */
+  readonly pacingKey?: string
   readonly now?: () => number
   readonly random?: () => number
 }
@@ -48,6 +51,28 @@ function tokenWithin(pending: Promise<string>, ms: number, signal: AbortSignal |
   })
 }
 
+/** Waits for the limiter's budget until the deadline; past it, or on the caller's abort, the wait is called off. */
+async function budgetWithin(limiter: CallLimiter, request: PacingRequest, ms: number, signal: AbortSignal | null, onLate: () => FeishuApiError): Promise<void> {
+  const stop = new AbortController()
+  let late = false
+  const timer = setTimeout(() => { late = true; stop.abort() }, ms)
+  const onAbort = () => stop.abort(signal?.reason)
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    // Raced with the stop, so that a limiter that ignores its signal cannot hold the call either.
+    await new Promise<void>((resolve, reject) => {
+      stop.signal.addEventListener('abort', () => reject(stop.signal.reason), { once: true })
+      limiter.acquire(request, stop.signal).then(resolve, reject)
+    })
+  } catch (thrown) {
+    if (late) throw onLate()
+    throw signal?.aborted ? signal.reason : thrown
+  } finally {
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
+  }
+}
+
 export function createTransport(deps: TransportDeps): Transport {
   const { options } = deps
   const now = deps.now ?? Date.now
@@ -56,7 +81,7 @@ export function createTransport(deps: TransportDeps): Transport {
   const envelopes = new WeakMap<Response, Envelope>()
 
   async function call(input: Request, known: Operation | undefined): Promise<Response> {
-    const started = now()
+    let started = now()
     const deadline = started + options.deadlineMs
     const url = input.url
     if (!url.startsWith(originSlash)) {
@@ -94,6 +119,11 @@ export function createTransport(deps: TransportDeps): Transport {
       earlierAttemptOutcomeUnknown: earlierUnknown,
     }, requestSecrets)
 
+    // Pacing (issue 14): app-identity calls (user-token calls only if the limiter asks) wait for the rate budget.
+    const limiter = options.rateLimiter
+    const userCall = strategy ? strategy.identity === 'user' : explicitToken?.startsWith(tokenPrefixes.user_access_token)
+    const pacing = limiter && operation && secured && (limiter.userCalls || !userCall) ? { key: deps.pacingKey ?? 'default', operation } : undefined
+
     let attempts = 0
     let tokenReplayed = false
     let earlierUnknown = false
@@ -110,6 +140,13 @@ export function createTransport(deps: TransportDeps): Transport {
         signal?.throwIfAborted()
       }
       const secrets = token !== undefined ? [token, ...requestSecrets] : explicitToken !== undefined ? [explicitToken, ...requestSecrets] : requestSecrets
+      if (pacing && limiter) {
+        // Pacing (issue 14): each attempt waits for the budget before it is sent, within the call's deadline
+        // (a hold of an hour after a 429 must not keep a call waiting past it); the wait is not counted in maxElapsedMs.
+        const waitStarted = now()
+        await budgetWithin(limiter, pacing, Math.max(0, deadline - waitStarted), signal, () => lateError(attempts, earlierUnknown, 'no rate budget'))
+        started += now() - waitStarted
+      }
       const remaining = deadline - now()
       if (remaining <= 0) throw lateError(attempts, earlierUnknown, 'no answer')
       const timeoutMs = Math.min(options.timeoutMs, remaining)
@@ -132,7 +169,8 @@ export function createTransport(deps: TransportDeps): Transport {
           throw failure({ kind: 'protocol', msg: thrown.message, httpStatus: thrown.status, operation, attempts, retryable: false, earlierAttemptOutcomeUnknown: earlierUnknown }, secrets)
         }
         if (!(thrown instanceof NoAnswer)) throw thrown
-        unknownOutcome = true
+        // Only a meeting-chat call that may have reached the platform leaves its outcome unknown (token requests change nothing).
+        unknownOutcome = secured && !neverSent(thrown.cause)
         const cut = timeoutMs < options.timeoutMs
         verdict = {
           ok: false,
@@ -149,6 +187,8 @@ export function createTransport(deps: TransportDeps): Transport {
         }
       }
       const { error, waitMs } = verdict
+      // Pacing (issue 14): the platform's reset overrides the limiter's count: every call of the budget waits it out.
+      if (pacing && error.kind === 'rate_limited' && waitMs !== null) await limiter?.hold(pacing, waitMs)
       if (strategy && token !== undefined && !tokenReplayed && typeof error.code === 'number' && strategy.refused(token, error.code)) {
         // The token was refused, not the request: one replay with a fresh token, not counted as an attempt.
         tokenReplayed = true

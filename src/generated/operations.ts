@@ -108,3 +108,15 @@ export const tokenPrefixes = {
   "tenant_access_token": "t-",
   "user_access_token": "u-"
 } as const
+
+/** Each rate-limited operation's documented budget per app and tenant (x-rate-limit); null where a window has none. */
+export const rateLimits: Readonly<Record<string, { readonly perSecond: number | null; readonly perMinute: number | null }>> = {
+  "createMeetingChat": {
+    "perSecond": 50,
+    "perMinute": 1000
+  },
+  "unbindMeetingChat": {
+    "perSecond": 50,
+    "perMinute": 1000
+  }
+}

@@ -243,6 +243,25 @@ describe('an unbind whose first answer was lost', () => {
     expect(error.message).toMatch(/may already be unbound/)
   })
 
+  it('does not say so when the earlier attempt was refused before it was sent (connection refused)', async () => {
+    let n = 0
+    const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' })
+    const fetch = async () => {
+      if (++n === 1) throw new TypeError('fetch failed', { cause: refused() })
+      return Response.json({ code: 195108, msg: 'chat not match with event' }, { status: 400 })
+    }
+    const error = await caught(createMeetingChatClient({ auth, retry: quick, fetch }).unbindMeetingChat(ids))
+    expect(error.code).toBe(195108)
+    expect(error.earlierAttemptOutcomeUnknown).toBe(false)
+  })
+
+  it('does not say so of a token request, which changes nothing', async () => {
+    const fetch = async () => { throw new TypeError('fetch failed') }
+    const client = createMeetingChatClient({ auth: APP, retry: quick, fetch })
+    const error = await caught(client.unbindMeetingChat(ids))
+    expect(error).toMatchObject({ kind: 'network', operation: 'getTenantAccessTokenInternal', earlierAttemptOutcomeUnknown: false })
+  })
+
   it('does not say so when every earlier attempt was answered', async () => {
     const unbind = unbindEndpoint((_r, n) => (n === 1 ? fail(500, 190003, 'internal service error') : fail(400, 195108, 'chat not match with event')))
     server.use(unbind.handler)

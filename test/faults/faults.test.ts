@@ -4,6 +4,7 @@
 import { inspect } from 'node:util'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createMeetingChatClient, FeishuApiError, type ErrorKind } from '../../src/index.ts'
+import { preloadOnDemand } from '../client/support.ts'
 import { refusedUrl, startFaultServer, type FaultServer, type Script } from './server.ts'
 
 const APP = { appId: 'cli_fault0000000001', appSecret: 'fault-APP-SECRET-value-0001' }
@@ -83,6 +84,8 @@ let server: FaultServer
 let elsewhere: FaultServer
 
 beforeAll(async () => {
+  // What the client loads on demand, loaded before any fake clock runs (a module load is real I/O).
+  await preloadOnDemand()
   process.on('unhandledRejection', onUnhandled)
   // Redirects point at the second server: it must never be asked anything.
   elsewhere = await startFaultServer()

@@ -1,0 +1,161 @@
+// feishu-meeting-chat/bulk: unbind many meeting chats within the platform's rate limits, each item ending in
+// exactly one result. Node only (the pacing comes from feishu-meeting-chat/limiter).
+import { createMeetingChatClient, type CallOptions, type MeetingChatClient, type UnbindMeetingChatParams } from '../client/client.js'
+import { FeishuApiError } from '../client/errors.js'
+import { ConfigError, describeValue, type MeetingChatClientOptions } from '../client/options.js'
+import type { CallLimiter } from '../client/pacing.js'
+import { createRateLimiter } from '../limiter/index.js'
+
+/** One item's outcome: `ok`, or the error that ended it (a FeishuApiError, a ConfigError for a bad id, or the abort reason). */
+export type UnbindResult<T> =
+  | { readonly item: T; readonly ok: true; readonly error?: undefined }
+  | { readonly item: T; readonly ok: false; readonly error: Error }
+
+export interface BulkProgress {
+  /** Items taken from the source so far. */
+  readonly started: number
+  /** Items with a result. */
+  readonly done: number
+  readonly succeeded: number
+  readonly failed: number
+  /** The number of items when the source is an array, else undefined. */
+  readonly total: number | undefined
+}
+
+export interface UnbindMeetingChatsOptions extends Omit<MeetingChatClientOptions, 'rateLimiter'> {
+  /** Calls in flight at once (default 10). The rate limiter decides when each is sent. */
+  readonly concurrency?: number
+  /**
+   * Pacing: by default a limiter in this process within each operation's documented budget (the spec's
+   * `x-rate-limit`, 50/s and 1000/min for unbind), user-token calls included; pass `createRateLimiter({ redis })`
+   * to share the budget with other processes, or `false` to send as fast as `concurrency` allows.
+   */
+  readonly rateLimiter?: CallLimiter | false
+  /** Stops taking items and aborts the calls in flight: each of them ends with the signal's reason. */
+  readonly signal?: AbortSignal
+  /** Time allowed for each item, pacing waits and retries included; past it the item ends with `kind: 'timeout'`. None by default. */
+  readonly deadlineMs?: number
+  /** The identity of every call (`userAccessToken` or `tenantAccessToken`), else the client's `auth`. */
+  readonly callOptions?: Omit<CallOptions, 'signal'>
+  /** Called after each result. */
+  readonly onProgress?: (progress: BulkProgress) => void
+  /** A client to use instead of one made from these options (its own rateLimiter then applies). */
+  readonly client?: MeetingChatClient
+}
+
+export const BULK_DEFAULTS = { concurrency: 10 } as const
+
+function positiveInteger(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive integer; got ${describeValue(value)}.`)
+  return value
+}
+
+const toError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)))
+
+/**
+ * Unbinds the meeting chat of every item, `concurrency` at a time, paced within the platform's rate limits.
+ * Yields one result per item taken, in the order they finish; after an abort (or a `break` out of the
+ * loop) no further item is taken from `items`.
+ *
+ * @example
+ * for await (const r of unbindMeetingChats(items, { auth: { appId, appSecret } })) {
+ *   if (!r.ok) console.error(r.item.eventId, r.error.message)
+ * }
+ */
+export async function* unbindMeetingChats<T extends UnbindMeetingChatParams>(
+  items: Iterable<T> | AsyncIterable<T>,
+  options: UnbindMeetingChatsOptions = {},
+): AsyncGenerator<UnbindResult<T>, void, undefined> {
+  const concurrency = positiveInteger('concurrency', options.concurrency, BULK_DEFAULTS.concurrency)
+  const deadlineMs = options.deadlineMs === undefined ? undefined : positiveInteger('deadlineMs', options.deadlineMs, 1)
+  const { concurrency: _c, rateLimiter: _r, signal: outer, deadlineMs: _d, callOptions, onProgress, client: given, ...clientOptions } = options
+  const rateLimiter = options.rateLimiter === false ? undefined : (options.rateLimiter ?? createRateLimiter({ userCalls: true }))
+  const client = given ?? createMeetingChatClient({ ...clientOptions, ...(rateLimiter && { rateLimiter }) })
+  const source: Iterator<T> | AsyncIterator<T> = Symbol.asyncIterator in Object(items)
+    ? (items as AsyncIterable<T>)[Symbol.asyncIterator]()
+    : (items as Iterable<T>)[Symbol.iterator]()
+
+  const stop = new AbortController()
+  const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal
+  const total = Array.isArray(items) ? items.length : undefined
+  const counts = { started: 0, done: 0, succeeded: 0, failed: 0 }
+  const ready: UnbindResult<T>[] = []
+  let running = concurrency
+  let sourceError: { error: unknown } | undefined
+  let wake: (() => void) | undefined
+
+  // Items are pulled one at a time: an async iterator need not support overlapping next() calls.
+  let pulling: Promise<unknown> = Promise.resolve()
+  const pull = (): Promise<IteratorResult<T>> => {
+    const next = pulling.then(() => source.next())
+    pulling = next.catch(() => undefined)
+    return next
+  }
+
+  async function run(item: T): Promise<UnbindResult<T>> {
+    const deadline = new AbortController()
+    const timer = deadlineMs === undefined ? undefined : setTimeout(() => deadline.abort(new DOMException(`no result within ${deadlineMs} ms`, 'TimeoutError')), deadlineMs)
+    try {
+      const params = { calendarId: item.calendarId, eventId: item.eventId, meetingChatId: item.meetingChatId }
+      await client.unbindMeetingChat(params, { ...callOptions, signal: AbortSignal.any([signal, deadline.signal]) })
+      return { item, ok: true }
+    } catch (error) {
+      if (deadline.signal.aborted && !signal.aborted) {
+        return { item, ok: false, error: new FeishuApiError({ kind: 'timeout', msg: `no result within the item's deadline of ${deadlineMs} ms`, operation: 'unbindMeetingChat' }) }
+      }
+      return { item, ok: false, error: toError(error) }
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  async function worker(): Promise<void> {
+    try {
+      while (!signal.aborted) {
+        let next: IteratorResult<T>
+        try {
+          next = await pull()
+        } catch (error) {
+          sourceError ??= { error }
+          stop.abort(toError(error))
+          return
+        }
+        if (next.done) return
+        counts.started++
+        const result = await run(next.value)
+        counts.done++
+        if (result.ok) counts.succeeded++
+        else counts.failed++
+        ready.push(result)
+        onProgress?.({ ...counts, total })
+        wake?.()
+      }
+    } finally {
+      running--
+      wake?.()
+    }
+  }
+
+  const workers = Array.from({ length: concurrency }, worker)
+  try {
+    for (;;) {
+      const result = ready.shift()
+      if (result) {
+        yield result
+        continue
+      }
+      if (running === 0) break
+      await new Promise<void>((resolve) => {
+        wake = resolve
+      })
+      wake = undefined
+    }
+    if (sourceError) throw sourceError.error
+  } finally {
+    // A consumer that stops early (break, throw) aborts what is in flight; the source is closed either way.
+    stop.abort(new DOMException('the caller stopped reading the results', 'AbortError'))
+    await Promise.allSettled(workers)
+    await source.return?.()
+  }
+}

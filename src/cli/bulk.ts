@@ -1,0 +1,144 @@
+// `feishu-meeting-chat unbind --from FILE`: unbind every item of a JSONL or CSV file, paced within the
+// platform's limits, with a journal to resume from after a crash or Ctrl-C, and a progress bar on a terminal.
+import { readFile } from 'node:fs/promises'
+import { SingleBar } from 'cli-progress'
+import { unbindMeetingChats } from '../bulk/index.js'
+import { FeishuApiError, type ErrorKind } from '../client/errors.js'
+import { ConfigError, type MeetingChatClientOptions } from '../client/options.js'
+import type { MeetingChatClient } from '../client/client.js'
+import { createRateLimiter } from '../limiter/index.js'
+import { itemKey, parseInput, type InputItem } from './bulk-input.js'
+import { openJournal } from './journal.js'
+
+export interface BulkValues {
+  readonly from: string
+  readonly concurrency?: string | undefined
+  readonly journal?: string | undefined
+  readonly strict?: boolean | undefined
+  readonly json?: boolean | undefined
+}
+
+export interface BulkIo {
+  readonly out: (line: string) => void
+  readonly err: (line: string) => void
+  /** A progress bar goes to stderr only when it is a terminal. */
+  readonly progressTty?: NodeJS.WriteStream | undefined
+  /** Stops the run like Ctrl-C (SIGINT) or SIGTERM do: calls in flight stop, their items stay unfinished in the journal. */
+  readonly signal?: AbortSignal | undefined
+}
+
+/** Exit code of an interrupted run (128 + SIGINT), as shells report it. */
+export const EXIT_INTERRUPTED = 130
+
+/** 195108 for an item an earlier run sent without recording the answer: that attempt did the unbind. */
+const ALREADY_UNBOUND = 195108
+
+type Line = Record<string, unknown>
+
+export async function runBulkUnbind(
+  values: BulkValues,
+  io: BulkIo,
+  makeClient: (extra: Partial<MeetingChatClientOptions>) => MeetingChatClient,
+  exitCodes: Readonly<Record<'ok' | 'usage' | ErrorKind, number>>,
+): Promise<number> {
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency)
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 1000)) {
+    throw new ConfigError(`--concurrency must be an integer from 1 to 1000; got "${values.concurrency}".`)
+  }
+  let text: string
+  try {
+    text = await readFile(values.from, 'utf8')
+  } catch (error) {
+    throw new ConfigError(`Cannot read ${values.from}: ${(error as Error).message}`)
+  }
+  let input
+  try {
+    input = parseInput(text)
+  } catch (error) {
+    throw new ConfigError(`${values.from}: ${(error as Error).message}`)
+  }
+  const json = values.json === true
+  for (const p of input.problems) {
+    if (json) io.out(JSON.stringify({ ok: false, line: p.line, kind: 'bad_line', message: p.message }))
+    else io.err(`✘ ${values.from}:${p.line}: ${p.message}`)
+  }
+  if (values.strict && input.problems.length > 0) {
+    const summary = { summary: true, sent: 0, badLines: input.problems.length, refused: 'strict' }
+    if (json) io.out(JSON.stringify(summary))
+    else io.err(`✘ ${input.problems.length} bad line(s) in ${values.from}: nothing was sent (--strict).`)
+    return exitCodes.usage
+  }
+
+  const journal = values.journal === undefined ? undefined : openJournal(values.journal)
+  const todo = input.items.filter((item) => !journal?.finished.has(itemKey(item)))
+  const skipped = input.items.length - todo.length
+  const client = makeClient({ rateLimiter: createRateLimiter({ userCalls: true }) })
+
+  let bar: SingleBar | undefined
+  if (io.progressTty?.isTTY) {
+    bar = new SingleBar({ stream: io.progressTty, format: 'unbind [{bar}] {value}/{total} | {failed} failed | eta {eta_formatted}', hideCursor: true })
+    bar.start(todo.length, 0, { failed: 0 })
+  }
+
+  // The journal records an item as sent when it is taken, before its call can reach the platform.
+  function* source(): Generator<InputItem> {
+    for (const item of todo) {
+      journal?.started(item)
+      yield item
+    }
+  }
+
+  const stop = new AbortController()
+  const onSignal = (name: string) => () => stop.abort(new Error(`interrupted (${name})`))
+  const onInt = onSignal('SIGINT')
+  const onTerm = onSignal('SIGTERM')
+  process.once('SIGINT', onInt)
+  process.once('SIGTERM', onTerm)
+  const signal = io.signal ? AbortSignal.any([io.signal, stop.signal]) : stop.signal
+
+  const counts = { succeeded: 0, failed: 0 }
+  let firstFailure: ErrorKind | undefined
+  try {
+    for await (const result of unbindMeetingChats(source(), { client, signal, ...(concurrency !== undefined && { concurrency }) })) {
+      const { item } = result
+      const ids = { line: item.line, calendarId: item.calendarId, eventId: item.eventId, meetingChatId: item.meetingChatId }
+      const error = result.ok ? undefined : result.error
+      const api = error instanceof FeishuApiError ? error : undefined
+      const earlierDidIt = api?.code === ALREADY_UNBOUND && journal?.unsure.has(itemKey(item)) === true
+      if (signal.aborted && !result.ok && !api) continue // stopped by Ctrl-C: unfinished, the journal says so
+      const ok = result.ok || earlierDidIt
+      journal?.ended(item, { ok, final: ok || (api !== undefined && !api.retryable), code: api?.code ?? null })
+      bar?.increment(1, { failed: counts.failed + (ok ? 0 : 1) })
+      if (ok) {
+        counts.succeeded++
+        if (json) io.out(JSON.stringify({ ok: true, ...ids, ...(earlierDidIt && { note: 'unbound by an earlier run' }) }))
+        continue
+      }
+      counts.failed++
+      const kind: ErrorKind = api?.kind ?? 'invalid_request'
+      firstFailure ??= kind
+      const line: Line = { ok: false, ...ids, code: api?.code ?? null, kind, logId: api?.logId ?? null, message: api?.msg ?? error?.message }
+      if (json) io.out(JSON.stringify(line))
+      else {
+        bar?.stop()
+        io.err(`✘ line ${item.line}: event ${item.eventId}: ${api?.code ?? kind} ${line.message} (log id ${api?.logId ?? '(none)'})`)
+      }
+    }
+  } finally {
+    process.off('SIGINT', onInt)
+    process.off('SIGTERM', onTerm)
+    bar?.stop()
+    journal?.close()
+  }
+
+  const interrupted = signal.aborted
+  const unfinished = todo.length - counts.succeeded - counts.failed
+  const summary = { summary: true, total: input.items.length + input.problems.length, succeeded: counts.succeeded, failed: counts.failed, badLines: input.problems.length, skippedFromJournal: skipped, unfinished, interrupted }
+  if (json) io.out(JSON.stringify(summary))
+  else {
+    io.out(`${counts.failed === 0 && input.problems.length === 0 && !interrupted ? '✔' : '✘'} Unbound ${counts.succeeded} of ${todo.length}; ${counts.failed} failed; ${input.problems.length} bad line(s)${skipped > 0 ? `; ${skipped} already done (journal)` : ''}${interrupted ? `; interrupted with ${unfinished} unfinished (run again with the same --journal)` : ''}.`)
+  }
+  if (interrupted) return EXIT_INTERRUPTED
+  if (firstFailure) return exitCodes[firstFailure]
+  return input.problems.length > 0 ? exitCodes.usage : exitCodes.ok
+}

@@ -1,0 +1,139 @@
+// `feishu-meeting-chat unbind --from FILE` as a real process against an in-process sandbox: output, exit codes,
+// bad lines, --strict, and a run killed with SIGKILL then resumed from its journal.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { startSandbox, type Sandbox } from '../../src/sandbox/server.js'
+import { APP, bulkItems, bulkSeed, chatId } from '../bulk/support.js'
+import { BIN, cli, requireBuild } from '../sandbox/support.js'
+
+beforeAll(() => requireBuild())
+
+let sandbox: Sandbox | undefined
+afterEach(async () => {
+  await sandbox?.close()
+  sandbox = undefined
+})
+
+const dir = () => mkdtempSync(join(tmpdir(), 'fmc-bulk-'))
+const env = (url: string) => ({ FEISHU_DOMAIN: url, FEISHU_APP_ID: APP.appId, FEISHU_APP_SECRET: APP.appSecret })
+const jsonl = (items: ReturnType<typeof bulkItems>) => items.map((it) => JSON.stringify({ calendar_id: it.calendarId, event_id: it.eventId, meeting_chat_id: it.meetingChatId })).join('\n')
+const lines = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+
+/** Successful unbinds the sandbox answered, per chat id. */
+function successesPerChat(s: Sandbox): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const c of s.fake.calls) {
+    if (c.operationId !== 'unbindMeetingChat' || c.status !== 200) continue
+    const chat = new URL(c.url).searchParams.get('meeting_chat_id') ?? ''
+    out.set(chat, (out.get(chat) ?? 0) + 1)
+  }
+  return out
+}
+
+// Generous limits: these runs are about output and exit codes, not pacing.
+const roomy = { perSecond: 1000, perMinute: 60_000 }
+
+describe('unbind --from FILE', () => {
+  it('unbinds every JSONL item, reports bad lines by number and runs the rest; --json gives a line per item and a summary', async () => {
+    sandbox = await startSandbox({ port: 0, seed: bulkSeed(20, roomy) })
+    const file = join(dir(), 'items.jsonl')
+    const items = bulkItems(20)
+    writeFileSync(file, `${jsonl(items.slice(0, 10))}\n{"calendar_id": "x"\n${jsonl(items.slice(10))}\n{"calendar_id":"c","event_id":"e_0","meeting_chat_id":"chat-1"}\n`)
+    const { code, stdout, stderr } = await cli(['unbind', '--from', file, '--json', '--concurrency', '5'], env(sandbox.url))
+    const out = lines(stdout)
+    expect(out.filter((l) => l.ok === true)).toHaveLength(20)
+    expect(out.filter((l) => l.kind === 'bad_line').map((l) => l.line)).toEqual([11, 22])
+    expect(out.at(-1)).toMatchObject({ summary: true, succeeded: 20, failed: 0, badLines: 2 })
+    expect(out.find((l) => l.ok === true)).toMatchObject({ calendarId: items[0]?.calendarId, eventId: expect.any(String), meetingChatId: expect.any(String), line: expect.any(Number) })
+    expect(code).toBe(2)
+    expect(stderr).toBe('') // not a terminal: no progress bar
+    expect([...successesPerChat(sandbox).values()]).toEqual(Array(20).fill(1))
+  })
+
+  it('reads CSV, and exits with the failure\'s code after the counts, the failure with code, kind and log id', async () => {
+    const seed = bulkSeed(5, roomy)
+    sandbox = await startSandbox({ port: 0, seed: { ...seed, chats: seed.chats?.filter((c) => c.chatId !== chatId(2)) } })
+    const file = join(dir(), 'items.csv')
+    writeFileSync(file, `calendar_id,event_id,meeting_chat_id\n${bulkItems(5).map((it) => `${it.calendarId},${it.eventId},${it.meetingChatId}`).join('\n')}\n`)
+    const { code, stdout } = await cli(['unbind', '--from', file, '--json'], env(sandbox.url))
+    const out = lines(stdout)
+    expect(out.find((l) => l.ok === false)).toMatchObject({ line: 4, code: 195108, kind: 'invalid_request', logId: expect.any(String), eventId: 'bulk-2_0' })
+    expect(out.at(-1)).toMatchObject({ summary: true, succeeded: 4, failed: 1 })
+    expect(code).toBe(6)
+  })
+
+  it('with --strict, sends nothing when a line is bad', async () => {
+    sandbox = await startSandbox({ port: 0, seed: bulkSeed(3, roomy) })
+    const file = join(dir(), 'items.csv')
+    writeFileSync(file, `calendar_id,event_id,meeting_chat_id\n${bulkItems(3).map((it) => `${it.calendarId},${it.eventId},${it.meetingChatId}`).join('\n')}\nonly,two\n`)
+    const { code, stderr } = await cli(['unbind', '--from', file, '--strict'], env(sandbox.url))
+    expect(code).toBe(2)
+    expect(stderr).toContain(`${file}:5: expected 3 fields`)
+    expect(stderr).toContain('nothing was sent (--strict)')
+    expect(sandbox.fake.calls).toEqual([])
+  })
+
+  it('counts an item an earlier run sent without recording the answer as done when the platform says it is already unbound', async () => {
+    const seed = bulkSeed(2, roomy)
+    // Chat 0 was unbound by the earlier run's last call, whose answer the journal never got.
+    sandbox = await startSandbox({ port: 0, seed: { ...seed, chats: seed.chats?.map((c) => (c.chatId === chatId(0) ? { ...c, boundTo: undefined } : c)) } })
+    const work = dir()
+    const file = join(work, 'items.jsonl')
+    const journal = join(work, 'journal.jsonl')
+    const [first, second] = bulkItems(2)
+    writeFileSync(file, jsonl(bulkItems(2)))
+    writeFileSync(journal, `${JSON.stringify({ at: 'start', ...first })}\n{"at":"end","calendarId":"cut sh`)
+    const { code, stdout } = await cli(['unbind', '--from', file, '--journal', journal, '--json'], env(sandbox.url))
+    const out = lines(stdout)
+    expect(out.find((l) => l.eventId === first?.eventId)).toMatchObject({ ok: true, note: 'unbound by an earlier run' })
+    expect(out.find((l) => l.eventId === second?.eventId)).toMatchObject({ ok: true })
+    expect(code).toBe(0)
+  })
+
+  it('killed mid-run (SIGKILL) and started again with the same journal, unbinds every item exactly once', async () => {
+    const count = 150
+    sandbox = await startSandbox({ port: 0, seed: bulkSeed(count, { perSecond: 50, perMinute: 60_000 }) })
+    const work = dir()
+    const file = join(work, 'items.jsonl')
+    const journal = join(work, 'journal.jsonl')
+    writeFileSync(file, jsonl(bulkItems(count)))
+    const args = ['unbind', '--from', file, '--journal', journal, '--json']
+    const ended = () => (existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter((l) => l.includes('"at":"end"')).length : 0)
+
+    // The pacing (45/s) makes the run last about 3 s: kill it once a fifth of the items have ended.
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env(sandbox.url) } })
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
+    await new Promise<void>((resolve, reject) => {
+      const started = Date.now()
+      const poll = setInterval(() => {
+        if (ended() >= count / 5) {
+          clearInterval(poll)
+          child.kill('SIGKILL')
+          resolve()
+        } else if (Date.now() - started > 15_000) {
+          clearInterval(poll)
+          child.kill('SIGKILL')
+          reject(new Error('the first run did not progress'))
+        }
+      }, 20)
+    })
+    expect(await exited).toBe('SIGKILL')
+    const doneBeforeKill = successesPerChat(sandbox).size
+    expect(doneBeforeKill).toBeLessThan(count)
+
+    const second = await cli(args, env(sandbox.url))
+    const out = lines(second.stdout)
+    expect(second.code).toBe(0)
+    expect(out.at(-1)).toMatchObject({ summary: true, failed: 0, unfinished: 0 })
+    const summary = out.at(-1) as { succeeded: number; skippedFromJournal: number }
+    expect(summary.succeeded + summary.skippedFromJournal).toBe(count)
+
+    const perChat = successesPerChat(sandbox)
+    expect(perChat.size).toBe(count)
+    expect([...perChat.values()].every((n) => n === 1)).toBe(true)
+    expect(bulkItems(count).every((it) => sandbox?.fake.chat(it.meetingChatId)?.boundTo === undefined)).toBe(true)
+  })
+})

@@ -1,0 +1,46 @@
+// Starts Debian's redis-server on 127.0.0.1 on a free port for a test file, and stops it after.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+
+export const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0
+
+export interface RedisServer {
+  readonly port: number
+  stop(): Promise<void>
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+export async function startRedisServer(): Promise<RedisServer> {
+  const port = await freePort()
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start in 10 s:\n${out}`)), 10_000)
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString()
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    void exited.then(() => { clearTimeout(timer); reject(new Error(`redis-server exited:\n${out}`)) })
+  })
+  return {
+    port,
+    async stop() {
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}

@@ -1,0 +1,106 @@
+// The client's pacing hook: every attempt of an app-identity call waits for the limiter; user-token calls only
+// when asked; a rate-limit answer's reset holds the whole budget.
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createMeetingChatClient, type CallLimiter, type PacingRequest } from '../../src/index.js'
+import { createRateLimiter } from '../../src/limiter/index.js'
+
+const params = { calendarId: 'feishu.cn_abc@group.calendar.feishu.cn', eventId: 'evt_0', meetingChatId: 'oc_a0553eda9014c201e6969b478895c230' }
+const APP = { appId: 'cli_pace', appSecret: 'pace-secret' }
+
+/** A fetch that answers the token endpoint and counts the unbinds it was sent. */
+function platform(answer: (n: number) => Response = () => Response.json({ code: 0, msg: 'success', data: {} })) {
+  const state = { unbinds: 0 }
+  const fetch = async (request: Request) => {
+    if (request.url.includes('tenant_access_token')) return Response.json({ code: 0, msg: 'ok', tenant_access_token: 't-pace', expire: 7200 })
+    state.unbinds++
+    return answer(state.unbinds)
+  }
+  return { state, fetch }
+}
+
+/** A limiter that records what the client asks of it. */
+function recordingLimiter(userCalls = false) {
+  const acquired: PacingRequest[] = []
+  const held: Array<[PacingRequest, number]> = []
+  const limiter: CallLimiter = {
+    userCalls,
+    acquire: async (request) => { acquired.push(request) },
+    hold: async (request, ms) => { held.push([request, ms]) },
+  }
+  return { acquired, held, limiter }
+}
+
+describe('a client with a rateLimiter', () => {
+  // The client loads its app auth and error texts on first need: load them while the clock is still real.
+  beforeAll(async () => {
+    await import('../../src/client/auth/app.js')
+    await (await import('../../src/client/errors.js')).loadCatalogText()
+  })
+  beforeEach(() => {
+    vi.useFakeTimers()
+    vi.setSystemTime(new Date('2026-01-01T00:00:00.000Z')) // the top of a second: the limiter's windows are calendar seconds
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('sends app-identity calls only as fast as the budget allows', async () => {
+    const { state, fetch } = platform()
+    const rateLimiter = createRateLimiter({ limits: { unbindMeetingChat: { perSecond: 2 } }, headroom: 0 })
+    const client = createMeetingChatClient({ auth: APP, fetch, rateLimiter })
+    const calls = Promise.all(Array.from({ length: 5 }, () => client.unbindMeetingChat(params)))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(state.unbinds).toBe(2)
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(state.unbinds).toBe(4)
+    await vi.advanceTimersByTimeAsync(1_000)
+    await calls
+    expect(state.unbinds).toBe(5)
+  })
+
+  it('counts the wait for the budget against the call\'s deadline: a call with no budget in time ends, nothing sent', async () => {
+    const { state, fetch } = platform()
+    const rateLimiter = createRateLimiter({ limits: { unbindMeetingChat: { perSecond: 1 } }, headroom: 0 })
+    const client = createMeetingChatClient({ auth: APP, fetch, rateLimiter, deadlineMs: 500 })
+    const outcomes = Promise.allSettled([1, 2, 3].map(() => client.unbindMeetingChat(params)))
+    await vi.advanceTimersByTimeAsync(2_000)
+    const settled = await outcomes
+    expect(settled.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected'])
+    for (const o of settled.slice(1)) expect(o.status === 'rejected' && o.reason).toMatchObject({ kind: 'timeout', attempts: 0, msg: expect.stringMatching(/no rate budget within the call's deadline of 500 ms/) })
+    expect(state.unbinds).toBe(1)
+  })
+
+  it('ends a call held by a limiter that never grants and ignores its signal, at the deadline', async () => {
+    const { state, fetch } = platform()
+    const limiter: CallLimiter = { acquire: () => new Promise<void>(() => {}), hold: async () => {} }
+    const client = createMeetingChatClient({ auth: APP, fetch, rateLimiter: limiter, deadlineMs: 1_000 })
+    const outcome = client.unbindMeetingChat(params).then(() => 'sent', (e: unknown) => e)
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(await outcome).toMatchObject({ kind: 'timeout' })
+    expect(state.unbinds).toBe(0)
+  })
+
+  it('asks the limiter before every attempt, under the app\'s key, and passes on the platform\'s reset', async () => {
+    const { fetch } = platform((n) => n === 1
+      ? Response.json({ code: 99991400, msg: 'request trigger frequency limit' }, { status: 429, headers: { 'x-ogw-ratelimit-reset': '2' } })
+      : Response.json({ code: 0, msg: 'success', data: {} }))
+    const { acquired, held, limiter } = recordingLimiter()
+    const client = createMeetingChatClient({ auth: APP, fetch, rateLimiter: limiter })
+    const call = client.unbindMeetingChat(params)
+    await vi.advanceTimersByTimeAsync(2_000)
+    await call
+    const request = { key: 'cli_pace', operation: 'unbindMeetingChat' }
+    expect(acquired).toEqual([request, request])
+    expect(held).toEqual([[request, 2_000]])
+  })
+
+  it('does not pace user-token calls unless the limiter asks for them', async () => {
+    const { fetch } = platform()
+    const off = recordingLimiter(false)
+    await createMeetingChatClient({ fetch, rateLimiter: off.limiter }).unbindMeetingChat(params, { userAccessToken: 'u-alice' })
+    expect(off.acquired).toEqual([])
+    const on = recordingLimiter(true)
+    await createMeetingChatClient({ fetch, rateLimiter: on.limiter }).unbindMeetingChat(params, { userAccessToken: 'u-alice' })
+    expect(on.acquired).toHaveLength(1)
+  })
+})

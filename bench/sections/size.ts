@@ -62,7 +62,7 @@ async function dirSize(dir: string): Promise<{ bytes: number; files: number }> {
 }
 
 /** The package and its dependencies, transitively, each found as Node resolves it (nested first, then up). */
-async function installedClosure(root: string, name: string): Promise<SizeResult['sdkInstalled']> {
+export async function installedClosure(root: string, name: string): Promise<SizeResult['sdkInstalled']> {
   const found = new Map<string, string>()
   const visit = async (pkg: string, from: string): Promise<void> => {
     for (let dir = from; dir.startsWith(root.replace(/\/+$/, '')); dir = dirname(dir)) {

@@ -24,6 +24,9 @@ if (failed.stdout && code === EXIT.ok) {
   // Nothing (or not everything) was written: a script reading the output must not take it for done.
   writer('stderr')(`✘ Cannot write the output: ${failed.stdout.code ?? failed.stdout.message}`)
   process.exitCode = EXIT.internal
+} else if (code === EXIT.interrupted) {
+  // Ctrl-C: the abandoned request must not keep the process alive until its timeout.
+  process.exit(code)
 } else {
   process.exitCode = code
 }

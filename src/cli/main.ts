@@ -10,7 +10,7 @@ import { DEFAULT_PORT, startSandbox } from '../sandbox/server.js'
 import { EXIT_INTERRUPTED, runBulkUnbind } from './bulk.js'
 
 /** Exit codes, one per outcome; documented in the README and in --help. */
-export const EXIT: Record<'ok' | 'internal' | 'usage' | ErrorKind, number> = {
+export const EXIT: Record<'ok' | 'internal' | 'usage' | ErrorKind | 'interrupted', number> = {
   ok: 0,
   internal: 1,
   usage: 2,
@@ -23,6 +23,8 @@ export const EXIT: Record<'ok' | 'internal' | 'usage' | ErrorKind, number> = {
   network: 9,
   timeout: 10,
   protocol: 11,
+  // 128 + SIGINT, what shells report for Ctrl-C (a single call, or unbind --from).
+  interrupted: EXIT_INTERRUPTED,
 }
 
 const HELP = `feishu-meeting-chat — unbind or create the meeting chat of a Feishu / Lark calendar event
@@ -52,7 +54,7 @@ Credentials come from the environment, never from flags:
   FEISHU_TENANT_ACCESS_TOKEN               a tenant_access_token (app identity)
   FEISHU_USER_ACCESS_TOKEN                 a user_access_token (user identity)
 
-Exit codes: ${Object.entries(EXIT).map(([name, code]) => `${code} ${name.replace('_', ' ')}`).join(', ')}, ${EXIT_INTERRUPTED} interrupted (unbind --from).
+Exit codes: ${Object.entries(EXIT).map(([name, code]) => `${code} ${name.replace('_', ' ')}`).join(', ')}.
 `
 
 const OPTIONS = {
@@ -139,14 +141,20 @@ function report(io: Io, json: boolean, result: Record<string, unknown>, lines: s
   else for (const line of lines) io.out(line)
 }
 
+/** The client's own errors name its parameters; the CLI's user typed flags. (The platform's words stay as they are.) */
+const FLAG_OF: Record<string, string> = { meetingChatId: '--chat-id', calendarId: '--calendar-id', eventId: '--event-id', timeoutMs: '--timeout' }
+const inCliTerms = (text: string) => text.replace(/\b(meetingChatId|calendarId|eventId|timeoutMs)\b/g, (name) => FLAG_OF[name] ?? name)
+
 function reportError(io: Io, json: boolean, error: FeishuApiError): number {
-  if (json) io.out(JSON.stringify({ ok: false, error: error.toJSON() }))
+  const say = (text: string) => (error.code === null ? inCliTerms(text) : text)
+  const hint = { en: say(error.hint.en), zh: say(error.hint.zh) }
+  if (json) io.out(JSON.stringify({ ok: false, error: { ...error.toJSON(), message: say(error.message), msg: say(error.msg), hint } }))
   else {
     const head = error.code === null ? `✘ ${error.kind} error` : `✘ Refused: ${error.code} ${error.msg}`
     io.err(`${head}${error.httpStatus === null ? '' : ` (HTTP ${error.httpStatus})`}${error.operation ? ` in ${error.operation}` : ''}`)
-    if (error.code === null) io.err(`  ${error.msg}`)
-    io.err(`  hint: ${error.hint.en}`)
-    io.err(`  提示: ${error.hint.zh}`)
+    if (error.code === null) io.err(`  ${say(error.msg)}`)
+    io.err(`  hint: ${hint.en}`)
+    io.err(`  提示: ${hint.zh}`)
     if (error.earlierAttemptOutcomeUnknown) io.err('  note: an earlier attempt got no answer and may have succeeded')
     // attempts is 0 when the client refused the call before sending anything.
     io.err(`  kind: ${error.kind}, retryable: ${error.retryable ? 'yes' : 'no'}${error.attempts > 0 ? `, attempts: ${error.attempts}` : ', nothing was sent'}`)
@@ -173,7 +181,7 @@ async function loadSeed(file: string): Promise<Seed> {
   } catch (error) {
     if (error instanceof SeedError) {
       const lines = [...error.problems, ...(error.moreProblems > 0 ? [`and ${error.moreProblems} more`] : [])].map((p) => `  - ${p}`)
-      throw new UsageError(`The seed file ${file} is not a valid seed:\n${lines.join('\n')}\nSee the README (Sandbox: seed format), or print the demo with --print-seed.`)
+      throw new UsageError(`The seed file ${file} is not a valid seed:\n${lines.join('\n')}\nSee the README, "Seeds" (under "Mocks for your tests"), or print the demo with --print-seed.`)
     }
     throw error
   }
@@ -232,16 +240,42 @@ async function runSandbox(values: { port?: string; seed?: string; 'print-seed'?:
   return EXIT.ok
 }
 
+/** What parseArgs returns once flagMisuse found nothing: every boolean has its default, strings a value. */
+type Values = { [K in keyof typeof OPTIONS]: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string | undefined }
+type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number]
+
+/** The first misuse of a flag (unknown, missing or unwanted value, given twice), as one line naming the fix. */
+function flagMisuse(tokens: readonly Token[]): string | null {
+  const seen = new Set<string>()
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue
+    const config = (OPTIONS as Record<string, { type: 'string' | 'boolean' }>)[token.name]
+    if (!config) return `Unknown flag ${token.rawName}. See feishu-meeting-chat --help for the flags.`
+    const flag = `--${token.name}`
+    if (config.type === 'boolean' && token.value !== undefined) return `${flag} takes no value; got "${token.value}".`
+    // parseArgs (not strict) takes the next argument as the value, even another flag: `--timeout --json`.
+    if (config.type === 'string' && (token.value === undefined || (!token.inlineValue && token.value.startsWith('--')))) {
+      return `${flag} needs a value: ${flag} VALUE (or ${flag}=VALUE).`
+    }
+    if (seen.has(token.name)) return `${flag} is given twice: give it once.`
+    seen.add(token.name)
+  }
+  return null
+}
+
+function usageError(io: Io, json: boolean, message: string): number {
+  if (json) io.out(JSON.stringify({ ok: false, error: { kind: 'usage', message } }))
+  else io.err(`✘ ${message}`)
+  return EXIT.usage
+}
+
 /** Runs one command line; returns the exit code. Exported for tests, which still run the real process too. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
-  let parsed
-  try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
-  } catch (error) {
-    io.err(`${(error as Error).message}\nSee feishu-meeting-chat --help.`)
-    return EXIT.usage
-  }
-  const { values, positionals } = parsed
+  const parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: false, tokens: true })
+  const misuse = flagMisuse(parsed.tokens)
+  // --json may itself be what a misused flag took as its value (`--timeout --json`): asked for is enough.
+  if (misuse) return usageError(io, argv.includes('--json'), misuse)
+  const { values, positionals } = parsed as unknown as { values: Values; positionals: string[] }
   const command = positionals[0]
   if (values.version) {
     io.out(await packageVersion())
@@ -254,59 +288,79 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const json = values.json
   try {
     if (positionals.length > 1) throw new UsageError(`Unexpected argument "${positionals[1]}". See feishu-meeting-chat --help.`)
-    switch (command) {
-      case 'sandbox':
-        return await runSandbox(values, io)
-      case 'token': {
-        const { client, lastLogId } = clientFrom(values, io.env)
-        const env = io.env
-        if (!env.FEISHU_APP_ID) throw new UsageError('token needs app credentials: set FEISHU_APP_ID and FEISHU_APP_SECRET.')
-        if (env.FEISHU_APP_TICKET || env.FEISHU_TENANT_KEY) throw new UsageError("token shows a self-built app's tenant_access_token; a store app's comes from its ticket when you call unbind or create.")
-        const { data } = await client.api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: env.FEISHU_APP_ID, app_secret: env.FEISHU_APP_SECRET ?? '' } })
-        const token = data?.tenant_access_token ?? ''
-        report(io, json, { ok: true, operation: 'getTenantAccessTokenInternal', token: mask(token), expire: data?.expire, logId: lastLogId() }, [
-          `✔ Got a tenant_access_token ${mask(token)} for ${env.FEISHU_APP_ID}, valid for ${data?.expire} s (log id ${lastLogId() ?? '(none)'})`,
-        ])
-        return EXIT.ok
-      }
-      case 'unbind': {
-        if (values.from !== undefined) {
-          return await runBulkUnbind(values as typeof values & { from: string }, { ...io, progressTty: process.stderr }, (extra) => clientFrom(values, io.env, extra).client, EXIT)
-        }
-        const calendarId = required(values['calendar-id'], 'calendar-id', 'unbind')
-        const eventId = required(values['event-id'], 'event-id', 'unbind')
-        const meetingChatId = required(values['chat-id'], 'chat-id', 'unbind')
-        const { client, lastLogId } = clientFrom(values, io.env)
-        await client.unbindMeetingChat({ calendarId, eventId, meetingChatId })
-        report(io, json, { ok: true, operation: 'unbindMeetingChat', calendarId, eventId, meetingChatId, logId: lastLogId() }, [
-          `✔ Unbound meeting chat ${meetingChatId} from event ${eventId} (log id ${lastLogId() ?? '(none)'})`,
-        ])
-        return EXIT.ok
-      }
-      case 'create': {
-        const calendarId = required(values['calendar-id'], 'calendar-id', 'create')
-        const eventId = required(values['event-id'], 'event-id', 'create')
-        const { client, lastLogId } = clientFrom(values, io.env)
-        const chat = await client.createMeetingChat({ calendarId, eventId })
-        report(io, json, { ok: true, operation: 'createMeetingChat', calendarId, eventId, ...chat, logId: lastLogId() }, [
-          `✔ Created meeting chat ${chat.meetingChatId} for event ${eventId} (log id ${lastLogId() ?? '(none)'})`,
-          `  applink: ${chat.applink}`,
-        ])
-        return EXIT.ok
-      }
-      default:
-        throw new UsageError(`Unknown command "${command}". Commands: unbind, create, token, sandbox. See feishu-meeting-chat --help.`)
+    // The sandbox stops on Ctrl-C as its way to end (exit 0); a call stopped halfway is an outcome of its own.
+    if (command === 'sandbox') return await runSandbox(values, io)
+    // unbind --from stops its own way on Ctrl-C: calls in flight end, the journal is kept (src/cli/bulk.ts).
+    if (command === 'unbind' && values.from !== undefined) {
+      return await runBulkUnbind(values as typeof values & { from: string }, { ...io, progressTty: process.stderr }, (extra) => clientFrom(values, io.env, extra).client, EXIT)
     }
+    return await interruptible(io, json, () => call(command, values, io, json))
   } catch (error) {
     if (error instanceof FeishuApiError) return reportError(io, json, error)
-    if (error instanceof UsageError || error instanceof ConfigError) {
-      if (json) io.out(JSON.stringify({ ok: false, error: { kind: 'usage', message: error.message } }))
-      else io.err(`✘ ${error.message}`)
-      return EXIT.usage
-    }
+    if (error instanceof UsageError || error instanceof ConfigError) return usageError(io, json, error.message)
     const message = error instanceof Error ? error.message : String(error)
     if (json) io.out(JSON.stringify({ ok: false, error: { kind: 'internal', message } }))
     else io.err(`✘ Unexpected error: ${message}`)
     return EXIT.internal
+  }
+}
+
+/** Ctrl-C during a call: one line, exit 130 (bin.js then exits without waiting for the abandoned request). */
+async function interruptible(io: Io, json: boolean, work: () => Promise<number>): Promise<number> {
+  let onInterrupt = () => {}
+  const interrupted = new Promise<number>((resolve) => {
+    onInterrupt = () => {
+      const message = 'Interrupted (Ctrl-C): the call may or may not have reached the platform.'
+      if (json) io.out(JSON.stringify({ ok: false, error: { kind: 'interrupted', message } }))
+      else io.err(`✘ ${message}`)
+      resolve(EXIT.interrupted)
+    }
+  })
+  process.once('SIGINT', onInterrupt)
+  try {
+    return await Promise.race([work(), interrupted])
+  } finally {
+    process.off('SIGINT', onInterrupt)
+  }
+}
+
+async function call(command: string | undefined, values: Values, io: Io, json: boolean): Promise<number> {
+  switch (command) {
+    case 'token': {
+      const { client, lastLogId } = clientFrom(values, io.env)
+      const env = io.env
+      if (!env.FEISHU_APP_ID) throw new UsageError('token needs app credentials: set FEISHU_APP_ID and FEISHU_APP_SECRET.')
+      if (env.FEISHU_APP_TICKET || env.FEISHU_TENANT_KEY) throw new UsageError("token shows a self-built app's tenant_access_token; a store app's comes from its ticket when you call unbind or create.")
+      const { data } = await client.api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: env.FEISHU_APP_ID, app_secret: env.FEISHU_APP_SECRET ?? '' } })
+      const token = data?.tenant_access_token ?? ''
+      report(io, json, { ok: true, operation: 'getTenantAccessTokenInternal', token: mask(token), expire: data?.expire, logId: lastLogId() }, [
+        `✔ Got a tenant_access_token ${mask(token)} for ${env.FEISHU_APP_ID}, valid for ${data?.expire} s (log id ${lastLogId() ?? '(none)'})`,
+      ])
+      return EXIT.ok
+    }
+    case 'unbind': {
+      const calendarId = required(values['calendar-id'], 'calendar-id', 'unbind')
+      const eventId = required(values['event-id'], 'event-id', 'unbind')
+      const meetingChatId = required(values['chat-id'], 'chat-id', 'unbind')
+      const { client, lastLogId } = clientFrom(values, io.env)
+      await client.unbindMeetingChat({ calendarId, eventId, meetingChatId })
+      report(io, json, { ok: true, operation: 'unbindMeetingChat', calendarId, eventId, meetingChatId, logId: lastLogId() }, [
+        `✔ Unbound meeting chat ${meetingChatId} from event ${eventId} (log id ${lastLogId() ?? '(none)'})`,
+      ])
+      return EXIT.ok
+    }
+    case 'create': {
+      const calendarId = required(values['calendar-id'], 'calendar-id', 'create')
+      const eventId = required(values['event-id'], 'event-id', 'create')
+      const { client, lastLogId } = clientFrom(values, io.env)
+      const chat = await client.createMeetingChat({ calendarId, eventId })
+      report(io, json, { ok: true, operation: 'createMeetingChat', calendarId, eventId, ...chat, logId: lastLogId() }, [
+        `✔ Created meeting chat ${chat.meetingChatId} for event ${eventId} (log id ${lastLogId() ?? '(none)'})`,
+        `  applink: ${chat.applink}`,
+      ])
+      return EXIT.ok
+    }
+    default:
+      throw new UsageError(`Unknown command "${command}". Commands: unbind, create, token, sandbox. See feishu-meeting-chat --help.`)
   }
 }

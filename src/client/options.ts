@@ -159,7 +159,7 @@ export function normalizeOptions(options: MeetingChatClientOptions): Normalized 
   const retry: NormalizedRetry = r === false
     ? { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxElapsedMs: 0, retryUnsafe: false }
     : {
-        maxAttempts: Math.floor(positive('retry.maxAttempts', r?.maxAttempts, DEFAULTS.maxAttempts)),
+        maxAttempts: Math.floor(positive('retry.maxAttempts', r?.maxAttempts, DEFAULTS.maxAttempts, 1, 'attempts')),
         baseDelayMs: positive('retry.baseDelayMs', r?.baseDelayMs, DEFAULTS.baseDelayMs, 0),
         maxDelayMs: positive('retry.maxDelayMs', r?.maxDelayMs, DEFAULTS.maxDelayMs, 0),
         maxElapsedMs: positive('retry.maxElapsedMs', r?.maxElapsedMs, DEFAULTS.maxElapsedMs, 0),

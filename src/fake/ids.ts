@@ -1,11 +1,25 @@
 // Random identifiers: log ids, chat ids and tokens. Web Crypto only, so the mocks also run in browsers.
 import type { Clock } from './clock.js'
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'))
+
+// Random bytes drawn a pool at a time: a new chat id per created chat puts this on the sandbox's hot path,
+// where one getRandomValues call per id costs more than the rest of the id.
+const pool = new Uint8Array(4096)
+let used = pool.length
+
 /** `n` random lowercase hex characters. */
 export function randomHex(n: number): string {
-  const bytes = new Uint8Array(Math.ceil(n / 2))
-  crypto.getRandomValues(bytes)
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('').slice(0, n)
+  const size = Math.ceil(n / 2)
+  if (size > pool.length) throw new RangeError(`randomHex takes at most ${pool.length * 2} characters`)
+  if (used + size > pool.length) {
+    crypto.getRandomValues(pool)
+    used = 0
+  }
+  let hex = ''
+  for (let i = used; i < used + size; i++) hex += HEX[pool[i] ?? 0]
+  used += size
+  return hex.slice(0, n)
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0')

@@ -110,7 +110,7 @@ function checkBudget(name: string, value: unknown): number | undefined {
  * rate-limit reset.
  *
  * @example
- * import Redis from 'ioredis'
+ * // Redis: the default export of the ioredis package (your dependency, not this package's)
  * const rateLimiter = createRateLimiter({ redis: new Redis(process.env.REDIS_URL) })
  * const client = createMeetingChatClient({ auth, rateLimiter })
  */

@@ -3,7 +3,7 @@
 import type { OperationId } from '../generated/operations.js'
 import { AnswerScript, resolveAnswer, type Answer, type AnswerOptions } from './answers.js'
 import { systemClock, type Clock } from '../fake/clock.js'
-import { refusalResponse } from './respond.js'
+import { refusalReply } from './respond.js'
 import { createResponder, renderAnswer, type CallLogOptions, type CallRecord, type MockResponder } from './responder.js'
 import { checkAuthorization, checkInput } from './validate.js'
 
@@ -39,11 +39,11 @@ export interface ExampleMock extends MockResponder {
  */
 export function createExampleMock(options: ExampleMockOptions = {}): ExampleMock {
   const script = new AnswerScript()
-  const responder = createResponder(options.clock ?? systemClock, async (op, rawParams, request, logId) => {
+  const responder = createResponder(options.clock ?? systemClock, async (op, rawParams, request, logId, url) => {
     const auth = checkAuthorization(op, request)
-    if (!auth.ok) return refusalResponse(auth.rejection, logId)
-    const input = await checkInput(op, request, rawParams)
-    if (!input.ok) return refusalResponse(input.rejection, logId)
+    if (!auth.ok) return refusalReply(auth.rejection, logId)
+    const input = await checkInput(op, request, rawParams, url)
+    if (!input.ok) return refusalReply(input.rejection, logId)
     const answer = script.take(op.id) ?? resolveAnswer(op.id, { code: 0 })
     return renderAnswer(op, answer, request, logId)
   }, options)

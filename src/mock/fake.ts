@@ -10,7 +10,7 @@ import { Refusal } from '../fake/refusal.js'
 import type { Seed } from '../fake/seed.js'
 import { chatView, tokenView, type FakeChat, type FakeToken, type PlatformOptions, type TicketPush } from '../fake/state.js'
 import { AnswerScript, resolveAnswer, type Answer, type AnswerOptions } from './answers.js'
-import { jsonResponse, refusalResponse, withFields } from './respond.js'
+import { jsonReply, refusalReply, withFields, type Reply } from './respond.js'
 import { createResponder, renderAnswer, type CallLogOptions, type CallRecord, type MockResponder } from './responder.js'
 import { checkInput } from './validate.js'
 
@@ -50,10 +50,10 @@ export interface Fake extends MockResponder {
   snapshot(): Seed
 }
 
-function success(op: MockOperation, fields: Readonly<Record<string, Json>>, logId: string): Response {
+function success(op: MockOperation, fields: Readonly<Record<string, Json>>, logId: string): Reply {
   const example = op.answers.find((a) => a.status >= 200 && a.status < 300)
   if (!example) throw new Error(`${op.id} documents no success example`)
-  return jsonResponse(example.status, withFields(example, fields), logId)
+  return jsonReply(example.status, withFields(example, fields), logId)
 }
 
 /**
@@ -70,18 +70,18 @@ export function createFake(seed: Seed, options: FakeOptions = {}): Fake {
   const { state } = platform
   const script = new AnswerScript()
 
-  const responder = createResponder(clock, async (op, rawParams, request, logId) => {
+  const responder = createResponder(clock, async (op, rawParams, request, logId, url) => {
     const caller = platform.admit(op, request.headers.get('authorization'))
-    if (caller instanceof Refusal) return refusalResponse(caller, logId)
-    const input = await checkInput(op, request, rawParams)
-    if (!input.ok) return refusalResponse(input.rejection, logId)
+    if (caller instanceof Refusal) return refusalReply(caller, logId)
+    const input = await checkInput(op, request, rawParams, url)
+    if (!input.ok) return refusalReply(input.rejection, logId)
     const scripted = script.take(op.id)
     if (scripted) return renderAnswer(op, scripted, request, logId)
-    const outcome = platform.perform({ op, caller, input: input.value, host: new URL(request.url).hostname })
-    return outcome instanceof Refusal ? refusalResponse(outcome, logId) : success(op, outcome.fields, logId)
+    const outcome = platform.perform({ op, caller, input: input.value, host: url.hostname })
+    return outcome instanceof Refusal ? refusalReply(outcome, logId) : success(op, outcome.fields, logId)
   }, options)
 
-  return {
+  const fake: Fake = {
     clock,
     handle: responder.handle,
     respond(operationId, answer, answerOptions) {
@@ -108,4 +108,16 @@ export function createFake(seed: Seed, options: FakeOptions = {}): Fake {
     },
     snapshot: () => state.snapshot(),
   }
+  replies.set(fake, responder.reply)
+  return fake
+}
+
+// Kept out of the public `Fake`: plain replies are the sandbox's business.
+const replies = new WeakMap<Fake, (request: Request) => Promise<Response | Reply>>()
+
+/** The fake's `handle` with JSON answers left as plain replies; for the sandbox. */
+export function replyOf(fake: Fake): (request: Request) => Promise<Response | Reply> {
+  const reply = replies.get(fake)
+  if (!reply) throw new Error('replyOf takes a fake made by createFake')
+  return reply
 }

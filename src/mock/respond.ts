@@ -14,25 +14,32 @@ export interface ErrorDetails {
   readonly headers?: Readonly<Record<string, string>>
 }
 
-// The `code` of each JSON answer built here, so the call log need not read the body back.
-const codes = new WeakMap<Response, number | undefined>()
-
-/** The `code` of a JSON answer built by this module; `null`: not built here (read the body to know). */
-export function knownCode(response: Response): number | undefined | null {
-  return codes.has(response) ? codes.get(response) : null
+/**
+ * A JSON answer before it is a Fetch Response: the sandbox writes it to the socket as is (building a
+ * Response and reading it back would cost more than the fake's rules), the msw handlers get `toResponse`.
+ */
+export interface Reply {
+  readonly status: number
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string>>
+  readonly text: string
+  /** The body's `code`, so that the call log need not parse it back. */
+  readonly code: number | undefined
 }
 
-export function jsonResponse(status: number, body: Json, logId: string, headers: Readonly<Record<string, string>> = {}): Response {
-  const response = new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers, [LOG_ID_HEADER]: logId },
-  })
-  codes.set(response, isObject(body) && typeof body.code === 'number' ? body.code : undefined)
-  return response
+export function jsonReply(status: number, body: Json, logId: string, headers: Readonly<Record<string, string>> = {}): Reply {
+  const all: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' }
+  for (const [name, value] of Object.entries(headers)) all[name.toLowerCase()] = value
+  all[LOG_ID_HEADER.toLowerCase()] = logId
+  return { status, headers: all, text: JSON.stringify(body), code: isObject(body) && typeof body.code === 'number' ? body.code : undefined }
+}
+
+export function toResponse(answer: Response | Reply): Response {
+  return answer instanceof Response ? answer : new Response(answer.text, { status: answer.status, headers: answer.headers })
 }
 
 /** The platform's answer for a catalog code: the catalog's HTTP status and msg. */
-export function errorResponse(code: CatalogCode, logId: string, details: ErrorDetails = {}): Response {
+export function errorReply(code: CatalogCode, logId: string, details: ErrorDetails = {}): Reply {
   const entry = errorCatalog[code]
   const error: Record<string, Json> = {}
   if (details.fieldViolations?.length) error.field_violations = details.fieldViolations.map((v) => ({ ...v }))
@@ -40,13 +47,13 @@ export function errorResponse(code: CatalogCode, logId: string, details: ErrorDe
   const body: Record<string, Json> = { code, msg: entry.msg }
   // The platform puts the log id in `error` when it sends details; the 190002 example shows it.
   if (Object.keys(error).length > 0) body.error = { log_id: logId, ...error }
-  return jsonResponse(entry.status, body, logId, details.headers)
+  return jsonReply(entry.status, body, logId, details.headers)
 }
 
 /** The platform's answer to a refusal of the fake's rules or of request validation. */
-export function refusalResponse(refusal: Refusal, logId: string): Response {
+export function refusalReply(refusal: Refusal, logId: string): Reply {
   const { fieldViolations, permissionViolations, rateLimit } = refusal.details
-  return errorResponse(refusal.code, logId, {
+  return errorReply(refusal.code, logId, {
     ...(fieldViolations && { fieldViolations }),
     ...(permissionViolations && { permissionViolations }),
     ...(rateLimit && { headers: { [RATE_LIMIT_LIMIT_HEADER]: String(rateLimit.limit), [RATE_LIMIT_RESET_HEADER]: String(rateLimit.reset) } }),

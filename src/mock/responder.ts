@@ -5,7 +5,7 @@ import type { Clock } from '../fake/clock.js'
 import { logIdFactory } from '../fake/ids.js'
 import type { AnswerOptions, ResolvedAnswer } from './answers.js'
 import { route, type MockOperation } from '../contract/operations.js'
-import { errorResponse, exampleResponse, knownCode, notFoundResponse, RATE_LIMIT_LIMIT_HEADER, RATE_LIMIT_RESET_HEADER } from './respond.js'
+import { errorReply, exampleResponse, LOG_ID_HEADER, notFoundResponse, RATE_LIMIT_LIMIT_HEADER, RATE_LIMIT_RESET_HEADER, toResponse, type Reply } from './respond.js'
 
 /** Anything that answers Fetch requests like the platform: the example mock and the fake. */
 export interface MockResponder {
@@ -68,9 +68,17 @@ function rateLimitHeaders(op: MockOperation, documented: readonly string[], opti
  */
 export function createResponder(
   clock: Clock,
-  answer: (op: MockOperation, rawParams: Record<string, string>, request: Request, logId: string) => Promise<Response>,
+  // `url`: the request's URL, parsed once here for every step.
+  answer: (op: MockOperation, rawParams: Record<string, string>, request: Request, logId: string, url: URL) => Promise<Response | Reply>,
   options: CallLogOptions = {},
-): { handle(request: Request): Promise<Response>; calls(): readonly CallRecord[]; count(operationId: OperationId): number; nextLogId(): string } {
+): {
+  handle(request: Request): Promise<Response>
+  /** As `handle`, with JSON answers left as plain replies (for the sandbox, which writes them as they are). */
+  reply(request: Request): Promise<Response | Reply>
+  calls(): readonly CallRecord[]
+  count(operationId: OperationId): number
+  nextLogId(): string
+} {
   const maxCalls = options.maxCalls ?? DEFAULT_MAX_CALLS
   if (!Number.isInteger(maxCalls) || maxCalls < 0) throw new RangeError(`maxCalls must be a non-negative integer, got ${maxCalls}`)
   // A ring: once full, each new record takes the oldest one's place.
@@ -78,20 +86,20 @@ export function createResponder(
   let oldest = 0
   const counts = new Map<OperationId, number>()
   const nextLogId = logIdFactory(clock)
-  async function handle(request: Request): Promise<Response> {
+  async function reply(request: Request): Promise<Response | Reply> {
     const url = new URL(request.url)
     const found = route(request.method, url.pathname)
     const logId = nextLogId()
-    let response: Response
+    let response: Response | Reply
     if (!found) response = notFoundResponse(logId)
     else {
       counts.set(found.op.id, (counts.get(found.op.id) ?? 0) + 1)
       try {
-        response = await answer(found.op, found.rawParams, request, logId)
+        response = await answer(found.op, found.rawParams, request, logId, url)
       } catch (error) {
         // A bug in the mock must not look like a hang or a crash to the code under test; the log says why.
         console.error(`feishu-meeting-chat/msw: the mock failed on ${request.method} ${url.pathname}`, error)
-        response = errorResponse(190003, logId)
+        response = errorReply(190003, logId)
       }
     }
     if (maxCalls > 0) {
@@ -100,8 +108,8 @@ export function createResponder(
         method: request.method,
         url: request.url,
         status: response.status,
-        code: await codeIn(response),
-        logId: response.headers.get('x-tt-logid') ?? undefined,
+        code: response instanceof Response ? await codeIn(response) : response.code,
+        logId: (response instanceof Response ? response.headers.get(LOG_ID_HEADER) : response.headers[LOG_ID_HEADER.toLowerCase()]) ?? undefined,
         at: clock.now(),
       }
       if (log.length < maxCalls) log.push(record)
@@ -113,7 +121,8 @@ export function createResponder(
     return response
   }
   return {
-    handle,
+    handle: async (request) => toResponse(await reply(request)),
+    reply,
     calls: () => (oldest === 0 ? log : [...log.slice(oldest), ...log.slice(0, oldest)]),
     count: (operationId) => counts.get(operationId) ?? 0,
     nextLogId,
@@ -121,8 +130,6 @@ export function createResponder(
 }
 
 async function codeIn(response: Response): Promise<number | undefined> {
-  const known = knownCode(response)
-  if (known !== null) return known
   if (response.type === 'error' || !/json/i.test(response.headers.get('content-type') ?? '')) return undefined
   try {
     const body: unknown = JSON.parse(await response.clone().text())

@@ -41,11 +41,10 @@ function mediaType(request: Request): string {
 }
 
 /** Checks path parameters, query parameters and the JSON body against the operation's schemas. */
-export async function checkInput(op: MockOperation, request: Request, rawParams: Readonly<Record<string, string>>): Promise<Checked<ValidInput>> {
+export async function checkInput(op: MockOperation, request: Request, rawParams: Readonly<Record<string, string>>, url = new URL(request.url)): Promise<Checked<ValidInput>> {
   const violations: FieldViolation[] = []
   const params: Record<string, string> = {}
   const query: Record<string, string> = {}
-  const url = new URL(request.url)
   for (const p of op.spec.parameters) {
     let value: string | undefined
     if (p.in === 'path') {

@@ -37,6 +37,11 @@ export function createHandlers(mock: MockResponder, options: HandlerOptions = {}
     throw new TypeError('createHandlers(mock) needs the mock that answers: createHandlers(createFake(demoSeed())) or createHandlers(createExampleMock()).')
   }
   if (!msw) throw new Error('createHandlers needs msw (npm install -D msw: 2.7 or later, or 3). Without msw, call mock.handle(request) yourself.')
+  // msw 3 (graphql no longer exported from 'msw', as in every msw 2) calls Set.prototype.intersection (Node >= 22.12):
+  // without it, its handlers throw inside msw on the first request and the request goes out unmocked.
+  if (!('graphql' in msw) && typeof (Set.prototype as { intersection?: unknown }).intersection !== 'function') {
+    throw new Error('msw 3 needs Node >= 22.12 (Set.prototype.intersection), which this runtime lacks: on Node 20 - 22.11 use msw 2 (npm install -D msw@2).')
+  }
   const { http } = msw
   const methods = { GET: http.get, POST: http.post, PUT: http.put, PATCH: http.patch, DELETE: http.delete } as const
   const origins = options.baseUrl === undefined ? specOrigins() : (typeof options.baseUrl === 'string' ? [options.baseUrl] : options.baseUrl).map(originOf)

@@ -11,11 +11,11 @@ import type { AddressInfo } from 'node:net'
 import { extname, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { spec } from '../generated/spec.js'
-import { createFake, type Fake } from '../mock/fake.js'
+import { createFake, replyOf, type Fake } from '../mock/fake.js'
 import { demoSeed } from '../fake/demo.js'
 import type { Seed } from '../fake/seed.js'
 import { route } from '../contract/operations.js'
-import { errorResponse, jsonResponse, notFoundResponse } from '../mock/respond.js'
+import { errorReply, jsonReply, notFoundResponse, type Reply } from '../mock/respond.js'
 
 export interface SandboxOptions {
   /** Port on 127.0.0.1; 0 picks a free one (default 8787). */
@@ -73,7 +73,11 @@ async function docsFile(dir: string, pathname: string): Promise<Response | null>
 
 class BodyTooLarge extends Error {}
 
+const EMPTY = Buffer.alloc(0)
+
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  // Neither header: HTTP/1.1 says there is no body (e.g. most DELETEs), so skip the stream machinery.
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return EMPTY
   const declared = Number(req.headers['content-length'])
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge()
   const chunks: Buffer[] = []
@@ -89,8 +93,13 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 /** The client closed the connection (mid-body, bad chunked encoding, a reset): nobody to answer. */
 const clientGone = (res: ServerResponse): boolean => res.destroyed || res.socket === null || res.socket.destroyed
 
-async function send(res: ServerResponse, response: Response): Promise<void> {
+async function send(res: ServerResponse, response: Response | Reply): Promise<void> {
   if (clientGone(res)) return
+  if (!(response instanceof Response)) {
+    res.writeHead(response.status, { ...response.headers, 'content-length': String(Buffer.byteLength(response.text)) })
+    res.end(response.text)
+    return
+  }
   if (response.type === 'error') {
     // The fake asked for a dropped connection: end the socket without an answer.
     res.socket?.destroy()
@@ -99,12 +108,14 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
   const headers: Record<string, string> = {}
   response.headers.forEach((value, key) => { headers[key] = value })
   const body = Buffer.from(await response.arrayBuffer())
-  res.writeHead(response.status, { ...headers, 'content-length': String(body.length) })
+  headers['content-length'] = String(body.length)
+  res.writeHead(response.status, headers)
   res.end(body)
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const fake = createFake(options.seed ?? demoSeed())
+  const reply = replyOf(fake)
   const limit = options.maxBodyBytes ?? 64 * 1024
   const specJson = `${JSON.stringify(spec, null, 2)}\n`
   const specYaml = await readFile(SPEC_YAML, 'utf8')
@@ -131,7 +142,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           ?? new Response(`Not in the docs (${docsDir}): in a clone of the repository, run \`npm run docs\`, then reload.\n`, { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }))
       }
       if (url.pathname === '/') {
-        return send(res, jsonResponse(200, { sandbox: 'feishu-meeting-chat', spec: '/openapi.json', docs: '/docs' }, logId()))
+        return send(res, jsonReply(200, { sandbox: 'feishu-meeting-chat', spec: '/openapi.json', docs: '/docs' }, logId()))
       }
     }
     let body: Buffer | undefined
@@ -144,26 +155,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         req.resume()
         const op = route(method, url.pathname)?.op
         return send(res, op
-          ? errorResponse(op.invalidInputCode, logId(), { fieldViolations: [{ field: 'body', description: `the body is larger than ${limit} bytes` }] })
+          ? errorReply(op.invalidInputCode, logId(), { fieldViolations: [{ field: 'body', description: `the body is larger than ${limit} bytes` }] })
           : notFoundResponse(logId()))
       }
       // A body cut short by the client (a close, a reset, bad chunked encoding) is the client's failure.
       if (clientGone(res)) return
       throw error
     }
-    const headers = new Headers()
+    // A plain record and a view of the body's bytes: Request copies both anyway.
+    const headers: Record<string, string> = {}
     for (const [key, value] of Object.entries(req.headers)) {
-      if (typeof value === 'string') headers.set(key, value)
-      else if (Array.isArray(value)) headers.set(key, value.join(', '))
+      if (typeof value === 'string') headers[key] = value
+      else if (Array.isArray(value)) headers[key] = value.join(', ')
     }
     let request: Request
     try {
-      request = new Request(url, { method, headers, ...(body && body.length > 0 ? { body: new Uint8Array(body) } : {}) })
+      request = new Request(url, { method, headers, ...(body && body.length > 0 ? { body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length) } : {}) })
     } catch {
       // Methods Fetch refuses (TRACE, CONNECT) or headers it cannot carry: no operation takes them.
       return send(res, notFoundResponse(logId()))
     }
-    return send(res, await fake.handle(request))
+    return send(res, await reply(request))
   }
 
   const server: Server = createServer((req, res) => {
@@ -171,7 +183,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (clientGone(res)) return
       // A bug here must answer, not hang the caller or take the server down.
       console.error('sandbox: failed to answer', req.method, req.url, error)
-      if (!res.headersSent) void send(res, errorResponse(190003, logId()))
+      if (!res.headersSent) void send(res, errorReply(190003, logId()))
       else res.destroy()
     })
   })

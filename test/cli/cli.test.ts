@@ -1,8 +1,14 @@
 import { spawn } from 'node:child_process'
-import { closeSync, openSync, readFileSync } from 'node:fs'
+import { once } from 'node:events'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demo } from '../../src/msw/index.ts'
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts'
+import { EXIT } from '../../src/cli/main.ts'
 import { BIN, cli, requireBuild } from '../sandbox/support.ts'
 
 requireBuild()
@@ -77,6 +83,31 @@ describe('unbind and create', () => {
     const result = await cli(['unbind', '--no-retry', '--timeout', '300', ...chatArgs(demo.chats.weeklySync)], alice())
     expect(result.code).toBe(10)
     expect(result.stderr).toMatch(/no answer within 300 ms/)
+    expect(result.stderr).toMatch(/hint: No answer in time: retry, or raise --timeout\./)
+    expect(result.stderr).not.toMatch(/timeoutMs/)
+  })
+
+  it('Ctrl-C during a call: one line, exit 130', async () => {
+    // A platform that takes the request and never answers; the interrupt comes once the request is in.
+    const silent = createServer(() => {})
+    silent.listen(0, '127.0.0.1')
+    await once(silent, 'listening')
+    const { port } = silent.address() as AddressInfo
+    try {
+      const child = spawn(process.execPath, [BIN, 'unbind', '--no-retry', ...chatArgs(demo.chats.weeklySync)], {
+        env: { PATH: process.env.PATH ?? '', FEISHU_DOMAIN: `http://127.0.0.1:${port}`, FEISHU_USER_ACCESS_TOKEN: 'u-demo-alice' },
+      })
+      let stderr = ''
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+      const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>
+      await once(silent, 'request')
+      child.kill('SIGINT')
+      expect(await exited).toEqual([130, null])
+      expect(stderr).toBe('✘ Interrupted (Ctrl-C): the call may or may not have reached the platform.\n')
+    } finally {
+      silent.closeAllConnections()
+      silent.close()
+    }
   })
 
   it('exits 9 on a network failure, naming the kind', async () => {
@@ -118,12 +149,38 @@ describe('usage', () => {
     [[], 2, /Usage:/],
     [['frobnicate'], 2, /Unknown command "frobnicate"/],
     [['unbind', '--event-id', 'e', '--chat-id', 'oc_x'], 2, /unbind needs --calendar-id/],
-    [['unbind', '--bogus'], 2, /Unknown option '--bogus'/],
+    [['unbind', '--bogus'], 2, /^✘ Unknown flag --bogus\. See feishu-meeting-chat --help for the flags\.\n$/],
     [['create', '--calendar-id', 'c', '--event-id', 'e', '--timeout', 'soon'], 2, /--timeout must be a number/],
   ])('%j exits %i', async (args, code, message) => {
     const result = await cli(args, { FEISHU_USER_ACCESS_TOKEN: 'u-x' })
     expect(result.code).toBe(code)
     expect(result.stdout + result.stderr).toMatch(message)
+  })
+
+  it('a bad seed file points at the README section that explains seeds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fmc-cli-seed-'))
+    try {
+      const file = join(dir, 'seed.json')
+      writeFileSync(file, JSON.stringify({ tenants: [{ tenantKey: 'tk' }], apps: [{ appId: 'a' }] }))
+      const result = await cli(['sandbox', '--port', '0', '--seed', file])
+      expect(result.code).toBe(2)
+      const [, section, parent] = /See the README, "([^"]+)" \(under "([^"]+)"\)/.exec(result.stderr) ?? []
+      const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+      const headings = readme.split('\n').filter((line) => line.startsWith('#'))
+      const at = headings.indexOf(`### ${section}`)
+      expect(at, result.stderr).toBeGreaterThan(-1)
+      expect(headings.slice(0, at).filter((h) => h.startsWith('## ')).at(-1)).toBe(`## ${parent}`)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('lists exit 130 (interrupted) in --help and every exit code in the README\'s table', async () => {
+    expect((await cli(['--help'])).stdout).toMatch(/130 interrupted/)
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const table = readme.slice(readme.indexOf('| exit code | meaning |')).split('\n\n')[0] ?? ''
+    const listed = table.split('\n').slice(2).flatMap((row) => (row.split('|')[1] ?? '').split('/').map((c) => Number(c.trim())))
+    expect(listed.sort((a, b) => a - b)).toEqual(Object.values(EXIT).sort((a, b) => a - b))
   })
 
   it('prints the package version with --version', async () => {
@@ -137,9 +194,42 @@ describe('usage', () => {
   it('says a chat id is too short, with the spec\'s limit, and that nothing was sent', async () => {
     const result = await cli(['unbind', ...chatArgs('foo')], alice())
     expect(result.code).toBe(6)
-    expect(result.stderr).toMatch(/meetingChatId is too short: 3 characters; the platform accepts at least 4/)
+    expect(result.stderr).toMatch(/--chat-id is too short: 3 characters; the platform accepts at least 4/)
+    expect(result.stderr).toMatch(/hint: Pass --chat-id as the platform returned it/)
+    expect(result.stderr).not.toMatch(/meetingChatId/)
     expect(result.stderr).toMatch(/nothing was sent/)
     expect(result.stderr).not.toMatch(/attempts/)
+  })
+
+  it.each([
+    ['an unknown flag', ['--bogus'], /^Unknown flag --bogus\. See feishu-meeting-chat --help/],
+    ['an unknown short flag', ['-x'], /^Unknown flag -x\./],
+    ['a negative timeout', ['--timeout', '-5'], /^--timeout must be a number of milliseconds >= 1; got "-5"\.$/],
+    ['a flag without its value', ['--timeout'], /^--timeout needs a value: --timeout VALUE \(or --timeout=VALUE\)\.$/],
+    ['a flag whose value is another flag', ['--timeout', '--no-retry'], /^--timeout needs a value/],
+    ['a value for a switch', ['--no-retry=yes'], /^--no-retry takes no value; got "yes"\.$/],
+    ['a repeated flag', ['--event-id', 'other'], /^--event-id is given twice: give it once\.$/],
+  ])('%s: one line naming the flag, exit 2, and JSON with --json', async (_name, extra, message) => {
+    const args = ['create', '--calendar-id', 'c', '--event-id', 'e', ...extra]
+    const text = await cli(args, alice())
+    expect(text.code).toBe(2)
+    expect(text.stdout).toBe('')
+    expect(text.stderr.split('\n').filter(Boolean)).toHaveLength(1)
+    expect(text.stderr.replace(/^✘ /, '').trim()).toMatch(message)
+    const json = await cli([...args, '--json'], alice())
+    expect(json.code).toBe(2)
+    expect(json.stderr).toBe('')
+    const parsed = JSON.parse(json.stdout) as { ok: boolean; error: { kind: string; message: string } }
+    expect(parsed).toMatchObject({ ok: false, error: { kind: 'usage' } })
+    expect(parsed.error.message).toMatch(message)
+  })
+
+  it('names the flag, not the API field, in --json too', async () => {
+    const result = await cli(['unbind', '--json', ...chatArgs('foo')], alice())
+    expect(result.code).toBe(6)
+    const { error } = JSON.parse(result.stdout) as { error: { msg: string; message: string; hint: { en: string; zh: string } } }
+    expect(error.msg).toBe('--chat-id is too short: 3 characters; the platform accepts at least 4')
+    expect(JSON.stringify(error)).not.toMatch(/meetingChatId/)
   })
 
   it('explains missing credentials', async () => {

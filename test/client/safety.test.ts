@@ -145,6 +145,8 @@ describe('options', () => {
     [{ timeoutMs: 2 ** 31 }, /timeoutMs must be a number from 1 to 2147483647/],
     [{ retry: { maxDelayMs: 1e12 } }, /retry.maxDelayMs must be a number from 0/],
     [{ retry: { maxAttempts: 0 } }, /retry.maxAttempts/],
+    // A count, not a duration.
+    [{ retry: { maxAttempts: 0 } }, /^retry\.maxAttempts must be a number from 1 to 2147483647 \(attempts\); got number 0\.$/],
     [{ retry: 'yes' }, /retry must be an object/],
     [{ fetch: 'no' }, /fetch must be a function/],
     [{ auth: { appId: '', appSecret: 'x' } }, /auth.appId must be a non-empty string/],

@@ -3,7 +3,7 @@
 // `npm run test:consumers` (node:test; KEEP=1 keeps the projects and prints where they are).
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
@@ -64,19 +64,55 @@ async function npmInstall(dir: string, specs: readonly string[]): Promise<void> 
   if (r.code !== 0) throw new Error(`npm install ${specs.join(' ')} failed in ${dir}\n${show(r)}`)
 }
 
+// Appended to the README's example: its listen options make a request that no handler answers fail, with
+// either msw major. The request goes to a local server that would answer it, were it passed through.
+const unhandledCheck = `
+import { once } from 'node:events'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+it('fails a request that no handler answers (the listen options above)', async () => {
+  const local = createServer((_, res) => res.end('passed through unmocked')).listen(0, '127.0.0.1')
+  await once(local, 'listening')
+  try {
+    const { port } = local.address() as AddressInfo
+    await expect(fetch(\`http://127.0.0.1:\${port}/\`)).rejects.toThrow()
+  } finally {
+    local.close()
+  }
+})
+`
+
 let tarball = ''
 let installs: Record<'base' | 'msw2' | 'msw3' | 'lowestNode', Promise<void>>
 
-before(async () => {
-  // What `npm publish` uploads: dist/ and the docs built fresh (its prepublishOnly does the same).
-  for (const script of ['build', 'docs']) {
-    const built = await exec('npm', ['run', '-s', script], root)
-    assert.equal(built.code, 0, show(built))
+/** The files of a fresh clone (tracked and new, not ignored: no dist/, no build/), with the repo's node_modules. */
+async function freshTree(dir: string): Promise<void> {
+  const listed = await exec('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate'], root)
+  assert.equal(listed.code, 0, show(listed))
+  for (const file of listed.stdout.split('\0').filter((f) => f && existsSync(join(root, f)))) {
+    await mkdir(dirname(join(dir, file)), { recursive: true })
+    await cp(join(root, file), join(dir, file))
   }
-  const packed = await exec('npm', ['pack', '--json', '--pack-destination', work], root)
+  await symlink(join(root, 'node_modules'), join(dir, 'node_modules'))
+}
+const mtime = async (file: string) => (await stat(file)).mtimeMs
+let packedFiles: string[] = []
+let prepackAgain: Result & { before: number; after: number }
+
+before(async () => {
+  // `npm pack` from a fresh clone, never built: its prepack builds dist/ and the docs.
+  const tree = join(work, 'tree')
+  await freshTree(tree)
+  const packed = await exec('npm', ['pack', '--json', '--pack-destination', work], tree)
   assert.equal(packed.code, 0, show(packed))
-  const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [{ filename: string }]
+  const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [{ filename: string; files: { path: string }[] }]
   tarball = join(work, info.filename)
+  packedFiles = info.files.map((f) => f.path)
+  // Run again on the now built tree: nothing is rebuilt (publint and attw --pack in CI pack after a build).
+  const marker = join(tree, 'dist/index.js')
+  const before = await mtime(marker)
+  prepackAgain = { ...(await exec(node24, ['scripts/prepack.ts'], tree)), before, after: await mtime(marker) }
   const lowest = lowestEngine(pkg.engines.node)
   installs = {
     base: npmInstall(project('base'), [tarball]),
@@ -94,7 +130,7 @@ before(async () => {
     const example = (await readFile(join(root, 'test/msw/readme-example.test.ts'), 'utf8'))
       .replaceAll("'../../src/msw/index.ts'", "'feishu-meeting-chat/msw'")
       .replaceAll("'../../src/index.ts'", "'feishu-meeting-chat'")
-    await writeFile(join(project(name), 'test/readme-example.test.ts'), example)
+    await writeFile(join(project(name), 'test/readme-example.test.ts'), `${example}${unhandledCheck}`)
   }
 })
 
@@ -107,6 +143,21 @@ const base = () => project('base')
 const bin = () => join(base(), 'node_modules/.bin/feishu-meeting-chat')
 // The bin runs through its shebang (`env node`): put the system Node first on PATH.
 const withNode20 = { PATH: `${dirname(node20)}${delimiter}${process.env.PATH ?? ''}` }
+
+describe('packed from a fresh clone', () => {
+  it('prepack builds what the bin and the imports need, and the docs the sandbox serves', () => {
+    for (const file of ['dist/index.js', 'dist/cli/bin.js', 'dist/msw/index.js', 'dist/sandbox/server.js', 'build/docs/index.html', 'build/docs/api/index.html']) {
+      assert.ok(packedFiles.includes(file), `${file} is in the tarball`)
+    }
+  })
+
+  it('prepack on a built tree rebuilds nothing', () => {
+    assert.equal(prepackAgain.code, 0, show(prepackAgain))
+    assert.match(prepackAgain.stderr, /build is fresh/)
+    assert.match(prepackAgain.stderr, /docs is fresh/)
+    assert.equal(prepackAgain.after, prepackAgain.before)
+  })
+})
 
 describe('installed with only its declared dependencies', { concurrency: 2 }, () => {
   it('the tarball holds LICENSE, the docs and no tests; package.json names a repository; no ajv, yaml or msw installed', async () => {
@@ -273,14 +324,44 @@ describe('with msw, in a vitest suite', { concurrency: 2 }, () => {
     await installs.msw2
     const r = await exec(node20, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=dot'], project('msw2'), { NO_COLOR: '1' })
     assert.equal(r.code, 0, show(r))
-    assert.match(r.stdout, /Tests\s+5 passed/)
+    assert.match(r.stdout, /Tests\s+6 passed/)
   })
 
   it(`msw ${MSW3} with vitest 5 on Node 24`, async () => {
     await installs.msw3
     const r = await exec(node24, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=dot'], project('msw3'), { NO_COLOR: '1' })
     assert.equal(r.code, 0, show(r))
-    assert.match(r.stdout, /Tests\s+5 passed/)
+    assert.match(r.stdout, /Tests\s+6 passed/)
+  })
+
+  for (const name of ['msw2', 'msw3'] as const) {
+    it(`${name}: the README's suite typechecks (tsc) against that major's types`, async () => {
+      await installs[name]
+      const file = join(project(name), 'test/readme-example.test.ts')
+      const program = ts.createProgram([file], {
+        strict: true,
+        noEmit: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+        lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+        types: ['node'],
+        typeRoots: [join(root, 'node_modules/@types')],
+        skipLibCheck: true,
+      })
+      const source = program.getSourceFile(file)
+      assert.ok(source)
+      const text = (d: ts.Diagnostic) => `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`
+      assert.deepEqual([...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map(text), [])
+    })
+  }
+
+  it(`msw ${MSW3} on the system Node (20): createHandlers says msw 3 needs Node >= 22.12 and to use msw 2`, async () => {
+    await installs.msw3
+    const script = "import { createExampleMock, createHandlers } from 'feishu-meeting-chat/msw'; createHandlers(createExampleMock())"
+    const r = await exec(node20, ['--input-type=module', '-e', script], project('msw3'))
+    assert.notEqual(r.code, 0, show(r))
+    assert.match(r.stderr, /msw 3 needs Node >= 22\.12 .*npm install -D msw@2/, show(r))
   })
 
   it('the peer range names both majors', () => {

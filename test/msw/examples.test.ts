@@ -197,6 +197,18 @@ describe('origins and routes', () => {
     expect(() => createHandlers(undefined as never)).toThrow(/createHandlers\(mock\) needs the mock that answers: createHandlers\(createFake\(demoSeed\(\)\)\)/)
   })
 
+  it('with msw 3 on a runtime without Set.prototype.intersection (Node < 22.12), says to use msw 2', () => {
+    const descriptor = Object.getOwnPropertyDescriptor(Set.prototype, 'intersection')
+    expect(descriptor, 'this suite runs msw 3 on Node >= 22.12').toBeDefined()
+    delete (Set.prototype as { intersection?: unknown }).intersection
+    try {
+      expect(() => createHandlers(createExampleMock())).toThrow(/^msw 3 needs Node >= 22\.12 .*npm install -D msw@2/)
+    } finally {
+      Object.defineProperty(Set.prototype, 'intersection', descriptor!)
+    }
+    expect(createHandlers(createExampleMock()).length).toBeGreaterThan(0)
+  })
+
   it('refuses a base URL with a path, or no URL at all', () => {
     expect(() => handlers('https://example.com/api')).toThrow(/origin without a path/)
     expect(() => handlers('example.com')).toThrow(/absolute URL/)

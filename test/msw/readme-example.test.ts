@@ -17,7 +17,9 @@ async function leaveMeetingChat(userAccessToken: string, calendarId: string, eve
 }
 
 const server = setupServer()
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }))
+// A request no handler answers fails the test: msw 2 reads onUnhandledRequest, msw 3 onUnhandledFrame.
+const strict = { onUnhandledRequest: 'error', onUnhandledFrame: 'error' } as const
+beforeAll(() => server.listen(strict))
 afterEach(() => server.resetHandlers())
 afterAll(() => server.close())
 

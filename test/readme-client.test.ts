@@ -1,27 +1,16 @@
 // Runs the client examples of the README (the ```ts blocks marked `<!-- example: run -->`) as they are
 // written, against a sandbox with the demo seed, so the README cannot drift from the product.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { readFile, writeFile } from 'node:fs/promises'
+import { describe, expect, it, vi } from 'vitest'
 import { demo } from '../src/msw/index.ts'
-import { startSandbox, type Sandbox } from '../src/sandbox/server.ts'
+import { useReadmeSandbox } from './readme-sandbox.ts'
 
 const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8')
 const blocks = [...readme.matchAll(/<!-- example: run -->\n```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '')
 const dir = new URL('./.readme-examples/', import.meta.url)
 const entry = new URL('../src/index.ts', import.meta.url).pathname
 
-let sandbox: Sandbox
-const saved = { ...process.env }
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0 })
-  Object.assign(process.env, { FEISHU_DOMAIN: sandbox.url, FEISHU_APP_ID: demo.app.appId, FEISHU_APP_SECRET: demo.app.appSecret })
-  await mkdir(dir, { recursive: true })
-})
-afterAll(async () => {
-  process.env = saved
-  await sandbox.close()
-  await rm(dir, { recursive: true, force: true })
-})
+const { sandbox } = useReadmeSandbox(dir)
 
 describe('README client examples', () => {
   it('has the three examples', () => {
@@ -47,7 +36,7 @@ describe('README client examples', () => {
 
   it('the second example really created a chat as Alice and unbound it', () => {
     const seeded = new Set<string>(Object.values(demo.chats))
-    const made = sandbox.fake.chats.filter((c) => !seeded.has(c.chatId))
+    const made = sandbox().fake.chats.filter((c) => !seeded.has(c.chatId))
     expect(made).toHaveLength(1)
     expect(made[0]?.owner).toEqual({ userId: demo.users.alice.userId })
     expect(made[0]?.boundTo).toBeUndefined()

@@ -1,12 +1,11 @@
 // The README's first screen: its example runs as written against a sandbox, and its comparison table quotes
 // the benchmark tables further down (which `npm run bench` rewrites) and package.json, figure for figure.
 import { execFile } from 'node:child_process'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { demo } from '../src/msw/index.ts'
-import { startSandbox, type Sandbox } from '../src/sandbox/server.ts'
+import { describe, expect, it, vi } from 'vitest'
+import { useReadmeSandbox } from './readme-sandbox.ts'
 import { installedClosure } from '../bench/sections/size.ts'
 
 const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8')
@@ -44,18 +43,7 @@ async function installedFootprint(): Promise<{ bytes: number; docsBytes: number;
 }
 
 describe('the README front door', () => {
-  let sandbox: Sandbox
-  const saved = { ...process.env }
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0 })
-    Object.assign(process.env, { FEISHU_DOMAIN: sandbox.url, FEISHU_APP_ID: demo.app.appId, FEISHU_APP_SECRET: demo.app.appSecret })
-    await mkdir(dir, { recursive: true })
-  })
-  afterAll(async () => {
-    process.env = saved
-    await sandbox.close()
-    await rm(dir, { recursive: true, force: true })
-  })
+  useReadmeSandbox(dir)
 
   it('starts with the install line, then the example', () => {
     expect(front).toMatch(/```sh\nnpm install feishu-meeting-chat\n```\n\n<!-- example: front -->/)

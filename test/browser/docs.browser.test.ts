@@ -63,8 +63,10 @@ describe.skipIf(!READY && !IN_CI)('the docs site in a 1280 px window', { timeout
   it('renders the HTTP reference with the catalog unclipped in the window and the envelope code as the catalog codes', async () => {
     await page.goto(`${sandbox.url}/docs`)
     await page.locator('text=Error catalog').first().waitFor()
-    await page.screenshot({ path: `${SHOTS}api-1280.png` })
     const entry = page.locator('li', { hasText: '195108' }).first()
+    // The menu shows first; Redoc renders the catalog's section after it, slowly on a loaded machine.
+    await entry.waitFor({ timeout: 75_000 })
+    await page.screenshot({ path: `${SHOTS}api-1280.png` })
     await entry.scrollIntoViewIfNeeded()
     await page.screenshot({ path: `${SHOTS}api-catalog-1280.png` })
     const box = await entry.boundingBox()

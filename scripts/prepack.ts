@@ -15,7 +15,8 @@ function newest(paths: readonly string[]): number {
     const full = join(root, path)
     let stat
     try { stat = statSync(full) } catch { continue }
-    if (stat.isDirectory()) latest = Math.max(latest, newest(readdirSync(full).map((name) => join(path, name))))
+    // A folder's own time counts too: deleting or renaming a source changes only the folder's.
+    if (stat.isDirectory()) latest = Math.max(latest, stat.mtimeMs, newest(readdirSync(full).map((name) => join(path, name))))
     else latest = Math.max(latest, stat.mtimeMs)
   }
   return latest

@@ -77,18 +77,18 @@ function tokenWithin(pending: Promise<string>, ms: number, signal: AbortSignal |
   })
 }
 
-/** Waits for the limiter's budget until the deadline; past it, or on the caller's abort, the wait is called off. */
-async function budgetWithin(limiter: CallLimiter, request: PacingRequest, ms: number, signal: AbortSignal | null, onLate: () => FeishuApiError): Promise<void> {
+/** Runs a limiter's step (waiting for the budget, recording a hold) until the deadline; past it, or on the caller's abort, it is called off. */
+async function limiterWithin(step: (signal: AbortSignal) => Promise<void>, ms: number, signal: AbortSignal | null, onLate: () => FeishuApiError): Promise<void> {
   const stop = new AbortController()
   let late = false
   const timer = setTimeout(() => { late = true; stop.abort() }, ms)
   const onAbort = () => stop.abort(signal?.reason)
   signal?.addEventListener('abort', onAbort, { once: true })
   try {
-    // Raced with the stop, so that a limiter that ignores its signal cannot hold the call either.
+    // Raced with the stop, so that a limiter (or its store) that ignores the signal cannot hold the call either.
     await new Promise<void>((resolve, reject) => {
       stop.signal.addEventListener('abort', () => reject(stop.signal.reason), { once: true })
-      limiter.acquire(request, stop.signal).then(resolve, reject)
+      step(stop.signal).then(resolve, reject)
     })
   } catch (thrown) {
     if (late) throw onLate()
@@ -173,7 +173,7 @@ export function createTransport(deps: TransportDeps): Transport {
         // Pacing (issue 14): each attempt waits for the budget before it is sent, within the call's deadline
         // (a hold of an hour after a 429 must not keep a call waiting past it); the wait is not counted in maxElapsedMs.
         const waitStarted = now()
-        await budgetWithin(limiter, pacing, Math.max(0, deadline - waitStarted), signal, () => lateError(attempts, earlierUnknown, 'no rate budget'))
+        await limiterWithin((stop) => limiter.acquire(pacing, stop), Math.max(0, deadline - waitStarted), signal, () => lateError(attempts, earlierUnknown, 'no rate budget'))
         started += now() - waitStarted
       }
       const remaining = deadline - now()
@@ -220,7 +220,9 @@ export function createTransport(deps: TransportDeps): Transport {
       }
       const { error, waitMs } = verdict
       // Pacing (issue 14): the platform's reset overrides the limiter's count: every call of the budget waits it out.
-      if (pacing && error.kind === 'rate_limited' && waitMs !== null) await limiter?.hold(pacing, waitMs)
+      if (pacing && limiter && error.kind === 'rate_limited' && waitMs !== null) {
+        await limiterWithin(() => limiter.hold(pacing, waitMs), Math.max(0, deadline - now()), signal, () => lateError(attempts, earlierUnknown, 'no answer from the rate limiter'))
+      }
       if (strategy && token !== undefined && !tokenReplayed && typeof error.code === 'number' && strategy.refused(token, error.code)) {
         // The token was refused, not the request: one replay with a fresh token, not counted as an attempt.
         tokenReplayed = true

@@ -80,6 +80,16 @@ describe('a client with a rateLimiter', () => {
     expect(state.unbinds).toBe(0)
   })
 
+  it('ends a call at its deadline when the limiter never finishes recording the platform\'s hold', async () => {
+    const { state, fetch } = platform(() => Response.json({ code: 99991400, msg: 'request trigger frequency limit' }, { status: 429, headers: { 'x-ogw-ratelimit-reset': '1' } }))
+    const limiter: CallLimiter = { acquire: async () => {}, hold: () => new Promise<void>(() => {}) }
+    const client = createMeetingChatClient({ auth: APP, fetch, rateLimiter: limiter, deadlineMs: 300 })
+    const outcome = client.unbindMeetingChat(params).then(() => 'sent', (e: unknown) => e)
+    await vi.advanceTimersByTimeAsync(300)
+    expect(await outcome).toMatchObject({ kind: 'timeout' })
+    expect(state.unbinds).toBe(1)
+  })
+
   it('asks the limiter before every attempt, under the app\'s key, and passes on the platform\'s reset', async () => {
     const { fetch } = platform((n) => n === 1
       ? Response.json({ code: 99991400, msg: 'request trigger frequency limit' }, { status: 429, headers: { 'x-ogw-ratelimit-reset': '2' } })

@@ -98,7 +98,12 @@ describe('createRateLimiter', () => {
     const limiter = createRateLimiter({ limits: { unbindMeetingChat: { perSecond: 1 } }, headroom: 0 })
     await limiter.acquire(unbind)
     const controller = new AbortController()
-    const waiting = limiter.acquire(unbind, controller.signal)
+    let settled = false
+    const waiting = limiter.acquire(unbind, controller.signal).finally(() => { settled = true })
+    waiting.catch(() => {})
+    // Into the wait for the next second first, so that the abort reaches the sleep, not the check before it.
+    await vi.advanceTimersByTimeAsync(100)
+    expect(settled).toBe(false)
     controller.abort(new Error('stop'))
     await expect(waiting).rejects.toThrow('stop')
   })

@@ -212,17 +212,26 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
         await sleep(held, signal ?? null)
       }
       // The minute's point first, kept while waiting for the second's: a refused second never wastes a minute point.
-      for (const [name, size, field] of WINDOWS.slice().reverse()) {
-        if (budgets[request.operation]?.[field] == null) continue
-        for (;;) {
-          signal?.throwIfAborted()
-          const now = Date.now()
-          const window = Math.floor(now / size)
-          const left = (window + 1) * size - now
-          const taken = left > GUARD_MS && (await withStore(request.operation, (w) => take(w[name], `${request.key}:${window}`)))
-          if (taken) break
-          await sleep(Math.max(1, (window + 1) * size - Date.now()), signal ?? null)
+      // If that wait crosses into the next minute, the call is counted again in the minute it is sent in.
+      for (;;) {
+        const taken: number[] = []
+        for (const [name, size, field] of WINDOWS.slice().reverse()) {
+          if (budgets[request.operation]?.[field] == null) continue
+          for (;;) {
+            signal?.throwIfAborted()
+            const now = Date.now()
+            const window = Math.floor(now / size)
+            const left = (window + 1) * size - now
+            const granted = left > GUARD_MS && (await withStore(request.operation, (w) => take(w[name], `${request.key}:${window}`)))
+            if (granted) {
+              if (size === 60_000) taken.push(window)
+              break
+            }
+            await sleep(Math.max(1, (window + 1) * size - Date.now()), signal ?? null)
+          }
         }
+        const minute = taken[0]
+        if (minute === undefined || Math.floor(Date.now() / 60_000) === minute) return
       }
     },
 

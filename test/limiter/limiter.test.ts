@@ -44,6 +44,19 @@ describe('createRateLimiter', () => {
     expect(run.done()).toBe(11)
   })
 
+  it('counts a call whose wait for its second crossed into the next minute in the minute it is sent in', async () => {
+    const limiter = createRateLimiter({ limits: { unbindMeetingChat: { perSecond: 1, perMinute: 2 } }, headroom: 0 })
+    vi.setSystemTime(new Date('2026-01-01T00:00:59.850Z'))
+    const first = start(() => limiter.acquire(unbind), 2) // both count in minute 0; the second waits for second 60
+    await vi.advanceTimersByTimeAsync(1_150)
+    expect(first.done()).toBe(2)
+    const next = start(() => limiter.acquire(unbind), 2) // minute 1 already holds the one sent at 00:01:00
+    await vi.advanceTimersByTimeAsync(58_999)
+    expect(next.done()).toBe(1)
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(next.done()).toBe(2)
+  })
+
   it('counts in calendar seconds, and sends nothing in the last 100 ms of one', async () => {
     const limiter = createRateLimiter({ limits: { unbindMeetingChat: { perSecond: 10 } }, headroom: 0 })
     vi.setSystemTime(new Date('2026-01-01T00:00:00.850Z'))

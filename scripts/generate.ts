@@ -101,6 +101,13 @@ function operationsModule(spec: JsonObject): string {
   for (const [name, scheme] of Object.entries(schemes)) {
     if (isObject(scheme) && typeof scheme['x-token-prefix'] === 'string') prefixes[name] = scheme['x-token-prefix']
   }
+  // Request-body fields marked x-secret (credentials): the client redacts their values from anything it reports.
+  const secrets = new Set<string>()
+  const schemas = isObject(spec.components) && isObject(spec.components.schemas) ? spec.components.schemas : {}
+  for (const schema of Object.values(schemas)) {
+    if (!isObject(schema) || !isObject(schema.properties)) continue
+    for (const [name, property] of Object.entries(schema.properties)) if (isObject(property) && property['x-secret'] === true) secrets.add(name)
+  }
   return `${HEADER('each operation\'s method, path, whether it needs a token, whether a replay is safe, and parameter constraints')}
 export const operations = ${JSON.stringify(out, null, 2)} as const
 
@@ -108,6 +115,9 @@ export type OperationId = keyof typeof operations
 
 /** The prefix each kind of token starts with (the security schemes' x-token-prefix). */
 export const tokenPrefixes = ${JSON.stringify(prefixes, null, 2)} as const
+
+/** Request-body fields that carry credentials (the spec's x-secret): never to be shown back. */
+export const secretFields = ${JSON.stringify([...secrets].sort())} as const
 
 /** Each rate-limited operation's documented budget per app and tenant (x-rate-limit); null where a window has none. */
 export const rateLimits: Readonly<Record<string, { readonly perSecond: number | null; readonly perMinute: number | null }>> = ${JSON.stringify(rateLimits, null, 2)}

@@ -109,6 +109,9 @@ export const tokenPrefixes = {
   "user_access_token": "u-"
 } as const
 
+/** Request-body fields that carry credentials (the spec's x-secret): never to be shown back. */
+export const secretFields = ["app_access_token","app_secret","app_ticket"] as const
+
 /** Each rate-limited operation's documented budget per app and tenant (x-rate-limit); null where a window has none. */
 export const rateLimits: Readonly<Record<string, { readonly perSecond: number | null; readonly perMinute: number | null }>> = {
   "createMeetingChat": {

@@ -1119,6 +1119,7 @@ export const spec = {
             "type": "string",
             "minLength": 1,
             "maxLength": 128,
+            "x-secret": true,
             "description": "The app's secret. 应用秘钥。"
           }
         }
@@ -1142,12 +1143,14 @@ export const spec = {
             "type": "string",
             "minLength": 1,
             "maxLength": 128,
+            "x-secret": true,
             "description": "The app's secret."
           },
           "app_ticket": {
             "type": "string",
             "minLength": 1,
             "maxLength": 256,
+            "x-secret": true,
             "description": "The latest ticket pushed by the platform (`app_ticket` event). 平台推送的 app_ticket。"
           }
         }
@@ -1164,6 +1167,7 @@ export const spec = {
             "type": "string",
             "minLength": 1,
             "maxLength": 256,
+            "x-secret": true,
             "description": "The store app's app_access_token."
           },
           "tenant_key": {

@@ -127,11 +127,12 @@ export function createTransport(deps: TransportDeps): Transport {
     let reusable = prepared && input.body === null ? { request: input, controller: prepared.controller } : undefined
     const body = input.body === null ? undefined : await input.arrayBuffer()
     const requestSecrets = bodySecrets(body)
-    const explicitToken = explicit === null ? undefined : explicit.slice(7)
+    // The token as checked is the secret redacted; a header that is not `Bearer <token>` is kept secret whole.
+    const explicitToken = explicit === null ? undefined : /^Bearer (.*)$/.exec(explicit)?.[1] ?? explicit
     const strategy = secured && explicit === null ? deps.auth() : undefined
     if (secured) {
       if (explicitToken !== undefined) {
-        const value = /^Bearer (.*)$/.exec(explicit ?? '')?.[1] ?? ''
+        const value = explicit?.startsWith('Bearer ') ? explicitToken : ''
         checkToken(value, value.startsWith(tokenPrefixes.user_access_token) ? 'user' : 'tenant', 'The Authorization header')
       } else if (!strategy) {
         throw new ConfigError(`${operation ?? 'This request'} needs a token: configure auth on the client, or pass { userAccessToken } or { tenantAccessToken } to the call.`)

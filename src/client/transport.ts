@@ -60,33 +60,19 @@ export interface Transport {
   envelopeOf(response: Response): Envelope | undefined
 }
 
-/** Settles with the token, or fails at the deadline or on the caller's abort (the shared fetch goes on for others). */
-function tokenWithin(pending: Promise<string>, ms: number, signal: AbortSignal | null, onLate: () => FeishuApiError): Promise<string> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let onAbort: (() => void) | undefined
-  const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onLate()), ms)
-    if (signal) {
-      onAbort = () => reject(signal.reason)
-      signal.addEventListener('abort', onAbort, { once: true })
-    }
-  })
-  return Promise.race([pending, stop]).finally(() => {
-    clearTimeout(timer)
-    if (onAbort) signal?.removeEventListener('abort', onAbort)
-  })
-}
-
-/** Runs a limiter's step (waiting for the budget, recording a hold) until the deadline; past it, or on the caller's abort, it is called off. */
-async function limiterWithin(step: (signal: AbortSignal) => Promise<void>, ms: number, signal: AbortSignal | null, onLate: () => FeishuApiError): Promise<void> {
+/**
+ * Runs a step that the call waits on (the token, the limiter's budget, recording a hold) until the deadline; past
+ * it, or on the caller's abort, the call stops waiting and the step's signal aborts. The step is raced, so one that
+ * ignores its signal (a shared token fetch, a limiter's store) cannot hold the call either.
+ */
+async function within<T>(step: (stop: AbortSignal) => Promise<T>, ms: number, signal: AbortSignal | null, onLate: () => FeishuApiError): Promise<T> {
   const stop = new AbortController()
   let late = false
   const timer = setTimeout(() => { late = true; stop.abort() }, ms)
   const onAbort = () => stop.abort(signal?.reason)
   signal?.addEventListener('abort', onAbort, { once: true })
   try {
-    // Raced with the stop, so that a limiter (or its store) that ignores the signal cannot hold the call either.
-    await new Promise<void>((resolve, reject) => {
+    return await new Promise<T>((resolve, reject) => {
       stop.signal.addEventListener('abort', () => reject(stop.signal.reason), { once: true })
       step(stop.signal).then(resolve, reject)
     })
@@ -165,7 +151,7 @@ export function createTransport(deps: TransportDeps): Transport {
         // A token at hand costs no timer; a pending one is awaited only until the deadline.
         token = typeof given === 'string'
           ? given
-          : await tokenWithin(given, Math.max(0, deadline - now()), signal, () => lateError(attempts, earlierUnknown, 'no token'))
+          : await within(() => given, Math.max(0, deadline - now()), signal, () => lateError(attempts, earlierUnknown, 'no token'))
         headers.set('authorization', `Bearer ${token}`)
         signal?.throwIfAborted()
       }
@@ -174,7 +160,7 @@ export function createTransport(deps: TransportDeps): Transport {
         // Pacing (issue 14): each attempt waits for the budget before it is sent, within the call's deadline
         // (a hold of an hour after a 429 must not keep a call waiting past it); the wait is not counted in maxElapsedMs.
         const waitStarted = now()
-        await limiterWithin((stop) => limiter.acquire(pacing, stop), Math.max(0, deadline - waitStarted), signal, () => lateError(attempts, earlierUnknown, 'no rate budget'))
+        await within((stop) => limiter.acquire(pacing, stop), Math.max(0, deadline - waitStarted), signal, () => lateError(attempts, earlierUnknown, 'no rate budget'))
         started += now() - waitStarted
       }
       const remaining = deadline - now()
@@ -222,7 +208,7 @@ export function createTransport(deps: TransportDeps): Transport {
       const { error, waitMs } = verdict
       // Pacing (issue 14): the platform's reset overrides the limiter's count: every call of the budget waits it out.
       if (pacing && limiter && error.kind === 'rate_limited' && waitMs !== null) {
-        await limiterWithin(() => limiter.hold(pacing, waitMs), Math.max(0, deadline - now()), signal, () => lateError(attempts, earlierUnknown, 'no answer from the rate limiter'))
+        await within(() => limiter.hold(pacing, waitMs), Math.max(0, deadline - now()), signal, () => lateError(attempts, earlierUnknown, 'no answer from the rate limiter'))
       }
       if (strategy && token !== undefined && !tokenReplayed && typeof error.code === 'number' && strategy.refused(token, error.code)) {
         // The token was refused, not the request: one replay with a fresh token, not counted as an attempt.

@@ -30,7 +30,10 @@ export interface BulkIo {
 /** Exit code of an interrupted run (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130
 
-/** 195108 for an item an earlier run sent without recording the answer: that attempt did the unbind. */
+/**
+ * 195108 ("chat not bound to this event") after an attempt that may have reached the platform, of this call
+ * (the client's `earlierAttemptOutcomeUnknown`) or of an earlier run (unsure in the journal): that attempt did the unbind.
+ */
 const ALREADY_UNBOUND = 195108
 
 type Line = Record<string, unknown>
@@ -104,14 +107,17 @@ export async function runBulkUnbind(
       const ids = { line: item.line, calendarId: item.calendarId, eventId: item.eventId, meetingChatId: item.meetingChatId }
       const error = result.ok ? undefined : result.error
       const api = error instanceof FeishuApiError ? error : undefined
-      const earlierDidIt = api?.code === ALREADY_UNBOUND && journal?.unsure.has(itemKey(item)) === true
+      const alreadyUnbound = api?.code === ALREADY_UNBOUND
+      const earlierAttemptDidIt = alreadyUnbound && api.earlierAttemptOutcomeUnknown
+      const earlierRunDidIt = alreadyUnbound && !earlierAttemptDidIt && journal?.unsure.has(itemKey(item)) === true
+      const earlierDidIt = earlierAttemptDidIt || earlierRunDidIt
       if (signal.aborted && !result.ok && !api) continue // stopped by Ctrl-C: unfinished, the journal says so
       const ok = result.ok || earlierDidIt
       journal?.ended(item, { ok, final: ok || (api !== undefined && !api.retryable), code: api?.code ?? null })
       bar?.increment(1, { failed: counts.failed + (ok ? 0 : 1) })
       if (ok) {
         counts.succeeded++
-        if (json) io.out(JSON.stringify({ ok: true, ...ids, ...(earlierDidIt && { note: 'unbound by an earlier run' }) }))
+        if (json) io.out(JSON.stringify({ ok: true, ...ids, ...(earlierDidIt && { note: earlierAttemptDidIt ? 'unbound by an earlier attempt whose answer was lost' : 'unbound by an earlier run' }) }))
         continue
       }
       counts.failed++

@@ -36,6 +36,20 @@ function successesPerChat(s: Sandbox): Map<string, number> {
 // Generous limits: these runs are about output and exit codes, not pacing.
 const roomy = { perSecond: 1000, perMinute: 60_000 }
 
+/**
+ * The next unbind takes effect but its answer is lost (the connection drops); the `dropAfter` attempts after it
+ * get no answer either.
+ */
+function loseAnswer(s: Sandbox, dropAfter = 0): void {
+  s.fake.respond('unbindMeetingChat', {
+    response: async (request) => {
+      await s.fake.handle(new Request(request.url, { method: 'DELETE', headers: request.headers }))
+      if (dropAfter > 0) s.fake.respond('unbindMeetingChat', { networkError: true }, { times: dropAfter })
+      return Response.error()
+    },
+  }, { times: 1 })
+}
+
 describe('unbind --from FILE', () => {
   it('unbinds every JSONL item, reports bad lines by number and runs the rest; --json gives a line per item and a summary', async () => {
     sandbox = await startSandbox({ port: 0, seed: bulkSeed(20, roomy) })
@@ -91,6 +105,88 @@ describe('unbind --from FILE', () => {
     expect(out.find((l) => l.eventId === first?.eventId)).toMatchObject({ ok: true, note: 'unbound by an earlier run' })
     expect(out.find((l) => l.eventId === second?.eventId)).toMatchObject({ ok: true })
     expect(code).toBe(0)
+  })
+
+  it('counts 195108 as done when an earlier attempt of the same call got no answer (the client says so), with or without a journal', async () => {
+    for (const withJournal of [false, true]) {
+      sandbox = await startSandbox({ port: 0, seed: bulkSeed(1, roomy) })
+      const work = dir()
+      const file = join(work, 'items.jsonl')
+      const journal = join(work, 'journal.jsonl')
+      writeFileSync(file, jsonl(bulkItems(1)))
+      loseAnswer(sandbox)
+      const { code, stdout } = await cli(['unbind', '--from', file, '--json', ...(withJournal ? ['--journal', journal] : [])], env(sandbox.url))
+      const out = lines(stdout)
+      expect(sandbox.fake.calls.filter((c) => c.operationId === 'unbindMeetingChat').map((c) => c.code)).toEqual([0, undefined, 195108]) // the unbind, its dropped answer, the replay
+      expect(out[0]).toMatchObject({ ok: true, eventId: bulkItems(1)[0]?.eventId, note: expect.stringMatching(/earlier attempt/) })
+      expect(out.at(-1)).toMatchObject({ summary: true, succeeded: 1, failed: 0 })
+      expect(code).toBe(0)
+      if (withJournal) {
+        const entries = readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+        expect(entries.at(-1)).toMatchObject({ at: 'end', ok: true, final: true })
+      }
+      await sandbox.close()
+      sandbox = undefined
+    }
+  })
+
+  it('keeps an item whose every attempt got no answer unsure, so that a 195108 in the next run counts as done', async () => {
+    sandbox = await startSandbox({ port: 0, seed: bulkSeed(2, roomy) })
+    const work = dir()
+    const file = join(work, 'items.jsonl')
+    const journal = join(work, 'journal.jsonl')
+    const [first, second] = bulkItems(2)
+    writeFileSync(file, jsonl(bulkItems(2)))
+    const args = ['unbind', '--from', file, '--journal', journal, '--json', '--concurrency', '1']
+    // The first attempt unbinds chat 0 but its answer is lost, and so are both retries' (3 attempts in all).
+    loseAnswer(sandbox, 2)
+    const run1 = await cli(args, env(sandbox.url))
+    expect(lines(run1.stdout).find((l) => l.eventId === first?.eventId)).toMatchObject({ ok: false, kind: 'network' })
+    expect(run1.code).not.toBe(0)
+    expect(sandbox.fake.chat(chatId(0))?.boundTo).toBeUndefined()
+
+    const run2 = await cli(args, env(sandbox.url))
+    const out = lines(run2.stdout)
+    expect(out.find((l) => l.eventId === first?.eventId)).toMatchObject({ ok: true, note: 'unbound by an earlier run' })
+    expect(out.find((l) => l.eventId === second?.eventId)).toBeUndefined() // done in the first run
+    expect(out.at(-1)).toMatchObject({ summary: true, succeeded: 1, failed: 0, skippedFromJournal: 1 })
+    expect(run2.code).toBe(0)
+    expect([...successesPerChat(sandbox).values()]).toEqual([1, 1])
+  })
+
+  it('resumes twice from a journal that ends in a line cut short, doing every item exactly once', async () => {
+    const count = 5
+    const seed = bulkSeed(count, roomy)
+    // Chat 0 was unbound and recorded; chat 1 was sent by the run that was killed, and its unbind took effect.
+    const doneEarlier = new Set([chatId(0), chatId(1)])
+    sandbox = await startSandbox({ port: 0, seed: { ...seed, chats: seed.chats?.map((c) => (doneEarlier.has(c.chatId) ? { ...c, boundTo: undefined } : c)) } })
+    const work = dir()
+    const file = join(work, 'items.jsonl')
+    const journal = join(work, 'journal.jsonl')
+    const items = bulkItems(count)
+    writeFileSync(file, jsonl(items))
+    const entry = (at: string, i: number, extra: object = {}) => JSON.stringify({ at, ...items[i], ...extra })
+    // The kill came while the start of item 2 was being written.
+    writeFileSync(journal, `${entry('start', 0)}\n${entry('end', 0, { ok: true, final: true })}\n${entry('start', 1)}\n${entry('start', 2).slice(0, 30)}`)
+    const args = ['unbind', '--from', file, '--journal', journal, '--json']
+
+    const run1 = await cli(args, env(sandbox.url))
+    expect(run1.stderr).toBe('')
+    expect(run1.code).toBe(0)
+    expect(lines(run1.stdout).at(-1)).toMatchObject({ summary: true, succeeded: count - 1, failed: 0, skippedFromJournal: 1 })
+    // Every line of the journal is whole.
+    expect(readFileSync(journal, 'utf8').endsWith('\n')).toBe(true)
+    for (const line of readFileSync(journal, 'utf8').trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow()
+
+    const run2 = await cli(args, env(sandbox.url))
+    expect(run2.stderr).toBe('')
+    expect(run2.code).toBe(0)
+    expect(lines(run2.stdout).at(-1)).toMatchObject({ summary: true, succeeded: 0, failed: 0, skippedFromJournal: count })
+
+    const perChat = successesPerChat(sandbox)
+    expect([...perChat.keys()].sort()).toEqual(items.slice(2).map((it) => it.meetingChatId).sort())
+    expect([...perChat.values()].every((n) => n === 1)).toBe(true)
+    expect(items.every((it) => sandbox?.fake.chat(it.meetingChatId)?.boundTo === undefined)).toBe(true)
   })
 
   it('killed mid-run (SIGKILL) and started again with the same journal, unbinds every item exactly once', async () => {

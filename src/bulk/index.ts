@@ -85,13 +85,39 @@ export async function* unbindMeetingChats<T extends UnbindMeetingChatParams>(
   let sourceError: { error: unknown } | undefined
   let wake: (() => void) | undefined
 
-  // Items are pulled one at a time: an async iterator need not support overlapping next() calls.
+  // Items are pulled one at a time: an async iterator need not support overlapping next() calls. Once the
+  // run is stopped (the consumer stopped reading, or the source failed) no further next() is called.
   let pulling: Promise<unknown> = Promise.resolve()
+  let pullsPending = 0
   const pull = (): Promise<IteratorResult<T>> => {
-    const next = pulling.then(() => source.next())
+    pullsPending++
+    const next = pulling
+      .then(() => (stop.signal.aborted ? { done: true as const, value: undefined } : source.next()))
+      .finally(() => { pullsPending-- })
     pulling = next.catch(() => undefined)
     return next
   }
+  /** A pull, or undefined as soon as the run is stopped: a stopped worker no longer waits on a pending next(). */
+  const pullUnlessStopped = (): Promise<IteratorResult<T> | undefined> => new Promise((resolve, reject) => {
+    if (stop.signal.aborted) return resolve(undefined)
+    const onStop = () => resolve(undefined)
+    stop.signal.addEventListener('abort', onStop, { once: true })
+    pull().then(
+      (next) => { stop.signal.removeEventListener('abort', onStop); resolve(next) },
+      (error: unknown) => { stop.signal.removeEventListener('abort', onStop); reject(error) },
+    )
+  })
+
+  // Backpressure: a worker takes no further item while `concurrency` results wait for the consumer, so at most
+  // about 2 × concurrency items are taken ahead of it. Woken when the consumer takes a result, or on abort.
+  let roomWaiters: (() => void)[] = []
+  const freeRoom = () => {
+    const waiters = roomWaiters
+    roomWaiters = []
+    for (const w of waiters) w()
+  }
+  const room = () => new Promise<void>((resolve) => { roomWaiters.push(resolve) })
+  signal.addEventListener('abort', freeRoom, { once: true })
 
   async function run(item: T): Promise<UnbindResult<T>> {
     const deadline = new AbortController()
@@ -113,15 +139,19 @@ export async function* unbindMeetingChats<T extends UnbindMeetingChatParams>(
   async function worker(): Promise<void> {
     try {
       while (!signal.aborted) {
-        let next: IteratorResult<T>
+        if (ready.length >= concurrency) {
+          await room()
+          continue
+        }
+        let next: IteratorResult<T> | undefined
         try {
-          next = await pull()
+          next = await pullUnlessStopped()
         } catch (error) {
           sourceError ??= { error }
           stop.abort(toError(error))
           return
         }
-        if (next.done) return
+        if (next === undefined || next.done) return
         counts.started++
         const result = await run(next.value)
         counts.done++
@@ -142,6 +172,7 @@ export async function* unbindMeetingChats<T extends UnbindMeetingChatParams>(
     for (;;) {
       const result = ready.shift()
       if (result) {
+        freeRoom()
         yield result
         continue
       }
@@ -155,7 +186,12 @@ export async function* unbindMeetingChats<T extends UnbindMeetingChatParams>(
   } finally {
     // A consumer that stops early (break, throw) aborts what is in flight; the source is closed either way.
     stop.abort(new DOMException('the caller stopped reading the results', 'AbortError'))
+    freeRoom()
     await Promise.allSettled(workers)
-    await source.return?.()
+    // A next() may still be pending (a stopped worker stops waiting on it). return() is called anyway, so that
+    // the source can release what it holds, but is awaited only when no next() is pending: an async generator
+    // answers return() only after its pending next() settles, which may be never.
+    if (pullsPending === 0) await source.return?.()
+    else new Promise((resolve) => resolve(source.return?.())).catch(() => undefined)
   }
 }

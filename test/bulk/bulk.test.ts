@@ -1,6 +1,6 @@
 // unbindMeetingChats on a stubbed platform: one result per item whatever happens, the concurrency bound,
 // aborts, an early break, the per-item deadline and a failing source.
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { unbindMeetingChats, type UnbindResult } from '../../src/bulk/index.js'
 import { FeishuApiError } from '../../src/client/errors.js'
 import { bulkItems, type BulkItem } from './support.js'
@@ -35,6 +35,10 @@ async function collect<T>(results: AsyncIterable<T>): Promise<T[]> {
 const forbidden = () => Response.json({ code: 195107, msg: 'no permission to unbind meeting chat' }, { status: 403, headers: { 'X-Tt-Logid': 'log-1' } })
 
 describe('unbindMeetingChats', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
   it('gives each item one result, failures typed, with at most `concurrency` calls in flight', async () => {
     const { state, fetch } = platform((eventId) => (eventId.endsWith('3_0') ? forbidden() : Response.json({ code: 0, msg: 'success', data: {} })))
     const items = bulkItems(40)
@@ -86,6 +90,69 @@ describe('unbindMeetingChats', () => {
       if (++seen === 5) break
     }
     expect(state.sent.length).toBeLessThan(10)
+  })
+
+  it('takes at most about 2 × concurrency items ahead of a slow consumer', async () => {
+    // The platform answers on setImmediate, faked here: runAllTimersAsync drives the run until nothing is left to
+    // do, which without backpressure means until every item of the source has been taken and unbound.
+    vi.useFakeTimers({ toFake: ['setImmediate'] })
+    const { state, fetch } = platform()
+    let taken = 0
+    function* source(): Generator<BulkItem> {
+      for (const item of bulkItems(1000)) {
+        taken++
+        yield item
+      }
+    }
+    const concurrency = 3
+    const results = unbindMeetingChats(source(), { auth, fetch, concurrency, rateLimiter: false })
+    for (let read = 1; read <= 4; read++) {
+      const next = results.next()
+      await vi.runAllTimersAsync()
+      expect((await next).done).toBe(false)
+      await vi.runAllTimersAsync()
+      expect(taken).toBeLessThanOrEqual(read + 2 * concurrency)
+      expect(state.sent.length).toBeLessThanOrEqual(taken)
+    }
+    // Reading on ends every item taken in exactly one result, and a break stops taking.
+    const seen = new Set<string>()
+    for (;;) {
+      const next = results.next()
+      await vi.runAllTimersAsync()
+      const r = await next
+      if (r.done) break
+      seen.add(r.value.item.eventId)
+      if (seen.size === 20) break
+    }
+    const takenAtBreak = taken
+    await results.return()
+    await vi.runAllTimersAsync()
+    expect(taken).toBe(takenAtBreak)
+    expect(taken).toBeLessThanOrEqual(24 + 2 * concurrency)
+  })
+
+  it('ends a broken-out loop while the source\'s next() is pending', async () => {
+    const { fetch } = platform()
+    const [first] = bulkItems(1)
+    let calls = 0
+    let returned = false
+    const source: AsyncIterableIterator<BulkItem> = {
+      [Symbol.asyncIterator]() { return this },
+      next: () => (++calls === 1 ? Promise.resolve({ done: false, value: first! }) : new Promise<IteratorResult<BulkItem>>(() => {})),
+      return: () => {
+        returned = true
+        return Promise.resolve({ done: true, value: undefined })
+      },
+    }
+    const seen: UnbindResult<BulkItem>[] = []
+    for await (const r of unbindMeetingChats(source, { auth, fetch, concurrency: 2, rateLimiter: false })) {
+      seen.push(r)
+      break
+    }
+    expect(seen).toHaveLength(1)
+    expect(seen[0]?.ok).toBe(true)
+    expect(calls).toBe(2)
+    expect(returned).toBe(true)
   })
 
   it('ends an item past its deadline with kind timeout', async () => {

@@ -95,9 +95,9 @@ execFileSync(
   { stdio: 'inherit', cwd: fileURLToPath(root) },
 )
 
-// The package's three entry points, as their `exports` names them.
+// The package's entry points, as their `exports` names them.
 const app = await Application.bootstrap({
-  entryPoints: ['src/index.ts', 'src/msw/index.ts', 'src/sandbox/server.ts'],
+  entryPoints: ['src/index.ts', 'src/catalog.ts', 'src/msw/index.ts', 'src/sandbox/server.ts'],
   tsconfig: fileURLToPath(new URL('tsconfig.build.json', root)),
   out: fileURLToPath(new URL('api/', out)),
   name: 'feishu-meeting-chat',

@@ -32,6 +32,5 @@ export type {
 export type { CallLimiter, PacingRequest } from './client/pacing.js'
 export { TokenCache, createTokenCache } from './client/auth/token-cache.js'
 export type { TokenCacheOptions } from './client/auth/token-cache.js'
-export { errorCatalog } from './generated/catalog.js'
 export type { CatalogCode, CatalogEntry } from './generated/catalog.js'
 export type { paths, components } from './generated/schema.js'

@@ -2,7 +2,8 @@
 // exactly one result. Node only (the pacing comes from feishu-meeting-chat/limiter).
 import { createMeetingChatClient, type CallOptions, type MeetingChatClient, type UnbindMeetingChatParams } from '../client/client.js'
 import { FeishuApiError } from '../client/errors.js'
-import { ConfigError, describeValue, type MeetingChatClientOptions } from '../client/options.js'
+import { describeValue } from '../client/describe.js'
+import { ConfigError, type MeetingChatClientOptions } from '../client/options.js'
 import type { CallLimiter } from '../client/pacing.js'
 import { createRateLimiter } from '../limiter/index.js'
 

@@ -1,6 +1,7 @@
 // Client options, normalised once, with their documented defaults.
 import type { TokenCache } from './auth/token-cache.js'
 import type { CallLimiter } from './pacing.js'
+import { describeValue } from './describe.js'
 
 export type Domain = 'feishu' | 'lark' | (string & {})
 
@@ -140,13 +141,6 @@ function positive(name: string, value: unknown, fallback: number, min = 1, unit 
     throw new ConfigError(`${name} must be a number from ${min} to ${MAX_TIMER_MS} (${unit}); got ${describeValue(value)}.`)
   }
   return value
-}
-
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null'
-  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value)
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object'
-  return `${typeof value} ${String(value)}`
 }
 
 export function normalizeOptions(options: MeetingChatClientOptions): Normalized {

@@ -2,7 +2,7 @@
 // is a clear local error and nothing is sent.
 import { operations, type OperationId } from '../generated/operations.js'
 import { FeishuApiError } from './errors.js'
-import { describeValue } from './options.js'
+import { describeValue } from './describe.js'
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
 /** Half of a surrogate pair without its other half: not text, and encodeURIComponent throws a URIError on it. */

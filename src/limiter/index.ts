@@ -2,7 +2,8 @@
 // default; with a Redis client, every process using the same key prefix draws from one budget. Node only.
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
 import type { CallLimiter, PacingRequest } from '../client/pacing.js'
-import { ConfigError, describeValue } from '../client/options.js'
+import { describeValue } from '../client/describe.js'
+import { ConfigError } from '../client/options.js'
 import { sleep } from '../client/retry.js'
 import { rateLimits } from '../generated/operations.js'
 

@@ -1,7 +1,8 @@
 import { inspect } from 'node:util'
 import { HttpResponse, http } from 'msw'
 import { describe, expect, it } from 'vitest'
-import { createMeetingChatClient, errorCatalog, FeishuApiError } from '../../src/index.ts'
+import { errorCatalog } from '../../src/catalog.ts'
+import { createMeetingChatClient, FeishuApiError } from '../../src/index.ts'
 import { APP, BASE, CAL, CHAT, CHAT_PATH, EVT, fail, server, unbindEndpoint, useServer } from './support.ts'
 
 useServer()

@@ -32,7 +32,7 @@ function oldest(paths: readonly string[]): number {
 }
 
 const steps = [
-  { script: 'build', outputs: ['dist/index.js', 'dist/cli/bin.js'], sources: ['src', 'tsconfig.json', 'tsconfig.build.json'] },
+  { script: 'build', outputs: ['dist/index.js', 'dist/cli/bin.js'], sources: ['src', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.ts', 'package.json'] },
   // The docs read the spec (through src/generated) and the doc comments of src/; index.html first, api/ last.
   { script: 'docs', outputs: ['build/docs/index.html', 'build/docs/api/index.html'], sources: ['src', 'openapi', 'scripts/docs.ts', 'tsconfig.build.json'] },
 ]

@@ -4,7 +4,7 @@
 // (`window.__results`) and what Chromium's network layer saw, and checks the Authorization header, the
 // percent-encoded `@` of the calendar id in the path, the typed errors and the successes.
 //
-// "Built" means the tsc output of tsconfig.build.json (what `npm run build` writes to dist/), compiled here
+// "Built" means what `npm run build` writes to dist/ (scripts/build.ts), built here
 // into a private temporary directory: the shared dist/ may be stale, missing, or being rewritten by a
 // concurrent `npm run build` (which starts with rm -rf dist). The page imports the package by its own
 // name; the bundler resolves it through package.json's `exports`, redirected from ./dist/ to that build.
@@ -12,7 +12,6 @@
 // Chromium: CHROMIUM_PATH, else /usr/bin/chromium. Without it the test is skipped locally and FAILS in CI
 // (CI set): install it with `apt-get install -y chromium`. No network: every host but 127.0.0.1 is
 // unresolvable in the browser, so nothing can leave the machine.
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
@@ -26,6 +25,7 @@ import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { errorCatalog } from '../../src/generated/catalog.ts'
 import { demo } from '../../src/msw/index.ts'
+import { buildJs } from '../../scripts/build.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -98,24 +98,8 @@ interface NetworkEntry {
   fromServiceWorker: boolean
 }
 
-/** Runs tsc on tsconfig.build.json into `outDir` (declarations off: the bundle needs only the JS). */
-function buildPackage(outDir: string): Promise<void> {
-  const tsc = require.resolve('typescript/bin/tsc')
-  const args = [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false']
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), BUILD_TIMEOUT_MS)
-    child.on('error', (error) => { clearTimeout(timer); reject(error) })
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      if (code === 0) resolve()
-      else reject(new Error(`the package build (tsc -p tsconfig.build.json) failed (${signal ?? `exit ${code}`}):\n${output.trim()}`))
-    })
-  })
-}
+/** Builds the package's JavaScript into `outDir` as `npm run build` does (scripts/build.ts; no declarations: the bundle needs only the JS). */
+const buildPackage = (outDir: string): Promise<void> => buildJs(outDir)
 
 /** Bundles page.js for the browser, with `feishu-meeting-chat[/msw]` resolved by package.json's exports into `outDir`. */
 async function bundlePage(outDir: string): Promise<string> {

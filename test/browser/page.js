@@ -1,6 +1,6 @@
 // The page of the browser test: bundled by esbuild (platform browser) with the BUILT package, exactly as a
-// frontend's bundler would take it: `feishu-meeting-chat` and `feishu-meeting-chat/msw` resolve to the tsc
-// output of tsconfig.build.json. It starts the real msw service worker over the stateful fake, runs a few
+// frontend's bundler would take it: `feishu-meeting-chat` and `feishu-meeting-chat/msw` resolve to the
+// package's build (scripts/build.ts, as `npm run build`). It starts the real msw service worker over the stateful fake, runs a few
 // calls as a frontend would, and leaves what it saw in `window.__results` for the test to read.
 // Plain JS on purpose: `npm run typecheck` must not depend on a build output that may not exist yet.
 import { createMeetingChatClient, FeishuApiError } from 'feishu-meeting-chat'

@@ -53,6 +53,7 @@ async function answerOf(sent: Promise<Response>, maxResponseBytes: number): Prom
     headers: response.headers,
     text,
     envelope: parseEnvelope(text),
+    response,
   }
 }
 

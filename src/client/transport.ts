@@ -2,7 +2,7 @@
 // answer (classify), replays once with a fresh token, retries what the policy allows (nextDelayMs), and
 // throws every failure as a FeishuApiError redacted in one place (redactInit), all within the call's deadline.
 import { tokenPrefixes, type OperationId } from '../generated/operations.js'
-import { classify, TooLarge, type Envelope, type Verdict } from './answer.js'
+import { classify, TooLarge, type Answer, type Envelope, type Verdict } from './answer.js'
 import { neverSent, NoAnswer, sendAttempt } from './attempt.js'
 import { checkToken, type AuthStrategy } from './auth/strategies.js'
 import { FeishuApiError, loadCatalogText, type FeishuApiErrorInit } from './errors.js'
@@ -181,7 +181,7 @@ export function createTransport(deps: TransportDeps): Transport {
         const answer = await attempt
         if (answer.envelope !== undefined && answer.envelope.code !== 0) await loadCatalogText()
         verdict = classify(answer, operation, options.origin, secrets, now())
-        if (verdict.ok) return respond(verdict.envelope, answer.status, answer.headers, answer.text, known !== undefined)
+        if (verdict.ok) return respond(verdict.envelope, answer, known !== undefined)
       } catch (thrown) {
         if (signal?.aborted) throw signal.reason
         if (thrown instanceof TooLarge) {
@@ -233,10 +233,11 @@ export function createTransport(deps: TransportDeps): Transport {
     return options.basePath !== '' && path.startsWith(options.basePath) ? path.slice(options.basePath.length) : path
   }
 
-  function respond(envelope: Envelope, status: number, headers: Headers, text: string, bound: boolean): Response {
-    if (!bound) return new Response(text, { status, headers })
-    // Status and headers as they came (middleware reads them); no body, as the caller asks for parseAs: 'stream'.
-    const answered = new Response(null, { status, headers })
+  function respond(envelope: Envelope, answer: Answer, bound: boolean): Response {
+    if (!bound) return new Response(answer.text, { status: answer.status, headers: answer.headers })
+    // The answer as it came, status and headers (middleware reads them), its body already read: the caller asks
+    // for parseAs: 'stream' and takes the envelope from `envelopeOf`, so nothing is parsed or copied again.
+    const answered = answer.response ?? new Response(null, { status: answer.status, headers: answer.headers })
     envelopes.set(answered, envelope)
     return answered
   }

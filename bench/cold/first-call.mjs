@@ -1,7 +1,9 @@
 // One cold start, in a fresh process: import the library, create a client with app credentials, make the
 // first unbind call (token fetch + call), print timings as JSON and exit. Plain JS so that no TypeScript
 // stripping is part of what is measured.
-//   node bench/cold/first-call.mjs <raw|ours|sdk> <baseUrl> <fixtures JSON> [our entry path]
+//   node bench/cold/first-call.mjs <raw|empty|openapi-fetch|ours|sdk> <baseUrl> <fixtures JSON> [our entry path]
+// `empty` imports a module that holds nothing (the import floor: the ESM loader's own first import) and makes
+// no call; `openapi-fetch` imports openapi-fetch alone and makes the same two requests through it.
 // performance.now() counts from the process's time origin, so `bootMs` is Node's own start-up.
 import { pathToFileURL } from 'node:url'
 
@@ -19,6 +21,19 @@ if (variant === 'raw') {
   const url = `${baseUrl}/open-apis/calendar/v4/calendars/${encodeURIComponent(B.calendarId)}/events/${encodeURIComponent(B.eventId)}/meeting_chat?meeting_chat_id=${encodeURIComponent(B.meetingChatId)}`
   const body = await fetch(url, { method: 'DELETE', headers: { authorization: `Bearer ${token.tenant_access_token}` } }).then((r) => r.json())
   if (body.code !== 0) throw new Error(`raw: code ${body.code}`)
+} else if (variant === 'empty') {
+  await import('data:text/javascript,export default 0')
+  imported = performance.now()
+} else if (variant === 'openapi-fetch') {
+  const createClient = (await import('openapi-fetch')).default
+  imported = performance.now()
+  const client = createClient({ baseUrl })
+  const { data: token } = await client.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: B.appId, app_secret: B.appSecret } })
+  const { data } = await client.DELETE('/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat', {
+    params: { path: { calendar_id: B.calendarId, event_id: B.eventId }, query: { meeting_chat_id: B.meetingChatId } },
+    headers: { authorization: `Bearer ${token.tenant_access_token}` },
+  })
+  if (data?.code !== 0) throw new Error(`openapi-fetch: code ${data?.code}`)
 } else if (variant === 'ours') {
   const { createMeetingChatClient } = await import(pathToFileURL(entry).href)
   imported = performance.now()

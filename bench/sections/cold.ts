@@ -5,8 +5,14 @@ import { BENCH } from '../lib/fixtures.ts'
 import { run } from '../lib/proc.ts'
 import { median, round } from '../lib/stats.ts'
 
-export type ColdVariant = 'raw' | 'ours' | 'sdk'
-export const COLD_LABELS: Record<ColdVariant, string> = { raw: 'raw fetch (no library)', ours: 'this package', sdk: 'official SDK' }
+export type ColdVariant = 'raw' | 'empty' | 'openapi-fetch' | 'ours' | 'sdk'
+export const COLD_LABELS: Record<ColdVariant, string> = {
+  raw: 'raw fetch (no library)',
+  empty: 'an empty module (import only: the floor)',
+  'openapi-fetch': 'openapi-fetch alone',
+  ours: 'this package',
+  sdk: 'official SDK',
+}
 
 export interface ColdRun {
   readonly run: number
@@ -32,7 +38,7 @@ export interface ColdSummary {
 const CHILD = fileURLToPath(new URL('../cold/first-call.mjs', import.meta.url))
 
 export async function coldSection(o: { baseUrl: string; entry: string; runs: number; log: (line: string) => void }): Promise<{ runs: ColdRun[]; summary: ColdSummary[] }> {
-  const variants: ColdVariant[] = ['raw', 'ours', 'sdk']
+  const variants: ColdVariant[] = ['raw', 'empty', 'openapi-fetch', 'ours', 'sdk']
   const runs: ColdRun[] = []
   // One untimed start of each first, so that every timed one finds the files in the page cache.
   for (const variant of variants) await once(variant, o)

@@ -1,6 +1,6 @@
 // 1. Per-call latency and throughput of the three clients against the same static server: sequential and
 // at concurrency 50, several runs in rotating order, reported as ratios to raw fetch.
-import { larkCall, openapiFetchCall, ourCall, rawFetchCall, CLIENT_NAMES, type Call, type ClientName, type LarkModule, type OurModule } from '../lib/clients.ts'
+import { larkCall, openapiFetchCall, ourCall, rawFetchCall, timeoutOnlyFetch, CLIENT_NAMES, type Call, type ClientName, type LarkModule, type OurModule } from '../lib/clients.ts'
 import { median, percentile, round } from '../lib/stats.ts'
 
 export interface LoadResult {
@@ -94,9 +94,11 @@ export interface LatencyOptions {
 
 export async function latencySection(o: LatencyOptions): Promise<{ runs: LatencyRun[]; summary: LatencySummary[] }> {
   const bare = await openapiFetchCall(o.baseUrl)
+  const timed = await openapiFetchCall(o.baseUrl, { timeout: true })
   const make: Record<ClientName, () => Call> = {
     'raw fetch': () => rawFetchCall(o.baseUrl),
     'openapi-fetch alone': () => bare,
+    'openapi-fetch + timeout': () => timed,
     'this package': () => ourCall(o.ours, o.baseUrl),
     'official SDK': () => larkCall(o.lark, o.baseUrl),
   }
@@ -149,7 +151,7 @@ export async function latencySection(o: LatencyOptions): Promise<{ runs: Latency
 }
 
 export interface CpuSummary {
-  readonly client: 'raw fetch' | 'openapi-fetch alone' | 'this package'
+  readonly client: 'raw fetch' | 'openapi-fetch alone' | 'openapi-fetch + timeout' | 'this package'
   /** Median over runs of the mean time per call, in µs. */
   readonly microsPerCall: number
   readonly runs: number[]
@@ -169,6 +171,7 @@ export async function cpuSection(o: { ours: OurModule; runs: number; calls: numb
   const base = 'http://127.0.0.1:9'
   const path = '/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat' as const
   const bare = createClient<import('../../src/generated/schema.ts').paths>({ baseUrl: base, fetch: stub })
+  const timed = createClient<import('../../src/generated/schema.ts').paths>({ baseUrl: base, fetch: timeoutOnlyFetch(stub) })
   const ours = o.ours.createMeetingChatClient({ domain: base, auth: { tenantAccessToken: BENCH.tenantAccessToken }, fetch: stub })
   const params = { calendarId: BENCH.calendarId, eventId: BENCH.eventId, meetingChatId: BENCH.meetingChatId }
   const calls: Record<CpuSummary['client'], Call> = {
@@ -180,6 +183,13 @@ export async function cpuSection(o: { ours: OurModule; runs: number; calls: numb
     },
     'openapi-fetch alone': async () => {
       const { data } = await bare.DELETE(path, {
+        params: { path: { calendar_id: BENCH.calendarId, event_id: BENCH.eventId }, query: { meeting_chat_id: BENCH.meetingChatId } },
+        headers: { authorization: `Bearer ${BENCH.tenantAccessToken}` },
+      })
+      if (data?.code !== 0) throw new Error('stub answered an error')
+    },
+    'openapi-fetch + timeout': async () => {
+      const { data } = await timed.DELETE(path, {
         params: { path: { calendar_id: BENCH.calendarId, event_id: BENCH.eventId }, query: { meeting_chat_id: BENCH.meetingChatId } },
         headers: { authorization: `Bearer ${BENCH.tenantAccessToken}` },
       })

@@ -37,17 +37,11 @@ export async function profileSection(o: { ours: OurModule; calls: number; log: (
   const client = o.ours.createMeetingChatClient({ domain: base, auth: { tenantAccessToken: BENCH.tenantAccessToken }, fetch: stub })
   for (let i = 0; i < o.calls / 5; i++) await client.unbindMeetingChat(params)
 
-  // Memory: heapUsed deltas over many objects, after forced collections.
+  // Memory: heapUsed deltas over many objects, after forced collections. The in-flight calls first, on a heap
+  // the idle clients have not churned; each is counted only once its fetch was called (it waits there).
   const gc = gcFunction()
   const settle = () => { gc(); gc() }
   const n = 5000
-  settle()
-  const before = process.memoryUsage().heapUsed
-  const clients = Array.from({ length: n }, () => o.ours.createMeetingChatClient({ domain: base, fetch: stub }))
-  settle()
-  const idleClientBytes = Math.round((process.memoryUsage().heapUsed - before) / n)
-  clients.length = 0
-
   const pending: (() => void)[] = []
   const hanging = o.ours.createMeetingChatClient({
     domain: base,
@@ -55,19 +49,28 @@ export async function profileSection(o: { ours: OurModule; calls: number; log: (
     retry: false,
     fetch: () => new Promise<Response>((resolve) => pending.push(() => resolve(new Response(body)))),
   })
+  const turns = async () => { for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve)) }
   // One call through first, so that lazily made objects (the bound fetch, compiled code) are not counted.
   const warm = hanging.unbindMeetingChat(params)
-  await new Promise((resolve) => setImmediate(resolve))
+  await turns()
   pending.splice(0).forEach((release) => release())
   await warm.catch(() => {})
   settle()
   const beforeCalls = process.memoryUsage().heapUsed
   const inFlight = Array.from({ length: n }, () => hanging.unbindMeetingChat(params))
-  await new Promise((resolve) => setImmediate(resolve))
+  await turns()
   settle()
+  if (pending.length !== n) throw new Error(`memory: ${pending.length} of ${n} calls reached fetch`)
   const inFlightCallBytes = Math.round((process.memoryUsage().heapUsed - beforeCalls) / n)
-  for (const release of pending) release()
+  for (const release of pending.splice(0)) release()
   await Promise.allSettled(inFlight)
+
+  settle()
+  const before = process.memoryUsage().heapUsed
+  const clients = Array.from({ length: n }, () => o.ours.createMeetingChatClient({ domain: base, fetch: stub }))
+  settle()
+  const idleClientBytes = Math.round((process.memoryUsage().heapUsed - before) / clients.length)
+  clients.length = 0
 
   const session = new Session()
   session.connect()

@@ -96,6 +96,9 @@ export async function sizeSection(o: { root: string; entry: string; log: (line: 
     await bundle('this package: an app importing only createMeetingChatClient', 'browser', {
       stdin: { contents: `export { createMeetingChatClient } from ${JSON.stringify(o.entry)}`, resolveDir: o.root, loader: 'js' },
     }),
+    await bundle('openapi-fetch alone: an app that creates a client', 'browser', {
+      stdin: { contents: `import createClient from 'openapi-fetch'\nexport const client = createClient({ baseUrl: 'https://open.feishu.cn' })`, resolveDir: o.root, loader: 'js' },
+    }),
     await bundle('official SDK: an app importing Client and withTenantToken', 'browser', {
       stdin: { contents: `export { Client, withTenantToken } from '@larksuiteoapi/node-sdk'`, resolveDir: o.root, loader: 'js' },
     }),

@@ -1,6 +1,7 @@
 // 1. Per-call latency and throughput of the three clients against the same static server: sequential and
 // at concurrency 50, several runs in rotating order, reported as ratios to raw fetch.
 import { larkCall, openapiFetchCall, ourCall, rawFetchCall, timeoutOnlyFetch, CLIENT_NAMES, type Call, type ClientName, type LarkModule, type OurModule } from '../lib/clients.ts'
+import { gcFunction } from '../lib/gc.ts'
 import { median, percentile, round } from '../lib/stats.ts'
 
 export interface LoadResult {
@@ -199,10 +200,15 @@ export async function cpuSection(o: { ours: OurModule; runs: number; calls: numb
   }
   const names = Object.keys(calls) as CpuSummary['client'][]
   const perRun: Record<string, number[]> = {}
+  // Every client warmed once (JIT) before any is timed; then each run rotates the order, and a full collection
+  // before each timed block leaves every client the garbage of its own calls only.
+  for (const name of names) for (let i = 0; i < o.calls / 2; i++) await calls[name]()
+  const gc = gcFunction()
   for (let run = 1; run <= o.runs; run++) {
-    for (const name of names) {
+    for (const name of names.map((_, i) => names[(i + run - 1) % names.length]!)) {
       const call = calls[name]
       for (let i = 0; i < o.calls / 5; i++) await call()
+      gc()
       const t0 = performance.now()
       for (let i = 0; i < o.calls; i++) await call()
       ;(perRun[name] ??= []).push(round(((performance.now() - t0) / o.calls) * 1000, 2))

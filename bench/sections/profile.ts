@@ -3,8 +3,7 @@
 // holds, and the heap each in-flight call holds (fetch never answering), from heapUsed after forced GCs.
 import { Session } from 'node:inspector/promises'
 import { basename } from 'node:path'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
+import { gcFunction } from '../lib/gc.ts'
 import { round } from '../lib/stats.ts'
 import type { OurModule } from '../lib/clients.ts'
 
@@ -23,10 +22,6 @@ interface ProfileNode {
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number }
 }
 
-function gcFunction(): () => void {
-  setFlagsFromString('--expose-gc')
-  return runInNewContext('gc') as () => void
-}
 
 export async function profileSection(o: { ours: OurModule; calls: number; log: (line: string) => void }): Promise<ProfileResult> {
   const { BENCH } = await import('../lib/fixtures.ts')

@@ -2,7 +2,7 @@
 // Authorization header first, then path and query parameters, then the body.
 import type { CatalogCode } from '../generated/catalog.js'
 import { validators, type ValidationError } from '../generated/validators.js'
-import { isObject, type JsonObject } from '../contract/walk.js'
+import { isObject, type JsonObject, type SpecParameter } from '../contract/walk.js'
 import type { MockOperation } from '../contract/operations.js'
 import { Refusal, type FieldViolation } from '../fake/refusal.js'
 import { gateway, type Bearer } from '../fake/rules.js'
@@ -41,13 +41,22 @@ function mediaType(request: MockRequest): string {
   return (request.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
 }
 
+/** An operation's parameters with their validators' keys, made once per operation rather than per request. */
+const parameterKeys = new WeakMap<MockOperation, readonly { readonly p: SpecParameter; readonly key: string }[]>()
+
+function parametersOf(op: MockOperation): readonly { readonly p: SpecParameter; readonly key: string }[] {
+  let list = parameterKeys.get(op)
+  if (!list) parameterKeys.set(op, (list = op.spec.parameters.map((p) => ({ p, key: `${op.id}:${p.in}:${p.name}` }))))
+  return list
+}
+
 /** Checks path parameters, query parameters and the JSON body against the operation's schemas. */
 export async function checkInput(op: MockOperation, fetchOrMock: Request | MockRequest, rawParams: Readonly<Record<string, string>>): Promise<Checked<ValidInput>> {
   const request = asMockRequest(fetchOrMock)
   const violations: FieldViolation[] = []
   const params: Record<string, string> = {}
   const query: Record<string, string> = {}
-  for (const p of op.spec.parameters) {
+  for (const { p, key } of parametersOf(op)) {
     let value: string | undefined
     if (p.in === 'path') {
       const raw = rawParams[p.name]
@@ -66,7 +75,7 @@ export async function checkInput(op: MockOperation, fetchOrMock: Request | MockR
       if (p.required) violations.push({ field: p.name, description: `${p.name} is required` })
       continue
     }
-    const errors = validate(`${op.id}:${p.in}:${p.name}`, value)
+    const errors = validate(key, value)
     if (errors.length > 0) violations.push({ field: p.name, description: `${p.name} ${describeErrors(errors)}` })
     if (p.in === 'path') params[p.name] = value
     else if (p.in === 'query') query[p.name] = value

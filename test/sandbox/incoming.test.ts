@@ -53,7 +53,7 @@ describe('plainTarget', () => {
 
 describe('incomingRequest', () => {
   const headers = { host: '127.0.0.1:8787', authorization: 'Bearer t-1', 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] }
-  const fetchOf = (body?: Uint8Array) => new Request(new URL(unbind, origin), { method: 'POST', headers: headerRecord(headers), ...(body && { body }) })
+  const fetchOf = (body?: Uint8Array<ArrayBuffer>) => new Request(new URL(unbind, origin), { method: 'POST', headers: headerRecord(headers), ...(body && { body }) })
   const incomingOf = (body: Buffer) => incomingRequest(request('POST', unbind, headers), plainTarget(unbind) ?? { pathname: '', query: '' }, origin, '127.0.0.1', body)
 
   async function reads(r: MockRequest) {

@@ -42,6 +42,7 @@ export interface CallLogOptions {
 }
 
 const DEFAULT_MAX_CALLS = 1000
+const LOG_ID_NAME = LOG_ID_HEADER.toLowerCase()
 
 // The platform publishes no rate for the auth endpoints; a 429 there still needs plausible headers.
 const FALLBACK_RATE_LIMIT = 100
@@ -109,7 +110,7 @@ export function createResponder(
         url: request.url,
         status: response.status,
         code: response instanceof Response ? await codeIn(response) : response.code,
-        logId: (response instanceof Response ? response.headers.get(LOG_ID_HEADER) : response.headers[LOG_ID_HEADER.toLowerCase()]) ?? undefined,
+        logId: (response instanceof Response ? response.headers.get(LOG_ID_HEADER) : response.headers[LOG_ID_NAME]) ?? undefined,
         at: clock.now(),
       }
       if (log.length < maxCalls) log.push(record)

@@ -44,33 +44,55 @@ const utf8 = new TextDecoder()
 /**
  * The request of a plain target as the mocks read it. `origin` is the server's (`http://127.0.0.1:8787`),
  * `hostname` its host; `body` the bytes read (empty for none). node:http has already trimmed header values
- * and kept one of a repeated Authorization or Content-Type, as a Headers made from them would read.
+ * as Headers would, and joined repeated ones (set-cookie aside, which `header` joins as Headers does).
  */
 export function incomingRequest(req: IncomingMessage, target: PlainTarget, origin: string, hostname: string, body: Buffer): MockRequest {
-  const method = req.method ?? 'GET'
-  const url = `${origin}${req.url ?? '/'}`
-  let params: URLSearchParams | undefined
-  let read = false
-  return {
-    method,
-    url,
-    pathname: target.pathname,
-    hostname,
-    query: (name) => (params ??= new URLSearchParams(target.query)).get(name),
-    header(name) {
-      const value = req.headers[name]
-      return value === undefined ? null : typeof value === 'string' ? value : value.join(', ')
-    },
-    text() {
-      read = true
-      // As Request.text(): UTF-8, a byte-order mark dropped, bad bytes replaced.
-      return Promise.resolve(body.length === 0 ? '' : utf8.decode(body))
-    },
-    async fetchRequest() {
-      const request = new Request(url, { method, headers: headerRecord(req.headers), ...(body.length > 0 && { body: new Uint8Array(body) }) })
-      // The checks read the body first, so a custom answer gets it read, as msw's request is.
-      if (read && body.length > 0) await request.arrayBuffer()
-      return request
-    },
+  return new IncomingRequest(req, target, origin, hostname, body)
+}
+
+// A class, not an object of closures: a request a call, so its methods are made once.
+class IncomingRequest implements MockRequest {
+  readonly method: string
+  readonly url: string
+  readonly pathname: string
+  readonly hostname: string
+  readonly #req: IncomingMessage
+  readonly #query: string
+  readonly #body: Buffer
+  #params: URLSearchParams | undefined
+  #read = false
+
+  constructor(req: IncomingMessage, target: PlainTarget, origin: string, hostname: string, body: Buffer) {
+    this.method = req.method ?? 'GET'
+    this.url = `${origin}${req.url ?? '/'}`
+    this.pathname = target.pathname
+    this.hostname = hostname
+    this.#req = req
+    this.#query = target.query
+    this.#body = body
+  }
+
+  query(name: string): string | null {
+    this.#params ??= new URLSearchParams(this.#query)
+    return this.#params.get(name)
+  }
+
+  header(name: string): string | null {
+    const value = this.#req.headers[name]
+    return value === undefined ? null : typeof value === 'string' ? value : value.join(', ')
+  }
+
+  text(): Promise<string> {
+    this.#read = true
+    // As Request.text(): UTF-8, a byte-order mark dropped, bad bytes replaced.
+    return Promise.resolve(this.#body.length === 0 ? '' : utf8.decode(this.#body))
+  }
+
+  async fetchRequest(): Promise<Request> {
+    const body = this.#body
+    const request = new Request(this.url, { method: this.method, headers: headerRecord(this.#req.headers), ...(body.length > 0 && { body: new Uint8Array(body) }) })
+    // The checks read the body first, so a custom answer gets it read, as msw's request is.
+    if (this.#read && body.length > 0) await request.arrayBuffer()
+    return request
   }
 }

@@ -99,17 +99,20 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 /** The client closed the connection (mid-body, bad chunked encoding, a reset): nobody to answer. */
 const clientGone = (res: ServerResponse): boolean => res.destroyed || res.socket === null || res.socket.destroyed
 
-async function send(res: ServerResponse, response: Response | Reply): Promise<void> {
-  if (clientGone(res)) return
-  if (!(response instanceof Response)) {
-    // One flat list of names and values: writeHead writes it as it is, with no setHeader per header.
-    const head: (string | number)[] = []
-    for (const name in response.headers) head.push(name, response.headers[name] ?? '')
-    head.push('content-length', Buffer.byteLength(response.text))
-    res.writeHead(response.status, head)
-    res.end(response.text)
-    return
-  }
+/** Writes an answer; a plain reply at once (no promise to wait for), a Fetch Response once its body is read. */
+function send(res: ServerResponse, response: Response | Reply): Promise<void> | undefined {
+  if (clientGone(res)) return undefined
+  if (response instanceof Response) return sendResponse(res, response)
+  // One flat list of names and values: writeHead writes it as it is, with no setHeader per header.
+  const head: (string | number)[] = []
+  for (const name in response.headers) head.push(name, response.headers[name] ?? '')
+  head.push('content-length', Buffer.byteLength(response.text))
+  res.writeHead(response.status, head)
+  res.end(response.text)
+  return undefined
+}
+
+async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
   if (response.type === 'error') {
     // The fake asked for a dropped connection: end the socket without an answer.
     res.socket?.destroy()

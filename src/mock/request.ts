@@ -13,7 +13,7 @@ export interface MockRequest {
   readonly hostname: string
   /** A query parameter, as `URLSearchParams.get` reads it. */
   query(name: string): string | null
-  /** A header (lower-case name), as `Headers.get` reads it. */
+  /** A header (any case of its name), as `Headers.get` reads it. */
   header(name: string): string | null
   /** The body as UTF-8 text, as `Request.text()` reads it; the mocks read it once. */
   text(): Promise<string>

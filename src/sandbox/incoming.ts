@@ -78,7 +78,8 @@ class IncomingRequest implements MockRequest {
   }
 
   header(name: string): string | null {
-    const value = this.#req.headers[name]
+    // node:http writes the names in lower case; Headers.get takes any case.
+    const value = this.#req.headers[name.toLowerCase()]
     return value === undefined ? null : typeof value === 'string' ? value : value.join(', ')
   }
 

@@ -63,7 +63,7 @@ describe('incomingRequest', () => {
       pathname: r.pathname,
       hostname: r.hostname,
       query: [r.query('meeting_chat_id'), r.query('absent')],
-      headers: ['authorization', 'content-type', 'set-cookie', 'host', 'x-absent'].map((name) => r.header(name)),
+      headers: ['authorization', 'Content-Type', 'set-cookie', 'host', 'x-absent'].map((name) => r.header(name)),
       text: await r.text(),
     }
   }

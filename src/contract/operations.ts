@@ -90,13 +90,12 @@ function build(op: SpecOperation): MockOperation {
     answers,
     invalidInputCode: invalidInputCodeOf(id, answers),
     match(method, pathname) {
-      if (method.toUpperCase() !== op.method) return undefined
+      // Most requests already write the method in upper case: no new string for them.
+      if (method !== op.method && method.toUpperCase() !== op.method) return undefined
       const m = pattern.exec(pathname)
       if (!m) return undefined
       const params: Record<string, string> = {}
-      pathParams.forEach((name, i) => {
-        params[name] = m[i + 1] ?? ''
-      })
+      for (let i = 0; i < pathParams.length; i++) params[pathParams[i] ?? ''] = m[i + 1] ?? ''
       return params
     },
   }

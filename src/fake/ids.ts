@@ -31,10 +31,23 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0')
 export function logIdFactory(clock: Clock): () => string {
   let counter = 0
   const salt = randomHex(6).toUpperCase()
+  // The time part changes once a second: written then, not per id.
+  let second = NaN
+  let head = ''
   return () => {
-    const d = new Date(clock.now())
-    const stamp = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`
+    const now = clock.now()
+    const s = Math.floor(now / 1000)
+    if (s !== second) {
+      second = s
+      head = `${timeStamp(now)}${salt}`
+    }
     counter = (counter + 1) % 0x1000000
-    return `${stamp}${salt}${counter.toString(16).toUpperCase().padStart(6, '0')}`
+    return `${head}${counter.toString(16).toUpperCase().padStart(6, '0')}`
   }
+}
+
+/** `20260101080000`: the UTC time to the second. */
+function timeStamp(ms: number): string {
+  const d = new Date(ms)
+  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`
 }

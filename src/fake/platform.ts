@@ -8,6 +8,7 @@ import type { OperationId } from '../generated/operations.js'
 import type { MockOperation } from '../contract/operations.js'
 import { isObject, type Json, type JsonObject } from '../contract/walk.js'
 import type { Clock } from './clock.js'
+import { applinkWriter } from './applink.js'
 import { Refusal } from './refusal.js'
 import * as rule from './rules.js'
 import type { Platform as PlatformName, Seed } from './seed.js'
@@ -68,15 +69,20 @@ export function createPlatform(seed: Seed, clock: Clock, options: PlatformOption
     return { event, caller }
   }
 
+  // Per operation, the writers of its applinks on each platform's host, made at its first create.
+  const applinks = new Map<OperationId, Readonly<Record<PlatformName, (chatId: string) => string>>>()
+
   function applink(call: Call, chatId: string, tenantKey: string): string {
-    const example = call.op.answers.find((a) => a.status === 200)?.value
-    const data = isObject(example) && isObject(example.data) ? example.data : undefined
-    if (typeof data?.applink !== 'string') throw new Error(`${call.op.id}'s success example has no data.applink to model applinks on`)
-    const link = new URL(data.applink)
-    link.searchParams.set('openChatId', chatId)
+    let writers = applinks.get(call.op.id)
+    if (!writers) {
+      const example = call.op.answers.find((a) => a.status === 200)?.value
+      const data = isObject(example) && isObject(example.data) ? example.data : undefined
+      if (typeof data?.applink !== 'string') throw new Error(`${call.op.id}'s success example has no data.applink to model applinks on`)
+      writers = { feishu: applinkWriter(data.applink), lark: applinkWriter(data.applink, LARK_APPLINK_HOST) }
+      applinks.set(call.op.id, writers)
+    }
     const platform: PlatformName = call.host.endsWith('larksuite.com') ? 'lark' : call.host.endsWith('feishu.cn') ? 'feishu' : (state.tenants.get(tenantKey)?.platform ?? 'feishu')
-    if (platform === 'lark') link.hostname = LARK_APPLINK_HOST
-    return link.toString()
+    return writers[platform](chatId)
   }
 
   const operations: Record<OperationId, (call: Call) => Refusal | Success> = {

@@ -1,31 +1,45 @@
 // Fixed windows per second and per minute, counted per key (an app, or an app and an operation).
 import type { RateLimit } from '../contract/operations.js'
 
-const WINDOWS = [1000, 60_000] as const
+const SECOND = 1000
+const MINUTE = 60_000
+
+/** The requests counted in one window (`window`: its number, since the epoch, in window sizes). */
+interface Bucket {
+  window: number
+  count: number
+}
 
 export class RateLimiter {
-  // One bucket per key and window size: bounded by the seed's apps times the spec's operations.
-  readonly #buckets = new Map<string, { window: number; count: number }>()
+  // One pair of buckets per key: bounded by the seed's apps times the spec's operations.
+  readonly #buckets = new Map<string, { readonly second: Bucket; readonly minute: Bucket }>()
 
   /** The limit a new request would exceed, with seconds until its window resets; undefined if none. */
   exceeded(key: string, limit: RateLimit | undefined, now: number): { limit: number; reset: number } | undefined {
-    for (const [size, max] of [[WINDOWS[0], limit?.perSecond], [WINDOWS[1], limit?.perMinute]] as const) {
-      if (max === undefined) continue
-      const window = Math.floor(now / size)
-      const bucket = this.#buckets.get(`${key}|${size}`)
-      if (bucket && bucket.window === window && bucket.count >= max) {
-        return { limit: max, reset: Math.max(1, Math.ceil(((window + 1) * size - now) / 1000)) }
-      }
-    }
-    return undefined
+    const buckets = this.#buckets.get(key)
+    return full(buckets?.second, SECOND, limit?.perSecond, now) ?? full(buckets?.minute, MINUTE, limit?.perMinute, now)
   }
 
   record(key: string, now: number): void {
-    for (const size of WINDOWS) {
-      const window = Math.floor(now / size)
-      const bucket = this.#buckets.get(`${key}|${size}`)
-      if (bucket && bucket.window === window) bucket.count += 1
-      else this.#buckets.set(`${key}|${size}`, { window, count: 1 })
-    }
+    let buckets = this.#buckets.get(key)
+    if (!buckets) this.#buckets.set(key, (buckets = { second: { window: NaN, count: 0 }, minute: { window: NaN, count: 0 } }))
+    count(buckets.second, SECOND, now)
+    count(buckets.minute, MINUTE, now)
+  }
+}
+
+function full(bucket: Bucket | undefined, size: number, max: number | undefined, now: number): { limit: number; reset: number } | undefined {
+  if (max === undefined || bucket === undefined) return undefined
+  const window = Math.floor(now / size)
+  if (bucket.window !== window || bucket.count < max) return undefined
+  return { limit: max, reset: Math.max(1, Math.ceil(((window + 1) * size - now) / 1000)) }
+}
+
+function count(bucket: Bucket, size: number, now: number): void {
+  const window = Math.floor(now / size)
+  if (bucket.window === window) bucket.count += 1
+  else {
+    bucket.window = window
+    bucket.count = 1
   }
 }

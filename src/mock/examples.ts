@@ -39,10 +39,10 @@ export interface ExampleMock extends MockResponder {
  */
 export function createExampleMock(options: ExampleMockOptions = {}): ExampleMock {
   const script = new AnswerScript()
-  const responder = createResponder(options.clock ?? systemClock, async (op, rawParams, request, logId, url) => {
+  const responder = createResponder(options.clock ?? systemClock, async (op, rawParams, request, logId) => {
     const auth = checkAuthorization(op, request)
     if (!auth.ok) return refusalReply(auth.rejection, logId)
-    const input = await checkInput(op, request, rawParams, url)
+    const input = await checkInput(op, request, rawParams)
     if (!input.ok) return refusalReply(input.rejection, logId)
     const answer = script.take(op.id) ?? resolveAnswer(op.id, { code: 0 })
     return renderAnswer(op, answer, request, logId)

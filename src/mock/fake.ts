@@ -1,4 +1,4 @@
-// The stateful fake as a responder: reads a Fetch Request, asks the platform model (src/fake/) in the
+// The stateful fake as a responder: reads a request (a `MockRequest`), asks the platform model (src/fake/) in the
 // platform's order, and writes the answer. Every code, status and msg it sends comes from the spec's
 // catalog; success bodies are the spec's 2xx examples with the model's values.
 import type { OperationId } from '../generated/operations.js'
@@ -13,6 +13,7 @@ import { AnswerScript, resolveAnswer, type Answer, type AnswerOptions } from './
 import { jsonReply, refusalReply, withFields, type Reply } from './respond.js'
 import { createResponder, renderAnswer, type CallLogOptions, type CallRecord, type MockResponder } from './responder.js'
 import { checkInput } from './validate.js'
+import { asMockRequest, type MockRequest } from './request.js'
 
 export type { FakeChat, FakeToken, TicketPush }
 
@@ -70,14 +71,14 @@ export function createFake(seed: Seed, options: FakeOptions = {}): Fake {
   const { state } = platform
   const script = new AnswerScript()
 
-  const responder = createResponder(clock, async (op, rawParams, request, logId, url) => {
-    const caller = platform.admit(op, request.headers.get('authorization'))
+  const responder = createResponder(clock, async (op, rawParams, request, logId) => {
+    const caller = platform.admit(op, request.header('authorization'))
     if (caller instanceof Refusal) return refusalReply(caller, logId)
-    const input = await checkInput(op, request, rawParams, url)
+    const input = await checkInput(op, request, rawParams)
     if (!input.ok) return refusalReply(input.rejection, logId)
     const scripted = script.take(op.id)
     if (scripted) return renderAnswer(op, scripted, request, logId)
-    const outcome = platform.perform({ op, caller, input: input.value, host: url.hostname })
+    const outcome = platform.perform({ op, caller, input: input.value, host: request.hostname })
     return outcome instanceof Refusal ? refusalReply(outcome, logId) : success(op, outcome.fields, logId)
   }, options)
 
@@ -113,11 +114,14 @@ export function createFake(seed: Seed, options: FakeOptions = {}): Fake {
 }
 
 // Kept out of the public `Fake`: plain replies are the sandbox's business.
-const replies = new WeakMap<Fake, (request: Request) => Promise<Response | Reply>>()
+const replies = new WeakMap<Fake, (request: MockRequest) => Promise<Response | Reply>>()
 
-/** The fake's `handle` with JSON answers left as plain replies; for the sandbox. */
-export function replyOf(fake: Fake): (request: Request) => Promise<Response | Reply> {
+/**
+ * The fake's `handle` with JSON answers left as plain replies, for the sandbox; it also takes a
+ * `MockRequest`, so that the sandbox need not build a Fetch Request per call.
+ */
+export function replyOf(fake: Fake): (request: Request | MockRequest) => Promise<Response | Reply> {
   const reply = replies.get(fake)
   if (!reply) throw new Error('replyOf takes a fake made by createFake')
-  return reply
+  return (request) => reply(asMockRequest(request))
 }

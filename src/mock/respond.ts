@@ -27,10 +27,12 @@ export interface Reply {
   readonly code: number | undefined
 }
 
-export function jsonReply(status: number, body: Json, logId: string, headers: Readonly<Record<string, string>> = {}): Reply {
+const LOG_ID_NAME = LOG_ID_HEADER.toLowerCase()
+
+export function jsonReply(status: number, body: Json, logId: string, headers?: Readonly<Record<string, string>>): Reply {
   const all: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' }
-  for (const [name, value] of Object.entries(headers)) all[name.toLowerCase()] = value
-  all[LOG_ID_HEADER.toLowerCase()] = logId
+  if (headers) for (const [name, value] of Object.entries(headers)) all[name.toLowerCase()] = value
+  all[LOG_ID_NAME] = logId
   return { status, headers: all, text: JSON.stringify(body), code: isObject(body) && typeof body.code === 'number' ? body.code : undefined }
 }
 

@@ -1,11 +1,13 @@
 // The part both modes share: a pure `Request -> Response` entry that routes by the spec, validates the
-// request, keeps a log of what was answered, and renders scripted answers.
+// request, keeps a log of what was answered, and renders scripted answers. Inside, a request is a
+// `MockRequest` (request.ts): msw's Fetch Requests and the sandbox's node:http requests read alike.
 import type { OperationId } from '../generated/operations.js'
 import type { Clock } from '../fake/clock.js'
 import { logIdFactory } from '../fake/ids.js'
 import type { AnswerOptions, ResolvedAnswer } from './answers.js'
 import { route, type MockOperation } from '../contract/operations.js'
 import { errorReply, exampleResponse, LOG_ID_HEADER, notFoundResponse, RATE_LIMIT_LIMIT_HEADER, RATE_LIMIT_RESET_HEADER, toResponse, type Reply } from './respond.js'
+import { fromFetch, type MockRequest } from './request.js'
 
 /** Anything that answers Fetch requests like the platform: the example mock and the fake. */
 export interface MockResponder {
@@ -40,14 +42,15 @@ export interface CallLogOptions {
 }
 
 const DEFAULT_MAX_CALLS = 1000
+const LOG_ID_NAME = LOG_ID_HEADER.toLowerCase()
 
 // The platform publishes no rate for the auth endpoints; a 429 there still needs plausible headers.
 const FALLBACK_RATE_LIMIT = 100
 
 /** Renders a scripted answer for `op`. */
-export async function renderAnswer(op: MockOperation, answer: ResolvedAnswer, request: Request, logId: string): Promise<Response> {
+export async function renderAnswer(op: MockOperation, answer: ResolvedAnswer, request: MockRequest, logId: string): Promise<Response> {
   if (answer.kind === 'networkError') return Response.error()
-  if (answer.kind === 'custom') return answer.build(request)
+  if (answer.kind === 'custom') return answer.build(await request.fetchRequest())
   const headers: Record<string, string> = { ...rateLimitHeaders(op, answer.doc.headers, answer.options), ...answer.options.headers }
   return exampleResponse(answer.doc, logId, headers)
 }
@@ -68,13 +71,12 @@ function rateLimitHeaders(op: MockOperation, documented: readonly string[], opti
  */
 export function createResponder(
   clock: Clock,
-  // `url`: the request's URL, parsed once here for every step.
-  answer: (op: MockOperation, rawParams: Record<string, string>, request: Request, logId: string, url: URL) => Promise<Response | Reply>,
+  answer: (op: MockOperation, rawParams: Record<string, string>, request: MockRequest, logId: string) => Promise<Response | Reply>,
   options: CallLogOptions = {},
 ): {
   handle(request: Request): Promise<Response>
   /** As `handle`, with JSON answers left as plain replies (for the sandbox, which writes them as they are). */
-  reply(request: Request): Promise<Response | Reply>
+  reply(request: MockRequest): Promise<Response | Reply>
   calls(): readonly CallRecord[]
   count(operationId: OperationId): number
   nextLogId(): string
@@ -86,19 +88,18 @@ export function createResponder(
   let oldest = 0
   const counts = new Map<OperationId, number>()
   const nextLogId = logIdFactory(clock)
-  async function reply(request: Request): Promise<Response | Reply> {
-    const url = new URL(request.url)
-    const found = route(request.method, url.pathname)
+  async function reply(request: MockRequest): Promise<Response | Reply> {
+    const found = route(request.method, request.pathname)
     const logId = nextLogId()
     let response: Response | Reply
     if (!found) response = notFoundResponse(logId)
     else {
       counts.set(found.op.id, (counts.get(found.op.id) ?? 0) + 1)
       try {
-        response = await answer(found.op, found.rawParams, request, logId, url)
+        response = await answer(found.op, found.rawParams, request, logId)
       } catch (error) {
         // A bug in the mock must not look like a hang or a crash to the code under test; the log says why.
-        console.error(`feishu-meeting-chat/msw: the mock failed on ${request.method} ${url.pathname}`, error)
+        console.error(`feishu-meeting-chat/msw: the mock failed on ${request.method} ${request.pathname}`, error)
         response = errorReply(190003, logId)
       }
     }
@@ -109,7 +110,7 @@ export function createResponder(
         url: request.url,
         status: response.status,
         code: response instanceof Response ? await codeIn(response) : response.code,
-        logId: (response instanceof Response ? response.headers.get(LOG_ID_HEADER) : response.headers[LOG_ID_HEADER.toLowerCase()]) ?? undefined,
+        logId: (response instanceof Response ? response.headers.get(LOG_ID_HEADER) : response.headers[LOG_ID_NAME]) ?? undefined,
         at: clock.now(),
       }
       if (log.length < maxCalls) log.push(record)
@@ -121,7 +122,7 @@ export function createResponder(
     return response
   }
   return {
-    handle: async (request) => toResponse(await reply(request)),
+    handle: async (request) => toResponse(await reply(fromFetch(request))),
     reply,
     calls: () => (oldest === 0 ? log : [...log.slice(oldest), ...log.slice(0, oldest)]),
     count: (operationId) => counts.get(operationId) ?? 0,

@@ -2,10 +2,11 @@
 // Authorization header first, then path and query parameters, then the body.
 import type { CatalogCode } from '../generated/catalog.js'
 import { validators, type ValidationError } from '../generated/validators.js'
-import { isObject, type JsonObject } from '../contract/walk.js'
+import { isObject, type JsonObject, type SpecParameter } from '../contract/walk.js'
 import type { MockOperation } from '../contract/operations.js'
 import { Refusal, type FieldViolation } from '../fake/refusal.js'
 import { gateway, type Bearer } from '../fake/rules.js'
+import { asMockRequest, type MockRequest } from './request.js'
 
 export interface ValidInput {
   /** Path parameters, percent-decoded. */
@@ -29,23 +30,33 @@ function validate(key: string, value: unknown): readonly string[] {
 const describe = (e: ValidationError): string => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`.trim()
 
 /** The gateway's reading of the Authorization header (the fake's first rule), for the examples mode. */
-export function checkAuthorization(op: MockOperation, request: Request): Checked<Bearer | undefined> {
-  const bearer = gateway(op, request.headers.get('authorization'))
+export function checkAuthorization(op: MockOperation, request: MockRequest): Checked<Bearer | undefined> {
+  const bearer = gateway(op, request.header('authorization'))
   return bearer instanceof Refusal ? { ok: false, rejection: bearer } : ok(bearer)
 }
 
 const describeErrors = (errors: readonly string[]) => errors.map((e) => e.replace(/^\(root\)\s*/, '')).join('; ')
 
-function mediaType(request: Request): string {
-  return (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+function mediaType(request: MockRequest): string {
+  return (request.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+}
+
+/** An operation's parameters with their validators' keys, made once per operation rather than per request. */
+const parameterKeys = new WeakMap<MockOperation, readonly { readonly p: SpecParameter; readonly key: string }[]>()
+
+function parametersOf(op: MockOperation): readonly { readonly p: SpecParameter; readonly key: string }[] {
+  let list = parameterKeys.get(op)
+  if (!list) parameterKeys.set(op, (list = op.spec.parameters.map((p) => ({ p, key: `${op.id}:${p.in}:${p.name}` }))))
+  return list
 }
 
 /** Checks path parameters, query parameters and the JSON body against the operation's schemas. */
-export async function checkInput(op: MockOperation, request: Request, rawParams: Readonly<Record<string, string>>, url = new URL(request.url)): Promise<Checked<ValidInput>> {
+export async function checkInput(op: MockOperation, fetchOrMock: Request | MockRequest, rawParams: Readonly<Record<string, string>>): Promise<Checked<ValidInput>> {
+  const request = asMockRequest(fetchOrMock)
   const violations: FieldViolation[] = []
   const params: Record<string, string> = {}
   const query: Record<string, string> = {}
-  for (const p of op.spec.parameters) {
+  for (const { p, key } of parametersOf(op)) {
     let value: string | undefined
     if (p.in === 'path') {
       const raw = rawParams[p.name]
@@ -56,15 +67,15 @@ export async function checkInput(op: MockOperation, request: Request, rawParams:
         continue
       }
     } else if (p.in === 'query') {
-      value = url.searchParams.get(p.name) ?? undefined
+      value = request.query(p.name) ?? undefined
     } else if (p.in === 'header') {
-      value = request.headers.get(p.name) ?? undefined
+      value = request.header(p.name) ?? undefined
     } else continue
     if (value === undefined || (p.in !== 'path' && value === '' && p.required)) {
       if (p.required) violations.push({ field: p.name, description: `${p.name} is required` })
       continue
     }
-    const errors = validate(`${op.id}:${p.in}:${p.name}`, value)
+    const errors = validate(key, value)
     if (errors.length > 0) violations.push({ field: p.name, description: `${p.name} ${describeErrors(errors)}` })
     if (p.in === 'path') params[p.name] = value
     else if (p.in === 'query') query[p.name] = value
@@ -78,7 +89,7 @@ export async function checkInput(op: MockOperation, request: Request, rawParams:
   } else if (!op.spec.requestBodySchema) {
     violations.push({ field: 'body', description: 'this operation takes no body' })
   } else if (mediaType(request) !== 'application/json') {
-    violations.push({ field: 'Content-Type', description: `must be application/json, got "${request.headers.get('content-type') ?? ''}"` })
+    violations.push({ field: 'Content-Type', description: `must be application/json, got "${request.header('content-type') ?? ''}"` })
   } else {
     let parsed: unknown
     try {

@@ -16,6 +16,8 @@ import { demoSeed } from '../fake/demo.js'
 import type { Seed } from '../fake/seed.js'
 import { route } from '../contract/operations.js'
 import { errorReply, jsonReply, notFoundResponse, type Reply } from '../mock/respond.js'
+import { fromFetch } from '../mock/request.js'
+import { headerRecord, incomingRequest, plainTarget, type PlainTarget } from './incoming.js'
 
 export interface SandboxOptions {
   /** Port on 127.0.0.1; 0 picks a free one (default 8787). */
@@ -73,11 +75,15 @@ async function docsFile(dir: string, pathname: string): Promise<Response | null>
 
 class BodyTooLarge extends Error {}
 
+/** Methods a Fetch Request refuses: the server still builds one for them, and answers the 404 it did. */
+const FETCH_REFUSED = new Set(['CONNECT', 'TRACE', 'TRACK'])
+
 const EMPTY = Buffer.alloc(0)
 
+// Neither header: HTTP/1.1 says there is no body (e.g. most DELETEs), so skip the stream machinery.
+const hasBody = (req: IncomingMessage): boolean => req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined
+
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  // Neither header: HTTP/1.1 says there is no body (e.g. most DELETEs), so skip the stream machinery.
-  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return EMPTY
   const declared = Number(req.headers['content-length'])
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge()
   const chunks: Buffer[] = []
@@ -93,13 +99,20 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 /** The client closed the connection (mid-body, bad chunked encoding, a reset): nobody to answer. */
 const clientGone = (res: ServerResponse): boolean => res.destroyed || res.socket === null || res.socket.destroyed
 
-async function send(res: ServerResponse, response: Response | Reply): Promise<void> {
-  if (clientGone(res)) return
-  if (!(response instanceof Response)) {
-    res.writeHead(response.status, { ...response.headers, 'content-length': String(Buffer.byteLength(response.text)) })
-    res.end(response.text)
-    return
-  }
+/** Writes an answer; a plain reply at once (no promise to wait for), a Fetch Response once its body is read. */
+function send(res: ServerResponse, response: Response | Reply): Promise<void> | undefined {
+  if (clientGone(res)) return undefined
+  if (response instanceof Response) return sendResponse(res, response)
+  // One flat list of names and values: writeHead writes it as it is, with no setHeader per header.
+  const head: (string | number)[] = []
+  for (const name in response.headers) head.push(name, response.headers[name] ?? '')
+  head.push('content-length', Buffer.byteLength(response.text))
+  res.writeHead(response.status, head)
+  res.end(response.text)
+  return undefined
+}
+
+async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
   if (response.type === 'error') {
     // The fake asked for a dropped connection: end the socket without an answer.
     res.socket?.destroy()
@@ -121,39 +134,43 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const specYaml = await readFile(SPEC_YAML, 'utf8')
   const docsDir = options.docsDir ?? PACKAGED_DOCS
   let port = 0
+  let origin = ''
   let logSeq = 0
   const logId = () => `sandbox-${Date.now()}-${++logSeq}`
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET'
-    let url: URL
+    // Most requests are read as they are, with no URL or Fetch Request made. The rest (a target the URL
+    // parser would rewrite, a method Fetch refuses) go through both, as a client's request would.
+    let target: PlainTarget | URL | undefined = FETCH_REFUSED.has(method) ? undefined : plainTarget(req.url ?? '/')
     try {
-      url = new URL(req.url ?? '/', `http://${HOST}:${port}`)
+      target ??= new URL(req.url ?? '/', origin)
     } catch {
       return send(res, notFoundResponse(logId()))
     }
+    const { pathname } = target
     if (method === 'GET' || method === 'HEAD') {
-      if (url.pathname === '/openapi.json') return send(res, new Response(specJson, { headers: { 'content-type': 'application/json; charset=utf-8' } }))
-      if (url.pathname === '/openapi.yaml') return send(res, new Response(specYaml, { headers: { 'content-type': 'application/yaml; charset=utf-8' } }))
+      if (pathname === '/openapi.json') return send(res, new Response(specJson, { headers: { 'content-type': 'application/json; charset=utf-8' } }))
+      if (pathname === '/openapi.yaml') return send(res, new Response(specYaml, { headers: { 'content-type': 'application/yaml; charset=utf-8' } }))
       // The docs link relatively (api/, openapi.yaml): serve them under /docs/.
-      if (url.pathname === '/docs') return send(res, new Response(null, { status: 301, headers: { location: '/docs/' } }))
-      if (url.pathname.startsWith('/docs/')) {
-        return send(res, (await docsFile(docsDir, url.pathname))
+      if (pathname === '/docs') return send(res, new Response(null, { status: 301, headers: { location: '/docs/' } }))
+      if (pathname.startsWith('/docs/')) {
+        return send(res, (await docsFile(docsDir, pathname))
           ?? new Response(`Not in the docs (${docsDir}): in a clone of the repository, run \`npm run docs\`, then reload.\n`, { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }))
       }
-      if (url.pathname === '/') {
+      if (pathname === '/') {
         return send(res, jsonReply(200, { sandbox: 'feishu-meeting-chat', spec: '/openapi.json', docs: '/docs' }, logId()))
       }
     }
-    let body: Buffer | undefined
+    let body: Buffer = EMPTY
     try {
-      body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req, limit)
+      if (method !== 'GET' && method !== 'HEAD' && hasBody(req)) body = await readBody(req, limit)
     } catch (error) {
       if (error instanceof BodyTooLarge) {
         // Discard the rest without buffering it, so the caller can finish sending and read the answer:
         // the operation's own answer for bad input, or the gateway's 404 where no operation matches.
         req.resume()
-        const op = route(method, url.pathname)?.op
+        const op = route(method, pathname)?.op
         return send(res, op
           ? errorReply(op.invalidInputCode, logId(), { fieldViolations: [{ field: 'body', description: `the body is larger than ${limit} bytes` }] })
           : notFoundResponse(logId()))
@@ -162,20 +179,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (clientGone(res)) return
       throw error
     }
+    if (!(target instanceof URL)) return send(res, await reply(incomingRequest(req, target, origin, HOST, body)))
     // A plain record and a view of the body's bytes: Request copies both anyway.
-    const headers: Record<string, string> = {}
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (typeof value === 'string') headers[key] = value
-      else if (Array.isArray(value)) headers[key] = value.join(', ')
-    }
     let request: Request
     try {
-      request = new Request(url, { method, headers, ...(body && body.length > 0 ? { body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length) } : {}) })
+      request = new Request(target, { method, headers: headerRecord(req.headers), ...(body.length > 0 ? { body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length) } : {}) })
     } catch {
       // Methods Fetch refuses (TRACE, CONNECT) or headers it cannot carry: no operation takes them.
       return send(res, notFoundResponse(logId()))
     }
-    return send(res, await reply(request))
+    return send(res, await reply(fromFetch(request)))
   }
 
   const server: Server = createServer((req, res) => {
@@ -198,6 +211,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     })
   })
   port = (server.address() as AddressInfo).port
+  origin = new URL(`http://${HOST}:${port}`).origin
   return {
     url: `http://${HOST}:${port}`,
     port,

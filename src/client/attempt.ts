@@ -7,8 +7,11 @@ export interface AttemptRequest {
   readonly method: string
   readonly headers: Headers
   readonly body: ArrayBuffer | undefined
-  /** The Request as openapi-fetch built it, with its own abort controller: sent as it is, not rebuilt. */
-  readonly prepared?: { readonly request: Request; readonly controller: AbortController }
+  /**
+   * The Request as openapi-fetch built it (no body), sent as it is, not rebuilt: with its own controller when
+   * it follows one, else with the attempt's signal given to fetch beside it.
+   */
+  readonly prepared?: { readonly request: Request; readonly controller: AbortController | null }
 }
 
 export interface AttemptLimits {
@@ -39,7 +42,10 @@ export function neverSent(error: unknown): boolean {
 }
 
 function send(request: AttemptRequest, signal: AbortSignal, fetch: AttemptLimits['fetch']): Promise<Response> {
-  if (request.prepared) return fetch ? fetch(request.prepared.request) : globalThis.fetch(request.prepared.request)
+  const prepared = request.prepared
+  if (prepared?.controller) return fetch ? fetch(prepared.request) : globalThis.fetch(prepared.request)
+  // A Request with no signal of its own: the global fetch takes the signal beside it; a `fetch` option takes one Request.
+  if (prepared) return fetch ? fetch(new Request(prepared.request, { signal })) : globalThis.fetch(prepared.request, { signal })
   const init: RequestInit = { method: request.method, headers: request.headers, body: request.body, signal, redirect: 'manual' }
   return fetch ? fetch(new Request(request.url, init)) : globalThis.fetch(request.url, init)
 }

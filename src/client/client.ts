@@ -80,7 +80,7 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
   const normalized = normalizeOptions(options)
   let auth: ReturnType<typeof createAuthStrategy>
   const transport = createTransport({ options: normalized, auth: () => auth, pacingKey: pacingKey(options.auth) })
-  const api: MeetingChatApi = createClient<paths>({ baseUrl: normalized.baseUrl, fetch: transport.fetch, Request: preparedRequestClass(), pathSerializer, querySerializer })
+  const api: MeetingChatApi = createClient<paths>({ baseUrl: normalized.baseUrl, fetch: transport.fetch, Request: preparedRequestClass(normalized.fetch !== undefined), pathSerializer, querySerializer })
   auth = createAuthStrategy(options.auth, { api, transport, cache: options.tokenCache }, normalized.origin, normalized.deadlineMs)
   const unbindFetch = transport.bound('unbindMeetingChat')
   const createFetch = transport.bound('createMeetingChat')

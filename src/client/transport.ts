@@ -23,31 +23,52 @@ export interface TransportDeps {
 
 export type Fetch = (request: Request) => Promise<Response>
 
-/** A Request that carries the first attempt's abort controller and, apart, the caller's signal. */
+/**
+ * A Request as openapi-fetch built it for this client, the caller's signal apart. With `controller`, it
+ * follows that controller's signal (for a `fetch` option, which takes one Request); without, it has no signal
+ * of its own and the attempt gives fetch one beside it (`fetch(request, { signal })`): a Request that follows a
+ * signal costs undici a listener, a WeakRef and a finalizer, and fetch follows the attempt's signal anyway.
+ */
 export interface PreparedRequest extends Request {
-  readonly controller: AbortController
+  readonly controller: AbortController | null
   readonly callerSignal: AbortSignal | null
 }
 
-let preparedClass: (new (input: RequestInfo | URL, init?: RequestInit) => PreparedRequest) | undefined
+type PreparedClass = new (input: RequestInfo | URL, init?: RequestInit) => PreparedRequest
+const preparedClasses: { signalled?: PreparedClass; plain?: PreparedClass } = {}
 
 /**
  * The Request class openapi-fetch builds this client's requests with, so that the first attempt sends the
- * request as it is instead of building a second Request with a new signal. Made on first use: touching the
- * global Request at import would load the runtime's fetch implementation (undici) with the module.
+ * request as it is instead of building a second Request. `signalled` for a client with a `fetch` option.
+ * Made on first use: touching the global Request at import would load the runtime's fetch implementation
+ * (undici) with the module.
  */
-export function preparedRequestClass(): new (input: RequestInfo | URL, init?: RequestInit) => PreparedRequest {
-  return (preparedClass ??= class extends Request implements PreparedRequest {
-    readonly controller: AbortController
+export function preparedRequestClass(signalled: boolean): PreparedClass {
+  if (signalled) {
+    return (preparedClasses.signalled ??= class extends Request implements PreparedRequest {
+      readonly controller: AbortController | null
+      readonly callerSignal: AbortSignal | null
+      constructor(input: RequestInfo | URL, init?: RequestInit) {
+        const controller = new AbortController()
+        super(input, { ...init, signal: controller.signal, redirect: 'manual' })
+        this.controller = controller
+        this.callerSignal = init?.signal ?? (input instanceof Request ? input.signal : null)
+      }
+    })
+  }
+  return (preparedClasses.plain ??= class extends Request implements PreparedRequest {
+    readonly controller = null
     readonly callerSignal: AbortSignal | null
     constructor(input: RequestInfo | URL, init?: RequestInit) {
-      const controller = new AbortController()
-      super(input, { ...init, signal: controller.signal, redirect: 'manual' })
-      this.controller = controller
+      super(input, { ...init, signal: null, redirect: 'manual' })
       this.callerSignal = init?.signal ?? (input instanceof Request ? input.signal : null)
     }
   })
 }
+
+const isPrepared = (input: Request): input is PreparedRequest =>
+  (preparedClasses.plain !== undefined && input instanceof preparedClasses.plain) ||
+  (preparedClasses.signalled !== undefined && input instanceof preparedClasses.signalled)
 
 export interface Transport {
   /** For any request of the spec (client.api): finds the operation from the method and path. */
@@ -107,7 +128,7 @@ export function createTransport(deps: TransportDeps): Transport {
     const idempotent = op?.idempotent ?? safeMethod(method)
     const headers = input.headers
     const explicit = headers.get('authorization')
-    const prepared = preparedClass && input instanceof preparedClass ? input : undefined
+    const prepared = isPrepared(input) ? input : undefined
     const signal = prepared ? prepared.callerSignal : (input.signal as AbortSignal | null)
     // A request without a body is sent as openapi-fetch built it on the first attempt (a body is read here, once).
     let reusable = prepared && input.body === null ? { request: input, controller: prepared.controller } : undefined

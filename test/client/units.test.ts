@@ -8,6 +8,7 @@ import { findOperation } from '../../src/client/operation.ts'
 import { normalizeOptions } from '../../src/client/options.ts'
 import { quoteHeader, redactInit } from '../../src/client/redact.ts'
 import { nextDelayMs } from '../../src/client/retry.ts'
+import { createMeetingChatClient } from '../../src/index.ts'
 
 const answer = (status: number, text: string, headers: Record<string, string> = {}): Answer => ({
   status, redirected: false, headers: new Headers(headers), text, envelope: parseEnvelope(text),
@@ -103,5 +104,51 @@ describe('the hot bundle', () => {
     for (const left of ['src/client/auth/app.ts', 'src/client/auth/token-cache.ts', 'src/generated/catalog.ts', 'src/generated/catalog-text.ts']) {
       expect(inputs.filter((i) => i.endsWith(left))).toEqual([])
     }
+  })
+})
+
+describe('the request as sent', () => {
+  const ids = { calendarId: 'cal_1', eventId: 'evt_1_0', meetingChatId: 'oc_5ce6d572455d361153b7cb51da133945' }
+  const ok = () => new Response(JSON.stringify({ code: 0, msg: 'success', data: {} }), { headers: { 'content-type': 'application/json' } })
+
+  it('with the global fetch: the Request openapi-fetch built, with no signal of its own, and the attempt\'s signal beside it', async () => {
+    const seen: [Request, RequestInit | undefined][] = []
+    const original = globalThis.fetch
+    globalThis.fetch = (async (input: Request, init?: RequestInit) => { seen.push([input, init]); return ok() }) as typeof fetch
+    try {
+      const caller = new AbortController()
+      await createMeetingChatClient({ domain: 'https://open.feishu.cn', auth: { tenantAccessToken: 't-abc' } }).unbindMeetingChat(ids, { signal: caller.signal })
+      expect(seen).toHaveLength(1)
+      const [request, init] = seen[0]!
+      expect(request.method).toBe('DELETE')
+      expect(request.redirect).toBe('manual')
+      expect(request.headers.get('authorization')).toBe('Bearer t-abc')
+      // Not the caller's signal, and not one the Request follows (that costs undici a listener, a WeakRef and a finalizer).
+      expect(init?.signal).toBeInstanceOf(AbortSignal)
+      expect(init?.signal).not.toBe(caller.signal)
+      expect(request.signal.aborted).toBe(false)
+    } finally {
+      globalThis.fetch = original
+    }
+  })
+
+  it('with a fetch option: one Request, which carries the attempt\'s signal; the caller\'s abort reaches it', async () => {
+    const seen: Request[] = []
+    const caller = new AbortController()
+    const client = createMeetingChatClient({
+      domain: 'https://open.feishu.cn',
+      auth: { tenantAccessToken: 't-abc' },
+      retry: false,
+      fetch: (request) => {
+        seen.push(request)
+        return new Promise<Response>((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason)))
+      },
+    })
+    const call = client.unbindMeetingChat(ids, { signal: caller.signal })
+    await new Promise((resolve) => setImmediate(resolve))
+    caller.abort(new Error('stop'))
+    await expect(call).rejects.toThrow('stop')
+    expect(seen).toHaveLength(1)
+    expect(seen[0]!.signal.aborted).toBe(true)
   })
 })

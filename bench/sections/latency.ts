@@ -172,7 +172,9 @@ export async function cpuSection(o: { ours: OurModule; runs: number; calls: numb
   const base = 'http://127.0.0.1:9'
   const path = '/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat' as const
   const bare = createClient<import('../../src/generated/schema.ts').paths>({ baseUrl: base, fetch: stub })
-  const timed = createClient<import('../../src/generated/schema.ts').paths>({ baseUrl: base, fetch: timeoutOnlyFetch(stub) })
+  // The stub as a fetch that takes (request, { signal }) does: it builds the Request it sends, following the signal
+  // (as undici's fetch does), so the floor pays what a timeout costs with a real fetch.
+  const timed = createClient<import('../../src/generated/schema.ts').paths>({ baseUrl: base, fetch: timeoutOnlyFetch((request, init) => stub(new Request(request, init))) })
   const ours = o.ours.createMeetingChatClient({ domain: base, auth: { tenantAccessToken: BENCH.tenantAccessToken }, fetch: stub })
   const params = { calendarId: BENCH.calendarId, eventId: BENCH.eventId, meetingChatId: BENCH.meetingChatId }
   const calls: Record<CpuSummary['client'], Call> = {

@@ -16,7 +16,7 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build, type BuildOptions, type Plugin } from 'esbuild'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
@@ -100,7 +100,8 @@ export async function buildJs(outdir: string, options: { sourcemap?: boolean; ro
   await build({ ...common, entryPoints: others, plugins: [clientEntryImports(root)] })
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a script (not imported): the URL of argv[1], percent-encoded as import.meta.url is (spaces, non-ASCII).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const outdir = process.argv[2]
   if (outdir) {
     await buildJs(outdir)

@@ -6,6 +6,7 @@
 //   npm run size -- --json  also print the figures as JSON (the bench reads them)
 //   npm run size -- --breakdown  also where the bytes of the user-token app go, module by module
 import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 
@@ -111,7 +112,8 @@ export async function breakdown(root = dirname(dirname(ENTRY))): Promise<{ modul
     .sort((a, b) => b.minBytes - a.minBytes)
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a script (not imported): the URL of argv[1], percent-encoded as import.meta.url is (spaces, non-ASCII).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`
   const figures = await measure()
   let over = false

@@ -81,6 +81,21 @@ describe('the build', () => {
     expect(version).toContain((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version)
   })
 
+  it('runs as a script from a folder whose path has a space and non-ASCII (import.meta.url is percent-encoded)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'fmc build é '))
+    try {
+      mkdirSync(join(root, 'scripts'))
+      copyFileSync(join(ROOT, 'scripts/build.ts'), join(root, 'scripts/build.ts'))
+      copyFileSync(join(ROOT, 'package.json'), join(root, 'package.json'))
+      symlinkSync(join(ROOT, 'src'), join(root, 'src'))
+      symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'))
+      execFileSync(process.execPath, [join(root, 'scripts/build.ts'), join(root, 'out')], { encoding: 'utf8', timeout: 60_000 })
+      expect(() => readFileSync(join(root, 'out/index.js'))).not.toThrow()
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  }, 60_000)
+
   it('the sandbox, from its chunk, reads the spec beside dist/', async () => {
     const { startSandbox } = await import(pathToFileURL(join(dist, 'sandbox/server.js')).href)
     const sandbox = await startSandbox({ port: 0, host: '127.0.0.1' })

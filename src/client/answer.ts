@@ -20,8 +20,6 @@ export interface Answer {
   readonly text: string
   /** The body when it is the platform's JSON envelope `{ code, ... }`. */
   readonly envelope: Envelope | undefined
-  /** The Response as fetched, its body read into `text`. */
-  readonly response?: Response
 }
 
 export type Verdict =

@@ -59,7 +59,6 @@ async function answerOf(sent: Promise<Response>, maxResponseBytes: number): Prom
     headers: response.headers,
     text,
     envelope: parseEnvelope(text),
-    response,
   }
 }
 

@@ -256,9 +256,10 @@ export function createTransport(deps: TransportDeps): Transport {
 
   function respond(envelope: Envelope, answer: Answer, bound: boolean): Response {
     if (!bound) return new Response(answer.text, { status: answer.status, headers: answer.headers })
-    // The answer as it came, status and headers (middleware reads them), its body already read: the caller asks
-    // for parseAs: 'stream' and takes the envelope from `envelopeOf`, so nothing is parsed or copied again.
-    const answered = answer.response ?? new Response(null, { status: answer.status, headers: answer.headers })
+    // Status and headers as they came (middleware reads them); no body, as the caller asks for parseAs: 'stream'
+    // and takes the envelope from `envelopeOf`. Not the fetched Response: its body is read, and a middleware that
+    // clones or reads the answer must get an empty body, not a TypeError.
+    const answered = new Response(null, { status: answer.status, headers: answer.headers })
     envelopes.set(answered, envelope)
     return answered
   }

@@ -152,3 +152,17 @@ describe('the request as sent', () => {
     expect(seen[0]!.signal.aborted).toBe(true)
   })
 })
+
+describe('middleware on the client\'s own calls', () => {
+  it('an onResponse middleware may clone and read the answer: it gets an empty body, and the call its result', async () => {
+    const client = createMeetingChatClient({
+      domain: 'https://open.feishu.cn',
+      auth: { tenantAccessToken: 't-abc' },
+      fetch: async () => new Response(JSON.stringify({ code: 0, msg: 'success', data: { meeting_chat_id: 'oc_1', applink: 'https://applink.feishu.cn/x' } }), { headers: { 'content-type': 'application/json', 'x-tt-logid': 'log-1' } }),
+    })
+    const seen: { status: number; logId: string | null; body: string }[] = []
+    client.api.use({ async onResponse({ response }) { seen.push({ status: response.status, logId: response.headers.get('x-tt-logid'), body: await response.clone().text() }) } })
+    await expect(client.createMeetingChat({ calendarId: 'cal_1', eventId: 'evt_1_0' })).resolves.toEqual({ meetingChatId: 'oc_1', applink: 'https://applink.feishu.cn/x' })
+    expect(seen).toEqual([{ status: 200, logId: 'log-1', body: '' }])
+  })
+})

@@ -14,6 +14,8 @@ export interface Envelope {
 
 /** What arrived, with the body already read and parsed once. */
 export interface Answer {
+  /** The Response as fetched; its body is read. */
+  readonly response: Response
   readonly status: number
   readonly redirected: boolean
   readonly headers: Headers

@@ -54,6 +54,7 @@ async function answerOf(sent: Promise<Response>, maxResponseBytes: number): Prom
   const response = await sent
   const text = await readBody(response, maxResponseBytes)
   return {
+    response,
     status: response.status,
     redirected: response.type === 'opaqueredirect',
     headers: response.headers,
@@ -65,9 +66,8 @@ async function answerOf(sent: Promise<Response>, maxResponseBytes: number): Prom
 export async function sendAttempt(request: AttemptRequest, limits: AttemptLimits): Promise<Answer> {
   const { signal } = limits
   const controller = request.prepared?.controller ?? new AbortController()
+  // Rejects the attempt when it must end: a fetch (or a body) that ignores the signal cannot hold the call.
   let stop: (reason: unknown) => void = () => {}
-  // Settles when the attempt must end: a fetch (or a body) that ignores the signal cannot hold the call.
-  const stopped = new Promise<never>((_, reject) => { stop = reject })
   let timedOut = false
   const timer = setTimeout(() => {
     timedOut = true
@@ -81,8 +81,11 @@ export async function sendAttempt(request: AttemptRequest, limits: AttemptLimits
   }
   signal?.addEventListener('abort', onAbort, { once: true })
   try {
-    // One race for the send and the read: either may ignore the signal.
-    return await Promise.race([answerOf(send(request, controller.signal, limits.fetch), limits.maxResponseBytes), stopped])
+    // One race for the send and the read, either of which may ignore the signal: the first to settle wins.
+    return await new Promise<Answer>((resolve, reject) => {
+      stop = reject
+      answerOf(send(request, controller.signal, limits.fetch), limits.maxResponseBytes).then(resolve, reject)
+    })
   } catch (thrown) {
     if (thrown instanceof TooLarge) throw thrown
     throw new NoAnswer(timedOut, thrown)

@@ -81,10 +81,16 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
   let auth: ReturnType<typeof createAuthStrategy>
   const transport = createTransport({ options: normalized, auth: () => auth, pacingKey: pacingKey(options.auth) })
   const api: MeetingChatApi = createClient<paths>({ baseUrl: normalized.baseUrl, fetch: transport.fetch, Request: preparedRequestClass(normalized.fetch !== undefined), pathSerializer, querySerializer })
+  const use = api.use.bind(api)
+  api.use = (...middleware) => {
+    transport.observed()
+    use(...middleware)
+  }
   auth = createAuthStrategy(options.auth, { api, transport, cache: options.tokenCache }, normalized.origin, normalized.deadlineMs)
-  const unbindFetch = transport.bound('unbindMeetingChat')
+  // Their success carries nothing the caller reads: no envelope kept.
+  const unbindFetch = transport.bound('unbindMeetingChat', { envelope: false })
   const createFetch = transport.bound('createMeetingChat')
-  const resendFetch = transport.bound('resendAppTicket')
+  const resendFetch = transport.bound('resendAppTicket', { envelope: false })
   const appAuth = options.auth as (AuthOptions & { appId?: unknown; appSecret?: unknown }) | undefined
 
   return {

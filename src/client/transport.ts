@@ -76,9 +76,16 @@ export interface Transport {
   /**
    * For one operation: no lookup, and a success comes back without its body (call it with parseAs: 'stream')
    * and with its envelope in `envelopeOf`, so that openapi-fetch does not parse the answer a second time.
+   * With `envelope: false` (a call whose success carries nothing its caller reads) the envelope is not kept.
    */
-  bound(operation: OperationId): Fetch
+  bound(operation: OperationId, options?: { readonly envelope: boolean }): Fetch
   envelopeOf(response: Response): Envelope | undefined
+  /**
+   * Called when middleware is added to the openapi-fetch client: from then on a bound success is a new, body-less
+   * Response that middleware may clone or read. Until then nothing but the client's own methods sees it, and
+   * the Response as fetched is handed back as it is.
+   */
+  observed(): void
 }
 
 /**
@@ -112,8 +119,9 @@ export function createTransport(deps: TransportDeps): Transport {
   const random = deps.random ?? Math.random
   const originSlash = `${options.origin}/`
   const envelopes = new WeakMap<Response, Envelope>()
+  let observed = false
 
-  async function call(input: Request, known: Operation | undefined): Promise<Response> {
+  async function call(input: Request, known: Operation | undefined, keepEnvelope = true): Promise<Response> {
     let started = now()
     const deadline = started + options.deadlineMs
     const url = input.url
@@ -202,7 +210,7 @@ export function createTransport(deps: TransportDeps): Transport {
         const answer = await attempt
         if (answer.envelope !== undefined && answer.envelope.code !== 0) await loadCatalogText()
         verdict = classify(answer, operation, options.origin, secrets, now())
-        if (verdict.ok) return respond(verdict.envelope, answer, known !== undefined)
+        if (verdict.ok) return respond(verdict.envelope, answer, known !== undefined, keepEnvelope)
       } catch (thrown) {
         if (signal?.aborted) throw signal.reason
         if (thrown instanceof TooLarge) {
@@ -254,28 +262,32 @@ export function createTransport(deps: TransportDeps): Transport {
     return options.basePath !== '' && path.startsWith(options.basePath) ? path.slice(options.basePath.length) : path
   }
 
-  function respond(envelope: Envelope, answer: Answer, bound: boolean): Response {
+  function respond(envelope: Envelope, answer: Answer, bound: boolean, keepEnvelope: boolean): Response {
     if (!bound) return new Response(answer.text, { status: answer.status, headers: answer.headers })
-    // Status and headers as they came (middleware reads them); no body, as the caller asks for parseAs: 'stream'
-    // and takes the envelope from `envelopeOf`. Not the fetched Response: its body is read, and a middleware that
-    // clones or reads the answer must get an empty body, not a TypeError.
-    const answered = new Response(null, { status: answer.status, headers: answer.headers })
-    envelopes.set(answered, envelope)
+    // The caller asks for parseAs: 'stream' and takes the envelope from `envelopeOf`. With no middleware, only it
+    // sees the answer: the Response as fetched, its body read. With middleware, one with the status and headers
+    // as they came and no body, so that a middleware that clones or reads it gets an empty body, not a TypeError.
+    const answered = observed ? new Response(null, { status: answer.status, headers: answer.headers }) : answer.response
+    if (keepEnvelope) envelopes.set(answered, envelope)
     return answered
   }
 
-  const boundFetches = new Map<OperationId, Fetch>()
+  const boundFetches = new Map<string, Fetch>()
   return {
     fetch: (request) => call(request, undefined),
-    bound(id) {
-      let bound = boundFetches.get(id)
+    bound(id, { envelope } = { envelope: true }) {
+      const key = envelope ? id : `${id} without envelope`
+      let bound = boundFetches.get(key)
       if (!bound) {
         const op = OPERATIONS[id]
-        bound = (request) => call(request, op)
-        boundFetches.set(id, bound)
+        bound = (request) => call(request, op, envelope)
+        boundFetches.set(key, bound)
       }
       return bound
     },
     envelopeOf: (response) => envelopes.get(response),
+    observed() {
+      observed = true
+    },
   }
 }

@@ -11,7 +11,7 @@ import { nextDelayMs } from '../../src/client/retry.ts'
 import { createMeetingChatClient } from '../../src/index.ts'
 
 const answer = (status: number, text: string, headers: Record<string, string> = {}): Answer => ({
-  status, redirected: false, headers: new Headers(headers), text, envelope: parseEnvelope(text),
+  response: new Response(null, { status, headers }), status, redirected: false, headers: new Headers(headers), text, envelope: parseEnvelope(text),
 })
 const policy = normalizeOptions({}).retry
 
@@ -164,5 +164,18 @@ describe('middleware on the client\'s own calls', () => {
     client.api.use({ async onResponse({ response }) { seen.push({ status: response.status, logId: response.headers.get('x-tt-logid'), body: await response.clone().text() }) } })
     await expect(client.createMeetingChat({ calendarId: 'cal_1', eventId: 'evt_1_0' })).resolves.toEqual({ meetingChatId: 'oc_1', applink: 'https://applink.feishu.cn/x' })
     expect(seen).toEqual([{ status: 200, logId: 'log-1', body: '' }])
+  })
+
+  it('middleware added after the client has made calls gets the same: the answer as fetched is handed back only while none is added', async () => {
+    const answer = () => new Response(JSON.stringify({ code: 0, msg: 'success', data: { meeting_chat_id: 'oc_1', applink: 'https://applink.feishu.cn/x' } }), { headers: { 'content-type': 'application/json', 'x-tt-logid': 'log-1' } })
+    const client = createMeetingChatClient({ domain: 'https://open.feishu.cn', auth: { tenantAccessToken: 't-abc' }, fetch: async () => answer() })
+    const chat = { meetingChatId: 'oc_1', applink: 'https://applink.feishu.cn/x' }
+    await expect(client.createMeetingChat({ calendarId: 'cal_1', eventId: 'evt_1_0' })).resolves.toEqual(chat)
+    await expect(client.unbindMeetingChat({ calendarId: 'cal_1', eventId: 'evt_1_0', meetingChatId: 'oc_1' })).resolves.toBeUndefined()
+    const seen: { status: number; logId: string | null; body: string }[] = []
+    client.api.use({ async onResponse({ response }) { seen.push({ status: response.status, logId: response.headers.get('x-tt-logid'), body: await response.clone().text() }) } })
+    await expect(client.createMeetingChat({ calendarId: 'cal_1', eventId: 'evt_1_0' })).resolves.toEqual(chat)
+    await expect(client.unbindMeetingChat({ calendarId: 'cal_1', eventId: 'evt_1_0', meetingChatId: 'oc_1' })).resolves.toBeUndefined()
+    expect(seen).toEqual([{ status: 200, logId: 'log-1', body: '' }, { status: 200, logId: 'log-1', body: '' }])
   })
 })

@@ -35,14 +35,16 @@ const only = new Set<Section>(onlyArg ? (onlyArg.split(',') as Section[]) : SECT
 for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}; choose from ${SECTIONS.join(', ')}`)
 
 const config = {
-  runs: quick ? 2 : 5,
+  // Many short runs with the clients' order rotated, ratios paired within each: a burst of noise from the
+  // machine's neighbours lands on one run of one client, and the median over runs sets it aside.
+  runs: quick ? 2 : 15,
   modes: [
-    { name: 'sequential', concurrency: 1, calls: quick ? 300 : 2000, warmup: quick ? 100 : 300 },
-    { name: 'concurrency 50', concurrency: 50, calls: quick ? 1000 : 6000, warmup: quick ? 200 : 1000 },
+    { name: 'sequential', concurrency: 1, calls: quick ? 300 : 600, warmup: quick ? 100 : 100 },
+    { name: 'concurrency 50', concurrency: 50, calls: quick ? 1000 : 2500, warmup: quick ? 200 : 300 },
   ] satisfies Mode[],
   /** Any single measurement stops here even if its count is not reached. */
   timeLimitMs: 20_000,
-  cpuCalls: quick ? 2000 : 10_000,
+  cpuCalls: quick ? 2000 : 4000,
   profileCalls: quick ? 5000 : 20_000,
   coldRuns: quick ? 3 : 9,
   tokenNs: [1, 10, 100],

@@ -10,6 +10,8 @@ export interface LoadResult {
   readonly firstError: string | undefined
   readonly elapsedMs: number
   readonly callsPerSecond: number
+  /** The bench process's CPU time (user + system, every thread) over the calls made: the client's work per call, the server's apart. */
+  readonly cpuMicrosPerCall: number
   readonly p50Ms: number
   readonly p90Ms: number
   readonly p99Ms: number
@@ -22,6 +24,7 @@ export async function load(call: Call, count: number, concurrency: number, timeL
   let done = 0
   let errors = 0
   let firstError: string | undefined
+  const cpuBefore = process.cpuUsage()
   const started = performance.now()
   const deadline = started + timeLimitMs
   const worker = async () => {
@@ -40,6 +43,7 @@ export async function load(call: Call, count: number, concurrency: number, timeL
   }
   await Promise.all(Array.from({ length: concurrency }, worker))
   const elapsedMs = performance.now() - started
+  const cpu = process.cpuUsage(cpuBefore)
   const sample = latencies.subarray(0, done)
   return {
     calls: done,
@@ -47,6 +51,7 @@ export async function load(call: Call, count: number, concurrency: number, timeL
     firstError,
     elapsedMs: round(elapsedMs, 1),
     callsPerSecond: round((done / elapsedMs) * 1000, 0),
+    cpuMicrosPerCall: round((cpu.user + cpu.system) / Math.max(1, done), 1),
     p50Ms: round(percentile(sample, 50), 4),
     p90Ms: round(percentile(sample, 90), 4),
     p99Ms: round(percentile(sample, 99), 4),
@@ -74,6 +79,8 @@ export interface LatencySummary {
   readonly p50Ms: number
   readonly p99Ms: number
   readonly callsPerSecond: number
+  /** CPU time of the bench process per call, median over runs. */
+  readonly cpuMicrosPerCall: number
   /** p50 latency over raw fetch's in the same run, median over runs (1 = the floor). */
   readonly latencyRatio: number
   /** p50 vs openapi-fetch alone's, paired within each run. */
@@ -138,6 +145,7 @@ export async function latencySection(o: LatencyOptions): Promise<{ runs: Latency
         p50Ms: round(median(rs.map((r) => r.result.p50Ms)), 4),
         p99Ms: round(median(rs.map((r) => r.result.p99Ms)), 4),
         callsPerSecond: round(median(rs.map((r) => r.result.callsPerSecond)), 0),
+        cpuMicrosPerCall: round(median(rs.map((r) => r.result.cpuMicrosPerCall)), 1),
         latencyRatio: round(paired((r, b) => r.p50Ms / b.p50Ms), 3),
         openapiFetchRatio: round(median(rs.flatMap((r) => {
           const base = library.get(r.run)

@@ -17,6 +17,13 @@ export interface PlatformOptions {
    * oldest, which then answers 10012. Also the number of `ticketPushes` kept per app.
    */
   readonly ticketsPerApp?: number
+  /**
+   * How many chats unbound from their event the fake keeps, latest first (default 10,000), so that its memory
+   * stays bounded however many chats a client creates and unbinds. Forgetting one changes no answer: an
+   * unbind naming it answers 195108, as for any chat not bound to the event. Bound chats (at most one per
+   * event) and the seed's own chats are always kept.
+   */
+  readonly unboundChatsKept?: number
 }
 
 /** A meeting chat (or ordinary chat) as the fake holds it. */
@@ -102,6 +109,7 @@ export const MAX_TTL_SECONDS = 7200
 // From the source document: a meeting chat needs at least 2 attendees.
 export const MIN_ATTENDEES = 2
 const DEFAULT_TICKETS_PER_APP = 16
+const DEFAULT_UNBOUND_CHATS_KEPT = 10_000
 
 export const sameIdentity = (a: IdentityRef, b: IdentityRef): boolean =>
   (a.userId !== undefined && a.userId === b.userId) || (a.appId !== undefined && a.appId === b.appId)
@@ -124,6 +132,10 @@ export class PlatformState {
   readonly #ttl: number
   readonly #refreshWindow: number
   readonly #ticketsPerApp: number
+  // Chats unbound since the start, oldest first: beyond #unboundKept the oldest is forgotten.
+  readonly #unbound = new Set<string>()
+  readonly #seededChats: ReadonlySet<string>
+  readonly #unboundKept: number
   readonly #tenantPrefix = schemePrefix('tenant_access_token')
 
   /** Builds the state from a seed (validated: a bad seed throws a `SeedError` listing the problems). */
@@ -137,6 +149,8 @@ export class PlatformState {
     this.#refreshWindow = options.refreshWindowSeconds ?? 1800
     this.#ticketsPerApp = options.ticketsPerApp ?? DEFAULT_TICKETS_PER_APP
     if (!Number.isInteger(this.#ticketsPerApp) || this.#ticketsPerApp < 1) throw new RangeError(`ticketsPerApp must be a positive integer, got ${this.#ticketsPerApp}`)
+    this.#unboundKept = options.unboundChatsKept ?? DEFAULT_UNBOUND_CHATS_KEPT
+    if (!Number.isInteger(this.#unboundKept) || this.#unboundKept < 0) throw new RangeError(`unboundChatsKept must be a non-negative integer, got ${this.#unboundKept}`)
     const createdAt = clock.now()
     this.tenants = new Map(seed.tenants.map((t) => [t.tenantKey, { tenantKey: t.tenantKey, platform: t.platform ?? 'feishu' }]))
     this.apps = new Map(
@@ -171,6 +185,7 @@ export class PlatformState {
       ]),
     )
     this.chats = new Map((seed.chats ?? []).map((c) => [c.chatId, { chatId: c.chatId, owner: c.owner, boundTo: c.boundTo }]))
+    this.#seededChats = new Set(this.chats.keys())
     for (const chat of this.chats.values()) if (chat.boundTo) this.#meetingChats.set(eventKey(chat.boundTo.calendarId, chat.boundTo.eventId), chat)
     const expiry = (expiresIn: number | undefined) => createdAt + (expiresIn ?? MAX_TTL_SECONDS) * 1000
     const base = { seeded: true, tenantKey: undefined, userId: undefined }
@@ -235,10 +250,19 @@ export class PlatformState {
     return chat
   }
 
-  /** Unbinds a chat from its event; the chat remains. */
+  /** Unbinds a chat from its event; the chat remains, among the latest `unboundChatsKept` unbound ones. */
   unbind(chat: ChatState): void {
     if (chat.boundTo) this.#meetingChats.delete(eventKey(chat.boundTo.calendarId, chat.boundTo.eventId))
     chat.boundTo = undefined
+    if (this.#seededChats.has(chat.chatId)) return
+    this.#unbound.add(chat.chatId)
+    if (this.#unbound.size > this.#unboundKept) {
+      const [oldest] = this.#unbound
+      if (oldest !== undefined) {
+        this.#unbound.delete(oldest)
+        this.chats.delete(oldest)
+      }
+    }
   }
 
   newChatId(): string {

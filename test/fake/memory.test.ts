@@ -98,3 +98,43 @@ describe('app tickets', () => {
     expect(fake.snapshot().apps?.find((a) => a.appId === demo.storeApp.appId)?.appTickets).toHaveLength(16)
   })
 })
+
+describe('unbound chats', () => {
+  const path = `${FEISHU}/open-apis/calendar/v4/calendars/${encodeURIComponent(demo.calendars.app)}/events/${demo.events.appStandup}/meeting_chat`
+  const headers = { authorization: `Bearer ${demo.app.tenantAccessToken}` }
+  const codeOf = async (response: Response) => ((await response.json()) as { code: number; data?: { meeting_chat_id?: string } })
+  /** Unbinds the standup's chat `chatId`, then creates the next: the id of the new one. */
+  const cycle = async (fake: ReturnType<typeof createFake>, chatId: string): Promise<string> => {
+    expect((await codeOf(await fake.handle(new Request(`${path}?meeting_chat_id=${chatId}`, { method: 'DELETE', headers })))).code).toBe(0)
+    const created = await codeOf(await fake.handle(new Request(path, { method: 'POST', headers })))
+    expect(created.code).toBe(0)
+    return created.data?.meeting_chat_id ?? ''
+  }
+
+  it('keeps the latest unboundChatsKept of those created and unbound, and the seed\'s own: a forgotten one still answers 195108', async () => {
+    const fake = createFake(demoSeed(), { unboundChatsKept: 2 })
+    const seeded = fake.chats.map((c) => c.chatId)
+    let chat: string = demo.chats.appStandup
+    const created: string[] = []
+    for (let i = 0; i < 5; i++) created.push((chat = await cycle(fake, chat)))
+    // The seed's three chats (the standup's now unbound), the latest two created and unbound, and the bound one.
+    expect(fake.chats.map((c) => c.chatId).sort()).toEqual([...seeded, created[2], created[3], created[4]].sort())
+    expect(fake.chat(created[0]!)).toBeUndefined()
+    const again = await codeOf(await fake.handle(new Request(`${path}?meeting_chat_id=${created[0]}`, { method: 'DELETE', headers })))
+    expect(again.code).toBe(195108)
+    expect(fake.chat(created[3]!)?.boundTo).toBeUndefined()
+  })
+
+  it('keeps 10,000 by default, and refuses a count that is not one', async () => {
+    // The app's rate limits raised: 20,000 requests at once.
+    const unlimited = { perSecond: 1_000_000, perMinute: 1_000_000 }
+    const seed = demoSeed()
+    const fake = createFake({ ...seed, apps: seed.apps?.map((a) => (a.appId === demo.app.appId ? { ...a, rateLimit: { perOperation: unlimited, perApp: unlimited } } : a)) })
+    let chat: string = demo.chats.appStandup
+    for (let i = 0; i < 10_010; i++) chat = await cycle(fake, chat)
+    // The seed's three, 10,000 unbound and the bound one.
+    expect(fake.chats).toHaveLength(3 + 10_000 + 1)
+    expect(() => createFake(demoSeed(), { unboundChatsKept: -1 })).toThrow(/unboundChatsKept/)
+    expect(() => createFake(demoSeed(), { unboundChatsKept: 1.5 })).toThrow(/unboundChatsKept/)
+  })
+})

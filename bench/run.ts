@@ -46,6 +46,7 @@ const config = {
   timeLimitMs: 20_000,
   cpuCalls: quick ? 2000 : 4000,
   profileCalls: quick ? 5000 : 20_000,
+  allocationCalls: quick ? 500 : 3000,
   coldRuns: quick ? 3 : 9,
   tokenNs: [1, 10, 100],
   tokenTrials: quick ? 1 : 3,
@@ -116,7 +117,7 @@ async function section<T>(name: Section, body: () => Promise<T>): Promise<T | un
 // --- sections 1-4 share one static server in its own process ---
 const ours = await loadOurs(ENTRY)
 const lark = await loadLark()
-const needsStatic = ['latency', 'cold', 'tokens'].some((s) => only.has(s as Section))
+const needsStatic = ['latency', 'cold', 'profile', 'tokens'].some((s) => only.has(s as Section))
 const staticServer = needsStatic ? start(process.execPath, [fileURLToPath(new URL('servers/static.ts', import.meta.url))], { pipeStdout: true }) : undefined
 const baseUrl = staticServer ? (await readyLine<{ url: string }>(staticServer, 15_000)).url : ''
 
@@ -126,7 +127,7 @@ const latency = await section('latency', async () => ({
 }))
 const cold = await section('cold', () => coldSection({ baseUrl, entry: ENTRY, runs: config.coldRuns, log }))
 const size = await section('size', async () => ({ ...(await sizeSection({ root: ROOT, entry: ENTRY, log })), client: await measureClientBundles(ENTRY), breakdown: await sizeBreakdown(ROOT) }))
-const profile = await section('profile', () => profileSection({ ours, calls: config.profileCalls, log }))
+const profile = await section('profile', () => profileSection({ ours, baseUrl, calls: config.profileCalls, allocationCalls: config.allocationCalls, log }))
 const tokens = await section('tokens', () => tokenSection({ baseUrl, ours, lark, ns: config.tokenNs, trials: config.tokenTrials, log }))
 await staticServer?.stop()
 
@@ -252,7 +253,7 @@ if (profile) {
   out.push('| function | where | self time | share |')
   out.push('| --- | --- | ---: | ---: |')
   for (const t of profile.top) out.push(`| \`${t.fn}\` | ${t.where || '—'} | ${ms(t.selfMs)} | ${(t.share * 100).toFixed(1)}% |`)
-  out.push('', `**Memory**: heap held by an idle client (no auth, fetch stubbed): ${bytes(profile.idleClientBytes)}; by each in-flight call (fetch pending): ${bytes(profile.inFlightCallBytes)}; from heapUsed after forced collections, over 5,000 of each, before the profile runs.`)
+  out.push('', `**Memory**: heap held by an idle client (no auth, fetch stubbed): ${bytes(profile.idleClientBytes)}; by each in-flight call (fetch pending): ${bytes(profile.inFlightCallBytes)}; from heapUsed after forced collections, over 5,000 of each, before the profile runs. Allocated per loopback call (V8's sampling heap profiler, every object counted whether collected or not, ${int(config.allocationCalls)} sequential calls on the static server): ${profile.allocatedPerCall.map((a) => `${a.client} ${bytes(a.bytes)}`).join(', ')}.`)
 }
 
 if (bulk) out.push(...bulkTable(bulk))

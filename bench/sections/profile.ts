@@ -1,11 +1,12 @@
 // 6. Where the client's time and memory go. A CPU profile (V8's sampling profiler, through node:inspector) of
 // per-call work with fetch stubbed, summarised as the top functions by self time; the heap an idle client
-// holds, and the heap each in-flight call holds (fetch never answering), from heapUsed after forced GCs.
+// holds, and the heap each in-flight call holds (fetch never answering), from heapUsed after forced GCs; and
+// what each client allocates per loopback call (V8's sampling heap profiler), the garbage it gives the collector.
 import { Session } from 'node:inspector/promises'
 import { basename } from 'node:path'
 import { gcFunction } from '../lib/gc.ts'
 import { round } from '../lib/stats.ts'
-import type { OurModule } from '../lib/clients.ts'
+import { openapiFetchCall, ourCall, rawFetchCall, type Call, type OurModule } from '../lib/clients.ts'
 
 export interface ProfileResult {
   readonly calls: number
@@ -14,6 +15,26 @@ export interface ProfileResult {
   readonly top: { readonly fn: string; readonly where: string; readonly selfMs: number; readonly share: number }[]
   readonly idleClientBytes: number
   readonly inFlightCallBytes: number
+  /** Bytes allocated per call on the loopback server, collected or not, by client. */
+  readonly allocatedPerCall: readonly { readonly client: string; readonly bytes: number }[]
+}
+
+interface SamplingNode {
+  readonly selfSize: number
+  readonly children: readonly SamplingNode[]
+}
+
+/**
+ * Bytes `call` allocates per call, every object counted whether a collection freed it or not: V8's sampling
+ * heap profiler (a sample every 256 bytes on average) over `n` calls, after a warm-up.
+ */
+async function allocatedPerCall(session: Session, call: Call, n: number): Promise<number> {
+  for (let i = 0; i < n / 5; i++) await call()
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })
+  for (let i = 0; i < n; i++) await call()
+  const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: SamplingNode } }
+  const sum = (node: SamplingNode): number => node.children.reduce((total, child) => total + sum(child), node.selfSize)
+  return Math.round(sum(profile.head) / n)
 }
 
 interface ProfileNode {
@@ -23,7 +44,7 @@ interface ProfileNode {
 }
 
 
-export async function profileSection(o: { ours: OurModule; calls: number; log: (line: string) => void }): Promise<ProfileResult> {
+export async function profileSection(o: { ours: OurModule; baseUrl: string; calls: number; allocationCalls: number; log: (line: string) => void }): Promise<ProfileResult> {
   const { BENCH } = await import('../lib/fixtures.ts')
   const body = JSON.stringify({ code: 0, msg: 'success', data: {} })
   const stub = async (_request: Request) => new Response(body, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'x-tt-logid': 'bench' } })
@@ -98,5 +119,23 @@ export async function profileSection(o: { ours: OurModule; calls: number; log: (
   for (const t of top) o.log(`  self ${String(t.selfMs).padStart(7)} ms ${(t.share * 100).toFixed(1).padStart(5)}%  ${t.fn} ${t.where}`)
 
   o.log(`  memory: ${idleClientBytes} B per idle client, ${inFlightCallBytes} B per in-flight call`)
-  return { calls: o.calls, sampledMs: round(sampledMs, 1), top, idleClientBytes, inFlightCallBytes }
+
+  // Allocation per loopback call, each client in turn on the static server.
+  const heap = new Session()
+  heap.connect()
+  await heap.post('HeapProfiler.enable')
+  const allocating: [string, Call][] = [
+    ['raw fetch', rawFetchCall(o.baseUrl)],
+    ['openapi-fetch alone', await openapiFetchCall(o.baseUrl)],
+    ['openapi-fetch + timeout', await openapiFetchCall(o.baseUrl, { timeout: true })],
+    ['this package', ourCall(o.ours, o.baseUrl)],
+  ]
+  const allocated: { client: string; bytes: number }[] = []
+  for (const [client, call] of allocating) {
+    const bytes = await allocatedPerCall(heap, call, o.allocationCalls)
+    allocated.push({ client, bytes })
+    o.log(`  allocated per loopback call: ${client.padEnd(24)} ${bytes} B`)
+  }
+  heap.disconnect()
+  return { calls: o.calls, sampledMs: round(sampledMs, 1), top, idleClientBytes, inFlightCallBytes, allocatedPerCall: allocated }
 }

@@ -87,10 +87,10 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
     use(...middleware)
   }
   auth = createAuthStrategy(options.auth, { api, transport, cache: options.tokenCache }, normalized.origin, normalized.deadlineMs)
-  // Their success carries nothing the caller reads: no envelope kept.
-  const unbindFetch = transport.bound('unbindMeetingChat', { envelope: false })
-  const createFetch = transport.bound('createMeetingChat')
-  const resendFetch = transport.bound('resendAppTicket', { envelope: false })
+  // With no middleware, a bound success is the Response as fetched, its body read: it must go to no one but the
+  // methods below (never a per-request `middleware`), and all middleware must come through this `use`.
+  const unbindFetch = transport.bound('unbindMeetingChat')
+  const resendFetch = transport.bound('resendAppTicket')
   const appAuth = options.auth as (AuthOptions & { appId?: unknown; appSecret?: unknown }) | undefined
 
   return {
@@ -119,14 +119,15 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
       const eventId = checkParam(op, 'event_id', 'eventId', params?.eventId)
       const signal = checkSignal(callOptions?.signal)
       const headers = callHeaders(callOptions)
-      const { response } = await api.POST('/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat', {
+      const created = transport.capture(op)
+      await api.POST('/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat', {
         params: { path: { calendar_id: calendarId, event_id: eventId } },
         ...(headers && { headers }),
         ...(signal && { signal }),
-        fetch: createFetch,
+        fetch: created.fetch,
         parseAs: 'stream',
       })
-      const chat = transport.envelopeOf(response)?.data as { meeting_chat_id?: unknown; applink?: unknown } | undefined
+      const chat = created.envelope()?.data as { meeting_chat_id?: unknown; applink?: unknown } | undefined
       if (typeof chat?.meeting_chat_id !== 'string' || typeof chat.applink !== 'string') {
         throw new FeishuApiError({ kind: 'protocol', msg: 'the answer has no data.meeting_chat_id and data.applink', httpStatus: 200, operation: op })
       }

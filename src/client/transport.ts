@@ -74,12 +74,15 @@ export interface Transport {
   /** For any request of the spec (client.api): finds the operation from the method and path. */
   readonly fetch: Fetch
   /**
-   * For one operation: no lookup, and a success comes back without its body (call it with parseAs: 'stream')
-   * and with its envelope in `envelopeOf`, so that openapi-fetch does not parse the answer a second time.
-   * With `envelope: false` (a call whose success carries nothing its caller reads) the envelope is not kept.
+   * For one operation whose success carries nothing the caller reads (call it with parseAs: 'stream'): no lookup,
+   * and openapi-fetch does not parse the answer a second time.
    */
-  bound(operation: OperationId, options?: { readonly envelope: boolean }): Fetch
-  envelopeOf(response: Response): Envelope | undefined
+  bound(operation: OperationId): Fetch
+  /**
+   * For one call of an operation whose success the caller reads: a fetch as {@link bound}'s, and the envelope of
+   * its success, kept apart from the Response, which middleware may replace.
+   */
+  capture(operation: OperationId): { readonly fetch: Fetch; envelope(): Envelope | undefined }
   /**
    * Called when middleware is added to the openapi-fetch client: from then on a bound success is a new, body-less
    * Response that middleware may clone or read. Until then nothing but the client's own methods sees it, and
@@ -118,10 +121,9 @@ export function createTransport(deps: TransportDeps): Transport {
   const now = deps.now ?? Date.now
   const random = deps.random ?? Math.random
   const originSlash = `${options.origin}/`
-  const envelopes = new WeakMap<Response, Envelope>()
   let observed = false
 
-  async function call(input: Request, known: Operation | undefined, keepEnvelope = true): Promise<Response> {
+  async function call(input: Request, known: Operation | undefined, onEnvelope?: (envelope: Envelope) => void): Promise<Response> {
     let started = now()
     const deadline = started + options.deadlineMs
     const url = input.url
@@ -191,6 +193,8 @@ export function createTransport(deps: TransportDeps): Transport {
         const waitStarted = now()
         await within((stop) => limiter.acquire(pacing, stop), Math.max(0, deadline - waitStarted), signal, () => lateError(attempts, earlierUnknown, 'no rate budget'))
         started += now() - waitStarted
+        // An abort that lands as the wait ends: the attempt's listener would not hear it.
+        signal?.throwIfAborted()
       }
       const remaining = deadline - now()
       if (remaining <= 0) throw lateError(attempts, earlierUnknown, 'no answer')
@@ -210,7 +214,10 @@ export function createTransport(deps: TransportDeps): Transport {
         const answer = await attempt
         if (answer.envelope !== undefined && answer.envelope.code !== 0) await loadCatalogText()
         verdict = classify(answer, operation, options.origin, secrets, now())
-        if (verdict.ok) return respond(verdict.envelope, answer, known !== undefined, keepEnvelope)
+        if (verdict.ok) {
+          onEnvelope?.(verdict.envelope)
+          return respond(answer, known !== undefined)
+        }
       } catch (thrown) {
         if (signal?.aborted) throw signal.reason
         if (thrown instanceof TooLarge) {
@@ -262,30 +269,34 @@ export function createTransport(deps: TransportDeps): Transport {
     return options.basePath !== '' && path.startsWith(options.basePath) ? path.slice(options.basePath.length) : path
   }
 
-  function respond(envelope: Envelope, answer: Answer, bound: boolean, keepEnvelope: boolean): Response {
+  function respond(answer: Answer, bound: boolean): Response {
     if (!bound) return new Response(answer.text, { status: answer.status, headers: answer.headers })
-    // The caller asks for parseAs: 'stream' and takes the envelope from `envelopeOf`. With no middleware, only it
-    // sees the answer: the Response as fetched, its body read. With middleware, one with the status and headers
-    // as they came and no body, so that a middleware that clones or reads it gets an empty body, not a TypeError.
-    const answered = observed ? new Response(null, { status: answer.status, headers: answer.headers }) : answer.response
-    if (keepEnvelope) envelopes.set(answered, envelope)
-    return answered
+    // The caller asks for parseAs: 'stream' and has the envelope already. With no middleware, only it sees the
+    // answer: the Response as fetched, its body read. With middleware, one with the status and headers as they
+    // came and no body, so that a middleware that clones or reads it gets an empty body, not a TypeError.
+    return observed ? new Response(null, { status: answer.status, headers: answer.headers }) : answer.response
   }
 
-  const boundFetches = new Map<string, Fetch>()
+  const boundFetches = new Map<OperationId, Fetch>()
   return {
     fetch: (request) => call(request, undefined),
-    bound(id, { envelope } = { envelope: true }) {
-      const key = envelope ? id : `${id} without envelope`
-      let bound = boundFetches.get(key)
+    bound(id) {
+      let bound = boundFetches.get(id)
       if (!bound) {
         const op = OPERATIONS[id]
-        bound = (request) => call(request, op, envelope)
-        boundFetches.set(key, bound)
+        bound = (request) => call(request, op)
+        boundFetches.set(id, bound)
       }
       return bound
     },
-    envelopeOf: (response) => envelopes.get(response),
+    capture(id) {
+      const op = OPERATIONS[id]
+      let envelope: Envelope | undefined
+      return {
+        fetch: (request) => call(request, op, (answered) => { envelope = answered }),
+        envelope: () => envelope,
+      }
+    },
     observed() {
       observed = true
     },

@@ -40,7 +40,7 @@ export interface Fake extends MockResponder {
   readonly calls: readonly CallRecord[]
   /** How many requests an operation has answered (e.g. token fetches), counted past `maxCalls` too. */
   count(operationId: OperationId): number
-  /** Every chat, in creation order. */
+  /** Every chat, in creation order: the seed's, those bound to an event, and the latest `unboundChatsKept` unbound ones. */
   readonly chats: readonly FakeChat[]
   chat(chatId: string): FakeChat | undefined
   /** Every token: seeded, and issued while not expired. */

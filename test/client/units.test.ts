@@ -153,6 +153,32 @@ describe('the request as sent', () => {
   })
 })
 
+describe('the caller\'s abort', () => {
+  it('aborted while the rate limiter lets the call go: nothing is sent', async () => {
+    const caller = new AbortController()
+    const sent: string[] = []
+    const client = createMeetingChatClient({
+      domain: 'https://open.feishu.cn',
+      auth: { tenantAccessToken: 't-abc' },
+      rateLimiter: {
+        acquire() {
+          const granted = Promise.resolve()
+          // The abort lands just after the wait for the budget has ended, before the attempt starts.
+          void granted.then(() => undefined).then(() => caller.abort(new Error('stop')))
+          return granted
+        },
+        hold: async () => {},
+      },
+      fetch: async (request) => {
+        sent.push(request.url)
+        return new Response(JSON.stringify({ code: 0, msg: 'success', data: {} }), { headers: { 'content-type': 'application/json' } })
+      },
+    })
+    await expect(client.unbindMeetingChat({ calendarId: 'cal_1', eventId: 'evt_1_0', meetingChatId: 'oc_1' }, { signal: caller.signal })).rejects.toThrow('stop')
+    expect(sent).toEqual([])
+  })
+})
+
 describe('middleware on the client\'s own calls', () => {
   it('an onResponse middleware may clone and read the answer: it gets an empty body, and the call its result', async () => {
     const client = createMeetingChatClient({
@@ -177,5 +203,25 @@ describe('middleware on the client\'s own calls', () => {
     await expect(client.createMeetingChat({ calendarId: 'cal_1', eventId: 'evt_1_0' })).resolves.toEqual(chat)
     await expect(client.unbindMeetingChat({ calendarId: 'cal_1', eventId: 'evt_1_0', meetingChatId: 'oc_1' })).resolves.toBeUndefined()
     expect(seen).toEqual([{ status: 200, logId: 'log-1', body: '' }, { status: 200, logId: 'log-1', body: '' }])
+  })
+
+  it('an onResponse middleware that hands back another Response does not cost the call its result, nor the token flow its token', async () => {
+    const tokenBody = JSON.stringify({ code: 0, msg: 'ok', tenant_access_token: 't-fresh', expire: 7200 })
+    const chatBody = JSON.stringify({ code: 0, msg: 'success', data: { meeting_chat_id: 'oc_1', applink: 'https://applink.feishu.cn/x' } })
+    const sent: string[] = []
+    const client = createMeetingChatClient({
+      domain: 'https://open.feishu.cn',
+      auth: { appId: 'cli_a', appSecret: 's3cret' },
+      fetch: async (request) => {
+        sent.push(`${request.method} ${new URL(request.url).pathname} ${request.headers.get('authorization') ?? ''}`)
+        return new Response(request.url.endsWith('/internal') ? tokenBody : chatBody, { headers: { 'content-type': 'application/json' } })
+      },
+    })
+    client.api.use({ onResponse: ({ response }) => new Response(null, { status: response.status, headers: response.headers }) })
+    await expect(client.createMeetingChat({ calendarId: 'cal_1', eventId: 'evt_1_0' })).resolves.toEqual({ meetingChatId: 'oc_1', applink: 'https://applink.feishu.cn/x' })
+    expect(sent).toEqual([
+      'POST /open-apis/auth/v3/tenant_access_token/internal ',
+      'POST /open-apis/calendar/v4/calendars/cal_1/events/evt_1_0/meeting_chat Bearer t-fresh',
+    ])
   })
 })

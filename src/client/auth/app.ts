@@ -53,8 +53,9 @@ export function appStrategy(config: AppConfig, deps: AppDeps): AuthStrategy {
     const key = `${origin} internal ${appId}`
     const fetchToken = async () => {
       const operation = 'getTenantAccessTokenInternal'
-      const { response } = await api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: appSecret }, fetch: transport.bound(operation), parseAs: 'stream' })
-      return issued(transport.envelopeOf(response), 'tenant_access_token', operation)
+      const answer = transport.capture(operation)
+      await api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: appSecret }, fetch: answer.fetch, parseAs: 'stream' })
+      return issued(answer.envelope(), 'tenant_access_token', operation)
     }
     return cachedTenantStrategy(cache, key, fetchToken)
   }
@@ -69,16 +70,18 @@ export function appStrategy(config: AppConfig, deps: AppDeps): AuthStrategy {
       throw new ConfigError(`auth.appTicket() must return the latest app_ticket string; got ${describeSecret(ticket)}. Trigger a push with client.resendAppTicket() if you have none.`)
     }
     const operation = 'getAppAccessToken'
-    const { response } = await api.POST('/open-apis/auth/v3/app_access_token', { body: { app_id: appId, app_secret: appSecret, app_ticket: ticket }, fetch: transport.bound(operation), parseAs: 'stream' })
-    return issued(transport.envelopeOf(response), 'app_access_token', operation)
+    const answer = transport.capture(operation)
+    await api.POST('/open-apis/auth/v3/app_access_token', { body: { app_id: appId, app_secret: appSecret, app_ticket: ticket }, fetch: answer.fetch, parseAs: 'stream' })
+    return issued(answer.envelope(), 'app_access_token', operation)
   }
   const fetchTenantToken = async () => {
     for (let replay = 0; ; replay++) {
       const appToken = await cache.get(appKey, fetchAppToken)
       try {
         const operation = 'getTenantAccessToken'
-        const { response } = await api.POST('/open-apis/auth/v3/tenant_access_token', { body: { app_access_token: appToken, tenant_key: tenantKey }, fetch: transport.bound(operation), parseAs: 'stream' })
-        return issued(transport.envelopeOf(response), 'tenant_access_token', operation)
+        const answer = transport.capture(operation)
+        await api.POST('/open-apis/auth/v3/tenant_access_token', { body: { app_access_token: appToken, tenant_key: tenantKey }, fetch: answer.fetch, parseAs: 'stream' })
+        return issued(answer.envelope(), 'tenant_access_token', operation)
       } catch (error) {
         // The app token went stale before its expiry: drop it and try once with a fresh one.
         if (replay > 0 || !(error instanceof FeishuApiError) || error.code !== APP_TOKEN_INVALID) throw error

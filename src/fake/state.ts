@@ -132,8 +132,11 @@ export class PlatformState {
   readonly #ttl: number
   readonly #refreshWindow: number
   readonly #ticketsPerApp: number
-  // Chats unbound since the start, oldest first: beyond #unboundKept the oldest is forgotten.
-  readonly #unbound = new Set<string>()
+  // The latest chats unbound, in a ring of at most #unboundKept: once it is full, #unboundNext is the
+  // oldest, which the next unbind forgets. (A Set used as this queue walks past every entry deleted at its
+  // front to find the oldest: about 6 µs an unbind at 10,000, more than the rest of the request.)
+  readonly #unbound: string[] = []
+  #unboundNext = 0
   readonly #seededChats: ReadonlySet<string>
   readonly #unboundKept: number
   readonly #tenantPrefix = schemePrefix('tenant_access_token')
@@ -255,14 +258,16 @@ export class PlatformState {
     if (chat.boundTo) this.#meetingChats.delete(eventKey(chat.boundTo.calendarId, chat.boundTo.eventId))
     chat.boundTo = undefined
     if (this.#seededChats.has(chat.chatId)) return
-    this.#unbound.add(chat.chatId)
-    if (this.#unbound.size > this.#unboundKept) {
-      const [oldest] = this.#unbound
-      if (oldest !== undefined) {
-        this.#unbound.delete(oldest)
-        this.chats.delete(oldest)
-      }
+    if (this.#unbound.length < this.#unboundKept) {
+      this.#unbound.push(chat.chatId)
+      return
     }
+    const oldest = this.#unbound[this.#unboundNext] ?? chat.chatId // the chat itself when none are kept
+    if (this.#unboundKept > 0) {
+      this.#unbound[this.#unboundNext] = chat.chatId
+      this.#unboundNext = (this.#unboundNext + 1) % this.#unboundKept
+    }
+    this.chats.delete(oldest)
   }
 
   newChatId(): string {

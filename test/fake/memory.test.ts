@@ -125,6 +125,23 @@ describe('unbound chats', () => {
     expect(fake.chat(created[3]!)?.boundTo).toBeUndefined()
   })
 
+  it('forgets the oldest first through many rounds of the kept ones, and keeps none when told 0', async () => {
+    const fake = createFake(demoSeed(), { unboundChatsKept: 3 })
+    const seeded = fake.chats.map((c) => c.chatId)
+    let chat: string = demo.chats.appStandup
+    const created: string[] = []
+    for (let i = 0; i < 11; i++) {
+      created.push((chat = await cycle(fake, chat)))
+      // The latest three unbound (the one just created is bound), at every step.
+      const unbound = created.slice(0, -1).slice(-3)
+      expect(fake.chats.map((c) => c.chatId).sort()).toEqual([...seeded, ...unbound, chat].sort())
+    }
+    const none = createFake(demoSeed(), { unboundChatsKept: 0 })
+    let last: string = demo.chats.appStandup
+    for (let i = 0; i < 3; i++) last = await cycle(none, last)
+    expect(none.chats.map((c) => c.chatId).sort()).toEqual([...seeded, last].sort())
+  })
+
   it('keeps 10,000 by default, and refuses a count that is not one', async () => {
     // The app's rate limits raised: 20,000 requests at once.
     const unlimited = { perSecond: 1_000_000, perMinute: 1_000_000 }

@@ -1,10 +1,14 @@
 // 5. Requests per second of the sandbox (the stateful fake over node:http) vs Prism mocking the same spec,
-// each in its own process, loaded by autocannon (50 connections, fixed duration) from this process.
+// each in its own process, loaded by wrk (bench/lib/wrk.ts; autocannon in this process if wrk is not
+// installed) with 50 connections for a fixed duration, and the CPU time each server spends per request.
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { freePort, readyLine, start, waitForHttp, type Child } from '../lib/proc.ts'
 import { median, round } from '../lib/stats.ts'
+import { luaHeaders, luaString, runWrk, wrkVersion } from '../lib/wrk.ts'
 
 /** One request of a sequence each autocannon connection sends in turn; `context` is the connection's own. */
 export interface SequenceStep {
@@ -30,7 +34,8 @@ type Autocannon = (options: {
  * Events of the bench seed, on the app's calendar, without a chat: a connection creates a meeting chat
  * for its own event and unbinds it, again and again, so that every answer is a success.
  */
-export const PAIR_EVENTS = Array.from({ length: 4096 }, (_, i) => `bench-pair-${i}_0`)
+export const PAIR_EVENT = { prefix: 'bench-pair-', suffix: '_0', count: 4096 } as const
+export const PAIR_EVENTS = Array.from({ length: PAIR_EVENT.count }, (_, i) => `${PAIR_EVENT.prefix}${i}${PAIR_EVENT.suffix}`)
 
 export type ServerName = 'sandbox' | 'Prism' | 'node:http floor'
 
@@ -42,6 +47,8 @@ export interface RequestKind {
   readonly body?: string
   /** Instead of one request: a sequence each connection sends in turn (the path and method above are unused). */
   readonly sequence?: () => readonly SequenceStep[]
+  /** The same sequence for wrk: Lua defining request() and on_response(status, body) (bench/lib/wrk.ts). */
+  readonly wrkSequence?: string
 }
 
 export interface ServerRun {
@@ -51,6 +58,8 @@ export interface ServerRun {
   readonly requestsPerSecond: number
   readonly p50Ms: number
   readonly p99Ms: number
+  /** The server process's CPU time (user and system) over the run, per request answered; null off Linux. */
+  readonly cpuMicrosPerRequest: number | null
   readonly errors: number
   readonly statusCodes: Record<string, number>
 }
@@ -61,12 +70,17 @@ export interface ServerSummary {
   readonly requestsPerSecond: number | null
   readonly p50Ms: number | null
   readonly p99Ms: number | null
+  readonly cpuMicrosPerRequest: number | null
   readonly statusCodes: Record<string, number>
   /** This server's rps over Prism's, paired by run. */
   readonly ratioToPrism: number | null
+  /** Prism's CPU time per request over this server's, paired by run. */
+  readonly cpuRatioToPrism: number | null
 }
 
 export interface ServersResult {
+  /** The load generator: wrk's version, or autocannon's. */
+  readonly loadGenerator: string
   readonly sandbox: { readonly command: string; readonly startMs: number | null }
   readonly prism: { readonly started: boolean; readonly startMs: number | null; readonly error: string | undefined; readonly version: string | undefined }
   readonly runs: ServerRun[]
@@ -75,15 +89,48 @@ export interface ServersResult {
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
+/** The CPU time (user and system, ms) a process has used so far, from /proc; undefined off Linux. */
+let clockTicks: number | undefined
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined || process.platform !== 'linux') return undefined
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Fields after the command name, which is in parentheses and may hold spaces: state is the 3rd field,
+    // utime the 14th and stime the 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks
+  } catch {
+    return undefined
+  }
+}
+
 export async function serversSection(o: {
   dist: string
   requests: readonly RequestKind[]
   runs: number
   durationSeconds: number
+  warmUpSeconds: number
   connections: number
   log: (line: string) => void
 }): Promise<ServersResult> {
-  const autocannon = (await import('autocannon' as string)).default as Autocannon
+  const wrk = await wrkVersion()
+  const autocannonVersion = (JSON.parse(await readFile(join(ROOT, 'node_modules/autocannon/package.json'), 'utf8')) as { version: string }).version
+  const loadGenerator = wrk ?? `autocannon ${autocannonVersion} (wrk is not installed: apt-get install wrk)`
+  o.log(`  load generator: ${loadGenerator}`)
+  const autocannon = wrk ? undefined : ((await import('autocannon' as string)).default as Autocannon)
+  /** One run of `kind` against `url`: wrk with one thread per connection, or autocannon in this process. */
+  const load = async (url: string, kind: RequestKind, seconds: number) => {
+    if (!autocannon) {
+      const requestLua = kind.wrkSequence ?? `local req\nfunction request()\n  req = req or wrk.format(${luaString(kind.method)}, ${luaString(kind.path)}, ${luaHeaders(kind.headers)}${kind.body !== undefined ? `, ${luaString(kind.body)}` : ''})\n  return req\nend`
+      return runWrk({ url, connections: o.connections, seconds, requestLua })
+    }
+    const r = kind.sequence
+      ? await autocannon({ url, requests: kind.sequence(), connections: o.connections, duration: seconds })
+      : await autocannon({ url: `${url}${kind.path}`, method: kind.method, headers: kind.headers, ...(kind.body !== undefined && { body: kind.body }), connections: o.connections, duration: seconds })
+    const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, v]) => [code, v.count]))
+    return { requests: r.requests.total, seconds: r.duration, errors: r.errors + r.timeouts, p50Ms: r.latency.p50, p99Ms: r.latency.p99, statusCodes }
+  }
   const servers: Partial<Record<ServerName, { url: string; child: Child }>> = {}
   let sandboxInfo: ServersResult['sandbox'] = { command: 'not started', startMs: null }
   let prism: ServersResult['prism'] = { started: false, startMs: null, error: undefined, version: undefined }
@@ -130,25 +177,29 @@ export async function serversSection(o: {
     servers['node:http floor'] = { url: (await readyLine<{ url: string }>(floor, 15_000)).url, child: floor }
 
     const names = (Object.keys(servers) as ServerName[])
-    const fire = async (server: ServerName, kind: RequestKind, duration: number) => {
+    const fire = async (server: ServerName, kind: RequestKind, seconds: number) => {
       const target = servers[server]
       if (!target) throw new Error(`no ${server}`)
-      if (kind.sequence) return autocannon({ url: target.url, requests: kind.sequence(), connections: o.connections, duration })
-      return autocannon({ url: `${target.url}${kind.path}`, method: kind.method, headers: kind.headers, ...(kind.body !== undefined && { body: kind.body }), connections: o.connections, duration })
+      const pid = target.child.process.pid
+      const cpuBefore = processCpuMs(pid)
+      const r = await load(target.url, kind, seconds)
+      const cpuAfter = processCpuMs(pid)
+      const cpuMicrosPerRequest = cpuBefore !== undefined && cpuAfter !== undefined && r.requests > 0 ? ((cpuAfter - cpuBefore) * 1000) / r.requests : null
+      return { ...r, cpuMicrosPerRequest }
     }
     const runs: ServerRun[] = []
     for (const kind of o.requests) {
-      for (const server of names) await fire(server, kind, 1) // warm-up: JIT, sockets
+      for (const server of names) await fire(server, kind, o.warmUpSeconds) // warm-up: JIT, sockets
       for (let run = 1; run <= o.runs; run++) {
         for (const server of run % 2 === 1 ? names : [...names].reverse()) {
           const r = await fire(server, kind, o.durationSeconds)
-          const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, v]) => [code, v.count]))
-          runs.push({ run, server, request: kind.name, requestsPerSecond: round(r.requests.total / r.duration, 0), p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors + r.timeouts, statusCodes })
-          if (r.errors + r.timeouts > 0) {
+          const rps = round(r.requests / r.seconds, 0)
+          runs.push({ run, server, request: kind.name, requestsPerSecond: rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, cpuMicrosPerRequest: r.cpuMicrosPerRequest === null ? null : round(r.cpuMicrosPerRequest, 1), errors: r.errors, statusCodes: r.statusCodes })
+          if (r.errors > 0) {
             const child = servers[server]?.child.process
-            o.log(`  ${server}: ${r.errors} connection errors, ${r.timeouts} timeouts; process ${child?.exitCode === null && child.signalCode === null ? 'still running' : `exited (${child?.exitCode ?? child?.signalCode})`}; its stderr: ${servers[server]?.child.output().slice(-500) || '(empty)'}`)
+            o.log(`  ${server}: ${r.errors} connection errors or timeouts; process ${child?.exitCode === null && child.signalCode === null ? 'still running' : `exited (${child?.exitCode ?? child?.signalCode})`}; its stderr: ${servers[server]?.child.output().slice(-500) || '(empty)'}`)
           }
-          o.log(`  run ${run} ${server.padEnd(7)} ${kind.name.padEnd(22)} ${String(round(r.requests.total / r.duration, 0)).padStart(6)} req/s  p50 ${r.latency.p50} ms  ${JSON.stringify(statusCodes)}${r.errors ? `  ${r.errors} errors` : ''}`)
+          o.log(`  run ${run} ${server.padEnd(15)} ${kind.name.padEnd(24)} ${String(rps).padStart(6)} req/s  p50 ${round(r.p50Ms, 2)} ms  CPU ${r.cpuMicrosPerRequest === null ? '?' : round(r.cpuMicrosPerRequest, 1)} µs/req  ${JSON.stringify(r.statusCodes)}`)
         }
       }
     }
@@ -161,6 +212,12 @@ export async function serversSection(o: {
           const p = prismRuns.get(r.run)
           return p ? [r.requestsPerSecond / p] : []
         })
+        const prismCpu = new Map(runs.filter((r) => r.server === 'Prism' && r.request === kind.name).map((r) => [r.run, r.cpuMicrosPerRequest]))
+        const cpuRatios = rs.flatMap((r) => {
+          const p = prismCpu.get(r.run)
+          return p != null && r.cpuMicrosPerRequest ? [p / r.cpuMicrosPerRequest] : []
+        })
+        const cpus = rs.flatMap((r) => (r.cpuMicrosPerRequest === null ? [] : [r.cpuMicrosPerRequest]))
         const statusCodes: Record<string, number> = {}
         for (const r of rs) for (const [code, n] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n
         summary.push({
@@ -169,12 +226,14 @@ export async function serversSection(o: {
           requestsPerSecond: round(median(rs.map((r) => r.requestsPerSecond)), 0),
           p50Ms: round(median(rs.map((r) => r.p50Ms)), 2),
           p99Ms: round(median(rs.map((r) => r.p99Ms)), 2),
+          cpuMicrosPerRequest: cpus.length ? round(median(cpus), 1) : null,
           statusCodes,
           ratioToPrism: ratios.length ? round(median(ratios), 2) : null,
+          cpuRatioToPrism: cpuRatios.length ? round(median(cpuRatios), 2) : null,
         })
       }
     }
-    return { sandbox: sandboxInfo, prism, runs, summary }
+    return { loadGenerator, sandbox: sandboxInfo, prism, runs, summary }
   } finally {
     await Promise.all(Object.values(servers).map((s) => s.child.stop()))
   }

@@ -14,8 +14,7 @@ import { readyLine, run, start } from './lib/proc.ts'
 import { bytes, int, ms, ratio } from './lib/stats.ts'
 import { coldSection, COLD_LABELS } from './sections/cold.ts'
 import { cpuSection, latencySection, type Mode } from './sections/latency.ts'
-import { PAIR_EVENT, PAIR_EVENTS, serversSection, type RequestKind } from './sections/servers.ts'
-import { luaHeaders, luaString, wrkVersion } from './lib/wrk.ts'
+import { PAIR_EVENTS, serversSection, type RequestKind } from './sections/servers.ts'
 import { profileSection } from './sections/profile.ts'
 import { sizeSection } from './sections/size.ts'
 import { breakdown as sizeBreakdown, measure as measureClientBundles } from '../scripts/size.ts'
@@ -97,7 +96,6 @@ const software = {
   officialSdk: await versionOf('@larksuiteoapi/node-sdk'),
   prism: await versionOf('@stoplight/prism-cli'),
   autocannon: await versionOf('autocannon'),
-  wrk: await wrkVersion(),
   esbuild: await versionOf('esbuild'),
   openapiFetch: await versionOf('openapi-fetch'),
 }
@@ -149,20 +147,6 @@ const requests: RequestKind[] = [
     // Every answer a success: each pair (autocannon resets a connection's context after its sequence) takes
     // the next event of the pool, creates its meeting chat and unbinds that chat. The pool is far larger
     // than the pairs in flight, so no two share an event. Prism answers its documented examples, also 200.
-    // With wrk, each thread (one connection) takes its own share of the pool and goes through it in turn.
-    wrkSequence: `local auth = ${luaHeaders({ authorization: `Bearer ${demo.app.tenantAccessToken}` })}
-local base = ${luaString(`${appCalendar}/`)}
-local event, chat, n = nil, nil, 0
-function request()
-  if chat then return wrk.format("DELETE", base .. event .. "/meeting_chat?meeting_chat_id=" .. chat, auth) end
-  local share = math.floor(${PAIR_EVENT.count} / threads)
-  event = ${luaString(PAIR_EVENT.prefix)} .. (tid * share + n % share) .. ${luaString(PAIR_EVENT.suffix)}
-  n = n + 1
-  return wrk.format("POST", base .. event .. "/meeting_chat", auth)
-end
-function on_response(status, body)
-  if chat then chat = nil else chat = string.match(body, '"meeting_chat_id":"([^"]+)"') or "none" end
-end`,
     sequence: () => {
       const headers = { authorization: `Bearer ${demo.app.tenantAccessToken}` }
       return [
@@ -260,7 +244,7 @@ if (tokens) {
   }
 }
 if (servers) {
-  out.push('', `**Mock servers**: requests per second with ${servers.loadGenerator}, ${config.serverConnections} connections${servers.loadGenerator.startsWith('wrk') ? ' (one thread each)' : ''}, medians of ${config.serverRuns} runs of ${config.serverSeconds} s after ${config.serverWarmUpSeconds} s of untimed load on each server; server CPU per request: the server process's user and system time over the run (from /proc) over the requests it answered, which the load generator's share of the 2 cores does not move; the sandbox is \`feishu-meeting-chat sandbox\` (the package's CLI, built from this commit) with the demo seed, its app's rate limits raised; Prism ${servers.prism.version ?? ''} is \`prism mock\` of openapi/openapi.yaml with per-request logging off; the node:http floor answers every request with one fixed body (bench/servers/floor.ts), the most any server here can do. \`create + unbind (pairs)\`: each pair creates the meeting chat of a chat-less event of the bench seed and unbinds it, so every sandbox answer is a success.`, '')
+  out.push('', `**Mock servers**: requests per second with autocannon (in the bench's process), ${config.serverConnections} connections, medians of ${config.serverRuns} runs of ${config.serverSeconds} s after ${config.serverWarmUpSeconds} s of untimed load on each server; server CPU per request: the server process's user and system time over the run (from /proc) over the requests it answered; the sandbox is \`feishu-meeting-chat sandbox\` (the package's CLI, built from this commit) with the demo seed, its app's rate limits raised; Prism ${servers.prism.version ?? ''} is \`prism mock\` of openapi/openapi.yaml with per-request logging off; the node:http floor answers every request with one fixed body (bench/servers/floor.ts), the most any server here can do. \`create + unbind (pairs)\`: each pair creates the meeting chat of a chat-less event of the bench seed and unbinds it, so every sandbox answer is a success.`, '')
   if (!servers.prism.started) out.push(`Prism did not start: ${servers.prism.error ?? 'unknown error'}`, '')
   out.push("| request | server | requests/s | p50 latency | p99 latency | server CPU per request | requests/s vs Prism | CPU per request, Prism's over this one's | answers (status: count) |")
   out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |')

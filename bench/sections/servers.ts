@@ -1,6 +1,6 @@
 // 5. Requests per second of the sandbox (the stateful fake over node:http) vs Prism mocking the same spec,
-// each in its own process, loaded by wrk (bench/lib/wrk.ts; autocannon in this process if wrk is not
-// installed) with 50 connections for a fixed duration, and the CPU time each server spends per request.
+// each in its own process, loaded by autocannon (50 connections, fixed duration) from this process, and
+// the CPU time each server spends per request.
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
@@ -8,7 +8,6 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { freePort, readyLine, start, waitForHttp, type Child } from '../lib/proc.ts'
 import { median, round } from '../lib/stats.ts'
-import { luaHeaders, luaString, runWrk, wrkVersion } from '../lib/wrk.ts'
 
 /** One request of a sequence each autocannon connection sends in turn; `context` is the connection's own. */
 export interface SequenceStep {
@@ -34,8 +33,7 @@ type Autocannon = (options: {
  * Events of the bench seed, on the app's calendar, without a chat: a connection creates a meeting chat
  * for its own event and unbinds it, again and again, so that every answer is a success.
  */
-export const PAIR_EVENT = { prefix: 'bench-pair-', suffix: '_0', count: 4096 } as const
-export const PAIR_EVENTS = Array.from({ length: PAIR_EVENT.count }, (_, i) => `${PAIR_EVENT.prefix}${i}${PAIR_EVENT.suffix}`)
+export const PAIR_EVENTS = Array.from({ length: 4096 }, (_, i) => `bench-pair-${i}_0`)
 
 export type ServerName = 'sandbox' | 'Prism' | 'node:http floor'
 
@@ -47,8 +45,6 @@ export interface RequestKind {
   readonly body?: string
   /** Instead of one request: a sequence each connection sends in turn (the path and method above are unused). */
   readonly sequence?: () => readonly SequenceStep[]
-  /** The same sequence for wrk: Lua defining request() and on_response(status, body) (bench/lib/wrk.ts). */
-  readonly wrkSequence?: string
 }
 
 export interface ServerRun {
@@ -79,8 +75,6 @@ export interface ServerSummary {
 }
 
 export interface ServersResult {
-  /** The load generator: wrk's version, or autocannon's. */
-  readonly loadGenerator: string
   readonly sandbox: { readonly command: string; readonly startMs: number | null }
   readonly prism: { readonly started: boolean; readonly startMs: number | null; readonly error: string | undefined; readonly version: string | undefined }
   readonly runs: ServerRun[]
@@ -114,17 +108,9 @@ export async function serversSection(o: {
   connections: number
   log: (line: string) => void
 }): Promise<ServersResult> {
-  const wrk = await wrkVersion()
-  const autocannonVersion = (JSON.parse(await readFile(join(ROOT, 'node_modules/autocannon/package.json'), 'utf8')) as { version: string }).version
-  const loadGenerator = wrk ?? `autocannon ${autocannonVersion} (wrk is not installed: apt-get install wrk)`
-  o.log(`  load generator: ${loadGenerator}`)
-  const autocannon = wrk ? undefined : ((await import('autocannon' as string)).default as Autocannon)
-  /** One run of `kind` against `url`: wrk with one thread per connection, or autocannon in this process. */
+  const autocannon = (await import('autocannon' as string)).default as Autocannon
+  /** One run of `kind` against `url`. */
   const load = async (url: string, kind: RequestKind, seconds: number) => {
-    if (!autocannon) {
-      const requestLua = kind.wrkSequence ?? `local req\nfunction request()\n  req = req or wrk.format(${luaString(kind.method)}, ${luaString(kind.path)}, ${luaHeaders(kind.headers)}${kind.body !== undefined ? `, ${luaString(kind.body)}` : ''})\n  return req\nend`
-      return runWrk({ url, connections: o.connections, seconds, requestLua })
-    }
     const r = kind.sequence
       ? await autocannon({ url, requests: kind.sequence(), connections: o.connections, duration: seconds })
       : await autocannon({ url: `${url}${kind.path}`, method: kind.method, headers: kind.headers, ...(kind.body !== undefined && { body: kind.body }), connections: o.connections, duration: seconds })
@@ -233,7 +219,7 @@ export async function serversSection(o: {
         })
       }
     }
-    return { loadGenerator, sandbox: sandboxInfo, prism, runs, summary }
+    return { sandbox: sandboxInfo, prism, runs, summary }
   } finally {
     await Promise.all(Object.values(servers).map((s) => s.child.stop()))
   }

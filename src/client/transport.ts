@@ -36,16 +36,21 @@ export interface PreparedRequest extends Request {
 
 type PreparedClass = new (input: RequestInfo | URL, init?: RequestInit) => PreparedRequest
 const preparedClasses: { signalled?: PreparedClass; plain?: PreparedClass } = {}
+/** Marks a PreparedRequest: `instanceof` cannot tell one (see preparedRequestClass). */
+const PREPARED = Symbol('prepared')
 
 /**
  * The Request class openapi-fetch builds this client's requests with, so that the first attempt sends the
  * request as it is instead of building a second Request. `signalled` for a client with a `fetch` option.
  * Made on first use: touching the global Request at import would load the runtime's fetch implementation
- * (undici) with the module.
+ * (undici) with the module. Any Request is an instance of it: openapi-fetch checks what an onRequest middleware
+ * hands back against the class it was given, and a middleware builds with the global Request.
  */
 export function preparedRequestClass(signalled: boolean): PreparedClass {
   if (signalled) {
     return (preparedClasses.signalled ??= class extends Request implements PreparedRequest {
+      static override [Symbol.hasInstance](value: unknown): boolean { return value instanceof Request }
+      readonly [PREPARED] = true
       readonly controller: AbortController | null
       readonly callerSignal: AbortSignal | null
       constructor(input: RequestInfo | URL, init?: RequestInit) {
@@ -57,6 +62,8 @@ export function preparedRequestClass(signalled: boolean): PreparedClass {
     })
   }
   return (preparedClasses.plain ??= class extends Request implements PreparedRequest {
+    static override [Symbol.hasInstance](value: unknown): boolean { return value instanceof Request }
+    readonly [PREPARED] = true
     readonly controller = null
     readonly callerSignal: AbortSignal | null
     constructor(input: RequestInfo | URL, init?: RequestInit) {
@@ -66,9 +73,7 @@ export function preparedRequestClass(signalled: boolean): PreparedClass {
   })
 }
 
-const isPrepared = (input: Request): input is PreparedRequest =>
-  (preparedClasses.plain !== undefined && input instanceof preparedClasses.plain) ||
-  (preparedClasses.signalled !== undefined && input instanceof preparedClasses.signalled)
+const isPrepared = (input: Request): input is PreparedRequest => PREPARED in input
 
 export interface Transport {
   /** For any request of the spec (client.api): finds the operation from the method and path. */

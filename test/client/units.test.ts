@@ -151,6 +151,33 @@ describe('the request as sent', () => {
     expect(seen).toHaveLength(1)
     expect(seen[0]!.signal.aborted).toBe(true)
   })
+
+  for (const via of ['a fetch option', 'the global fetch'] as const) {
+    it(`a middleware may hand back a Request it built with the global Request class, with ${via} (openapi-fetch checks it against the client's own class)`, async () => {
+      const sent: Request[] = []
+      const send = async (input: RequestInfo | URL, init?: RequestInit) => { sent.push(new Request(input, init)); return ok() }
+      const original = globalThis.fetch
+      if (via === 'the global fetch') globalThis.fetch = send as typeof fetch
+      try {
+        const client = createMeetingChatClient({ domain: 'https://open.feishu.cn', auth: { tenantAccessToken: 't-abc' }, ...(via === 'a fetch option' && { fetch: send }) })
+        client.api.use({
+          onRequest({ request }) {
+            const replaced = new Request(request)
+            replaced.headers.set('x-trace', 'from-middleware')
+            return replaced
+          },
+        })
+        await client.unbindMeetingChat(ids)
+        await client.api.DELETE('/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat', {
+          params: { path: { calendar_id: ids.calendarId, event_id: ids.eventId }, query: { meeting_chat_id: ids.meetingChatId } },
+        })
+      } finally {
+        globalThis.fetch = original
+      }
+      expect(sent.map((request) => request.headers.get('x-trace'))).toEqual(['from-middleware', 'from-middleware'])
+      expect(sent.map((request) => request.headers.get('authorization'))).toEqual(['Bearer t-abc', 'Bearer t-abc'])
+    })
+  }
 })
 
 describe('the caller\'s abort', () => {

@@ -6,7 +6,7 @@ import { createAuthStrategy, checkToken } from './auth/strategies.js'
 import { FeishuApiError } from './errors.js'
 import { normalizeOptions, ConfigError, type AuthOptions, type MeetingChatClientOptions } from './options.js'
 import { pacingKey } from './pacing.js'
-import { createTransport, preparedRequestClass } from './transport.js'
+import { createTransport, directRequest, preparedRequestClass } from './transport.js'
 import { pathSerializer, querySerializer } from './serialize.js'
 import { checkParam } from './validate.js'
 
@@ -82,8 +82,12 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
   const transport = createTransport({ options: normalized, auth: () => auth, pacingKey: pacingKey(options.auth) })
   const api: MeetingChatApi = createClient<paths>({ baseUrl: normalized.baseUrl, fetch: transport.fetch, Request: preparedRequestClass(normalized.fetch !== undefined), pathSerializer, querySerializer })
   const use = api.use.bind(api)
+  // Until middleware is added, the client's own body-less calls are built as DirectRequests (see transport.ts): no one
+  // but the transport sees them. From then on they are real Requests, which middleware may read or replace.
+  let Request: typeof globalThis.Request | undefined = directRequest
   api.use = (...middleware) => {
     transport.observed()
+    Request = undefined
     use(...middleware)
   }
   auth = createAuthStrategy(options.auth, { api, transport, cache: options.tokenCache }, normalized.origin, normalized.deadlineMs)
@@ -109,6 +113,7 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
         ...(headers && { headers }),
         ...(signal && { signal }),
         fetch: unbindFetch,
+        Request,
         parseAs: 'stream',
       })
     },
@@ -125,6 +130,7 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
         ...(headers && { headers }),
         ...(signal && { signal }),
         fetch: created.fetch,
+        Request,
         parseAs: 'stream',
       })
       const chat = created.envelope()?.data as { meeting_chat_id?: unknown; applink?: unknown } | undefined

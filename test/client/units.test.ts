@@ -111,15 +111,42 @@ describe('the request as sent', () => {
   const ids = { calendarId: 'cal_1', eventId: 'evt_1_0', meetingChatId: 'oc_5ce6d572455d361153b7cb51da133945' }
   const ok = () => new Response(JSON.stringify({ code: 0, msg: 'success', data: {} }), { headers: { 'content-type': 'application/json' } })
 
-  it('with the global fetch: the Request openapi-fetch built, with no signal of its own, and the attempt\'s signal beside it', async () => {
+  it('with the global fetch, the client\'s own call: the URL and an init, so that fetch builds the only Request', async () => {
+    const seen: [RequestInfo | URL, RequestInit | undefined][] = []
+    const original = globalThis.fetch
+    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => { seen.push([input, init]); return ok() }) as typeof fetch
+    try {
+      const caller = new AbortController()
+      await createMeetingChatClient({ domain: 'https://open.feishu.cn', auth: { tenantAccessToken: 't-abc' } }).unbindMeetingChat(ids, { signal: caller.signal })
+      expect(seen).toHaveLength(1)
+      const [input, init] = seen[0]!
+      // Not a Request: building one before fetch builds its own cost a second Request per call.
+      expect(input).toBe('https://open.feishu.cn/open-apis/calendar/v4/calendars/cal_1/events/evt_1_0/meeting_chat?meeting_chat_id=oc_5ce6d572455d361153b7cb51da133945')
+      const request = new Request(input, init)
+      expect(request.method).toBe('DELETE')
+      expect(request.redirect).toBe('manual')
+      expect(request.headers.get('authorization')).toBe('Bearer t-abc')
+      expect(init?.signal).toBeInstanceOf(AbortSignal)
+      expect(init?.signal).not.toBe(caller.signal)
+    } finally {
+      globalThis.fetch = original
+    }
+  })
+
+  it('with the global fetch, client.api: the Request openapi-fetch built, with no signal of its own, and the attempt\'s signal beside it', async () => {
     const seen: [Request, RequestInit | undefined][] = []
     const original = globalThis.fetch
     globalThis.fetch = (async (input: Request, init?: RequestInit) => { seen.push([input, init]); return ok() }) as typeof fetch
     try {
       const caller = new AbortController()
-      await createMeetingChatClient({ domain: 'https://open.feishu.cn', auth: { tenantAccessToken: 't-abc' } }).unbindMeetingChat(ids, { signal: caller.signal })
+      const { api } = createMeetingChatClient({ domain: 'https://open.feishu.cn', auth: { tenantAccessToken: 't-abc' } })
+      await api.DELETE('/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat', {
+        params: { path: { calendar_id: ids.calendarId, event_id: ids.eventId }, query: { meeting_chat_id: ids.meetingChatId } },
+        signal: caller.signal,
+      })
       expect(seen).toHaveLength(1)
       const [request, init] = seen[0]!
+      expect(request).toBeInstanceOf(Request)
       expect(request.method).toBe('DELETE')
       expect(request.redirect).toBe('manual')
       expect(request.headers.get('authorization')).toBe('Bearer t-abc')
@@ -150,6 +177,17 @@ describe('the request as sent', () => {
     await expect(call).rejects.toThrow('stop')
     expect(seen).toHaveLength(1)
     expect(seen[0]!.signal.aborted).toBe(true)
+  })
+
+  it('once middleware is added, the client\'s own calls are real Requests that it may read or replace', async () => {
+    const seen: unknown[] = []
+    const sent: Request[] = []
+    const client = createMeetingChatClient({ domain: 'https://open.feishu.cn', auth: { tenantAccessToken: 't-abc' }, fetch: async (request) => { sent.push(request); return ok() } })
+    client.api.use({ onRequest({ request }) { seen.push(request) } })
+    await client.unbindMeetingChat(ids)
+    expect(seen).toHaveLength(1)
+    expect(seen[0]).toBeInstanceOf(Request)
+    expect(sent[0]?.url).toBe((seen[0] as Request).url)
   })
 
   for (const via of ['a fetch option', 'the global fetch'] as const) {

@@ -85,6 +85,8 @@ export interface LatencySummary {
   readonly latencyRatio: number
   /** p50 vs openapi-fetch alone's, paired within each run. */
   readonly openapiFetchRatio: number
+  /** p50 vs the floor's (openapi-fetch + timeout), paired within each run: 1 = no cost beyond a timeout's. */
+  readonly timeoutFloorRatio: number
   /** Throughput over raw fetch's in the same run, median over runs. */
   readonly throughputRatio: number
   readonly errors: number
@@ -131,6 +133,7 @@ export async function latencySection(o: LatencyOptions): Promise<{ runs: Latency
     const of = (client: ClientName) => runs.filter((r) => r.mode === mode.name && r.client === client)
     const floor = new Map(of('raw fetch').map((r) => [r.run, r.result]))
     const library = new Map(of('openapi-fetch alone').map((r) => [r.run, r.result]))
+    const timeoutFloor = new Map(of('openapi-fetch + timeout').map((r) => [r.run, r.result]))
     for (const client of CLIENT_NAMES) {
       const rs = of(client)
       // Ratios are paired within a run (same minute, same server state), then the median over runs is taken.
@@ -149,6 +152,10 @@ export async function latencySection(o: LatencyOptions): Promise<{ runs: Latency
         latencyRatio: round(paired((r, b) => r.p50Ms / b.p50Ms), 3),
         openapiFetchRatio: round(median(rs.flatMap((r) => {
           const base = library.get(r.run)
+          return base ? [r.result.p50Ms / base.p50Ms] : []
+        })), 3),
+        timeoutFloorRatio: round(median(rs.flatMap((r) => {
+          const base = timeoutFloor.get(r.run)
           return base ? [r.result.p50Ms / base.p50Ms] : []
         })), 3),
         throughputRatio: round(paired((r, b) => r.callsPerSecond / b.callsPerSecond), 3),

@@ -18,6 +18,40 @@ function checkValues(values: Record<string, unknown>, where: 'path' | 'query'): 
 
 const query = createQuerySerializer()
 
+/** Templates compiled so far, by the URL template openapi-fetch hands over (base URL and path); bounded. */
+const templates = new Map<string, readonly string[] | null>()
+const MAX_TEMPLATES = 256
+
+/**
+ * `template` split at its parameters: literal, name, literal, ... (names at odd indexes), or null when one of them
+ * has a style of its own (`{.name}`, `{;name}`, `{name*}`), which openapi-fetch's serializer handles.
+ */
+function compile(template: string): readonly string[] | null {
+  let parts = templates.get(template)
+  if (parts !== undefined) return parts
+  const split = template.split(/\{([^{}]+)\}/)
+  parts = split.every((part, i) => i % 2 === 0 || /^[\w-]+$/.test(part)) ? split : null
+  if (templates.size < MAX_TEMPLATES) templates.set(template, parts)
+  return parts
+}
+
+/**
+ * openapi-fetch's default path serialization (simple style: each value through encodeURIComponent), with the
+ * template split once instead of matched and replaced on every call. Anything but a string or a number value,
+ * or a styled parameter, goes to openapi-fetch's own serializer, so the URL is the same in every case.
+ */
+export function serializePath(template: string, params: Record<string, unknown>): string {
+  const parts = compile(template)
+  if (parts === null) return defaultPathSerializer(template, params)
+  let url = parts[0]!
+  for (let i = 1; i < parts.length; i += 2) {
+    const value = params[parts[i]!]
+    if (typeof value !== 'string' && typeof value !== 'number') return defaultPathSerializer(template, params)
+    url += encodeURIComponent(value) + parts[i + 1]!
+  }
+  return url
+}
+
 export function pathSerializer(pathname: string, params: Record<string, unknown>): string {
   checkValues(params, 'path')
   for (const name in params) {
@@ -26,7 +60,7 @@ export function pathSerializer(pathname: string, params: Record<string, unknown>
       throw new FeishuApiError({ kind: 'invalid_request', msg: `the path parameter ${name} is "${value}", which URL normalisation would turn into another path`, retryable: false })
     }
   }
-  return defaultPathSerializer(pathname, params)
+  return serializePath(pathname, params)
 }
 
 export function querySerializer(params: Record<string, unknown>): string {

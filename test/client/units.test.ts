@@ -8,6 +8,9 @@ import { findOperation } from '../../src/client/operation.ts'
 import { normalizeOptions } from '../../src/client/options.ts'
 import { quoteHeader, redactInit } from '../../src/client/redact.ts'
 import { nextDelayMs } from '../../src/client/retry.ts'
+import { serializePath } from '../../src/client/serialize.ts'
+import { defaultPathSerializer } from 'openapi-fetch'
+import fc from 'fast-check'
 import { createMeetingChatClient } from '../../src/index.ts'
 
 const answer = (status: number, text: string, headers: Record<string, string> = {}): Answer => ({
@@ -24,6 +27,28 @@ describe('findOperation', () => {
   it('returns null off the spec', () => {
     expect(findOperation('GET', '/open-apis/calendar/v4/calendars/c/events/e/meeting_chat')).toBeNull()
     expect(findOperation('DELETE', '/open-apis/calendar/v4/calendars/c/x/events/e/meeting_chat')).toBeNull()
+  })
+})
+
+describe('serializePath', () => {
+  const base = 'https://open.feishu.cn'
+  const templates = [
+    `${base}/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat`,
+    `${base}/open-apis/auth/v3/tenant_access_token/internal`,
+    `${base}/a/{x}/b/{x}/{y}`,
+    `${base}/styled/{.x}/{;y}/{x*}`,
+    `${base}/{x}{y}`,
+  ]
+  const value = fc.oneof(fc.string({ unit: 'binary' }), fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(undefined), fc.constant(null),
+    fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 }), { maxKeys: 2 }))
+  it('builds the URL openapi-fetch\'s own serializer builds, for any value and any template', () => {
+    fc.assert(fc.property(fc.constantFrom(...templates), fc.record({ calendar_id: value, event_id: value, x: value, y: value, '.x': value, ';y': value, 'x*': value }, { requiredKeys: [] }), (template, params) => {
+      expect(serializePath(template, params)).toBe(defaultPathSerializer(template, params))
+    }), { numRuns: 2000 })
+  })
+  it('encodes every character a path segment cannot carry as it is', () => {
+    const url = serializePath(templates[0]!, { calendar_id: 'feishu.cn_x@group.calendar.feishu.cn', event_id: 'a/b?c#d %e' })
+    expect(url).toBe(`${base}/open-apis/calendar/v4/calendars/feishu.cn_x%40group.calendar.feishu.cn/events/a%2Fb%3Fc%23d%20%25e/meeting_chat`)
   })
 })
 
@@ -128,6 +153,20 @@ describe('the request as sent', () => {
       expect(request.headers.get('authorization')).toBe('Bearer t-abc')
       expect(init?.signal).toBeInstanceOf(AbortSignal)
       expect(init?.signal).not.toBe(caller.signal)
+    } finally {
+      globalThis.fetch = original
+    }
+  })
+
+  it('the client\'s own call goes to the domain as normalized (case, default port, path), not refused as another origin', async () => {
+    const seen: (RequestInfo | URL)[] = []
+    const original = globalThis.fetch
+    globalThis.fetch = (async (input: RequestInfo | URL) => { seen.push(input); return ok() }) as typeof fetch
+    try {
+      const client = createMeetingChatClient({ domain: 'HTTPS://Open.FEISHU.cn:443/proxy/./feishu/', auth: { tenantAccessToken: 't-abc' } })
+      await client.unbindMeetingChat({ ...ids, calendarId: 'feishu.cn_x@group.calendar.feishu.cn' })
+      expect(seen).toEqual(['https://open.feishu.cn/proxy/feishu/open-apis/calendar/v4/calendars/feishu.cn_x%40group.calendar.feishu.cn/events/evt_1_0/meeting_chat?meeting_chat_id=oc_5ce6d572455d361153b7cb51da133945'])
+      expect(String(seen[0])).toBe(new URL(String(seen[0])).href)
     } finally {
       globalThis.fetch = original
     }

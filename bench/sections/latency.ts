@@ -1,5 +1,6 @@
-// 1. Per-call latency and throughput of the three clients against the same static server: sequential and
-// at concurrency 50, several runs in rotating order, reported as ratios to raw fetch.
+// 1. Per-call latency and throughput of the clients against the same static server: sequential (the clients'
+// calls interleaved one by one) and at concurrency 50 (blocks in rotating order), several runs, reported as ratios
+// to raw fetch and to openapi-fetch alone, paired within each run.
 import { larkCall, openapiFetchCall, ourCall, rawFetchCall, timeoutOnlyFetch, CLIENT_NAMES, type Call, type ClientName, type LarkModule, type OurModule } from '../lib/clients.ts'
 import { gcFunction } from '../lib/gc.ts'
 import { median, percentile, round } from '../lib/stats.ts'
@@ -56,6 +57,53 @@ export async function load(call: Call, count: number, concurrency: number, timeL
     p90Ms: round(percentile(sample, 90), 4),
     p99Ms: round(percentile(sample, 99), 4),
   }
+}
+
+/**
+ * Sequential calls of several clients interleaved call by call, the order rotated at each round, stopping early at
+ * `timeLimitMs`: every client meets the same moments of the machine's noise, which blocks of one client's calls
+ * do not (a burst of a neighbour's work lands on one block of one client). Latency is timed around the call alone;
+ * CPU is read around it, outside the timed span, so reading it costs no client time.
+ */
+export async function interleaved(calls: readonly Call[], count: number, timeLimitMs: number): Promise<LoadResult[]> {
+  const latencies = calls.map(() => new Float64Array(count))
+  const cpuMicros = calls.map(() => 0)
+  const errors = calls.map(() => 0)
+  const firstErrors: (string | undefined)[] = calls.map(() => undefined)
+  const deadline = performance.now() + timeLimitMs
+  let done = 0
+  for (; done < count && performance.now() < deadline; done++) {
+    for (let j = 0; j < calls.length; j++) {
+      const c = (j + done) % calls.length
+      const cpuBefore = process.cpuUsage()
+      const t0 = performance.now()
+      try {
+        await calls[c]!()
+      } catch (error) {
+        errors[c]!++
+        firstErrors[c] ??= error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+      }
+      latencies[c]![done] = performance.now() - t0
+      const cpu = process.cpuUsage(cpuBefore)
+      cpuMicros[c]! += cpu.user + cpu.system
+    }
+  }
+  return calls.map((_, c) => {
+    const sample = latencies[c]!.subarray(0, done)
+    const elapsedMs = sample.reduce((sum, ms) => sum + ms, 0)
+    return {
+      calls: done,
+      errors: errors[c]!,
+      firstError: firstErrors[c],
+      elapsedMs: round(elapsedMs, 1),
+      // As if the client ran alone: one call after the other.
+      callsPerSecond: round((done / elapsedMs) * 1000, 0),
+      cpuMicrosPerCall: round(cpuMicros[c]! / Math.max(1, done), 1),
+      p50Ms: round(percentile(sample, 50), 4),
+      p90Ms: round(percentile(sample, 90), 4),
+      p99Ms: round(percentile(sample, 99), 4),
+    }
+  })
 }
 
 export interface Mode {
@@ -119,6 +167,18 @@ export async function latencySection(o: LatencyOptions): Promise<{ runs: Latency
     // Rotate the order so that no client always goes first (or right after the most garbage).
     const order = CLIENT_NAMES.map((_, i) => CLIENT_NAMES[(i + run - 1) % CLIENT_NAMES.length] as ClientName)
     for (const mode of o.modes) {
+      if (mode.concurrency === 1) {
+        // Sequential: the clients' calls interleaved one by one (see interleaved).
+        const calls = order.map((client) => make[client]())
+        await interleaved(calls, mode.warmup, o.timeLimitMs)
+        const results = await interleaved(calls, mode.calls, o.timeLimitMs)
+        order.forEach((client, i) => {
+          const result = results[i]!
+          runs.push({ run, mode: mode.name, client, result })
+          o.log(`  run ${run} ${mode.name.padEnd(14)} ${client.padEnd(12)} p50 ${(result.p50Ms * 1000).toFixed(0).padStart(5)} µs  ${String(result.callsPerSecond).padStart(6)} calls/s${result.errors ? `  ${result.errors} errors: ${result.firstError}` : ''}`)
+        })
+        continue
+      }
       for (const client of order) {
         const call = make[client]()
         await load(call, mode.warmup, mode.concurrency, o.timeLimitMs)

@@ -9,7 +9,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { arch, cpus, availableParallelism, freemem, loadavg, release, totalmem, type as osType } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { loadLark, loadOurs } from './lib/clients.ts'
+import { loadLark, loadOurs, type ClientName } from './lib/clients.ts'
 import { readyLine, run, start } from './lib/proc.ts'
 import { bytes, int, ms, ratio } from './lib/stats.ts'
 import { coldSection, COLD_LABELS } from './sections/cold.ts'
@@ -265,7 +265,10 @@ if (bulk) out.push(...bulkTable(bulk))
 const targets: { target: string; result: string; met: boolean | null }[] = []
 if (latency) {
   const worst = Math.max(...latency.summary.filter((s) => s.client === 'this package').map((s) => s.latencyRatio))
-  targets.push({ target: 'median overhead over raw fetch within 10%', result: `p50 latency ${ratio(worst)} raw fetch's in the worse mode`, met: worst <= 1.1 })
+  const worstMode = latency.summary.find((s) => s.client === 'this package' && s.latencyRatio === worst)?.mode
+  const floorOf = (client: ClientName) => latency.summary.find((s) => s.client === client && s.mode === worstMode)?.latencyRatio ?? NaN
+  // What this package is built on sits between raw fetch and it: when that alone is over 1.10x, so is any client on it.
+  targets.push({ target: 'median overhead over raw fetch within 10%', result: `p50 latency ${ratio(worst)} raw fetch's in the worse mode (${worstMode}); the floor in that mode: openapi-fetch alone ${ratio(floorOf('openapi-fetch alone'))}, openapi-fetch with a timeout-only fetch ${ratio(floorOf('openapi-fetch + timeout'))}`, met: worst <= 1.1 })
   const faster = config.modes.every((m) => {
     const of = (c: string) => latency.summary.find((s) => s.mode === m.name && s.client === c)?.p50Ms ?? NaN
     return of('this package') < of('official SDK')

@@ -6,7 +6,8 @@
 //   npm run size -- --json  also print the figures as JSON (the bench reads them)
 //   npm run size -- --breakdown  also where the bytes of the user-token app go, module by module
 import { dirname, join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 
@@ -38,6 +39,13 @@ export interface BundleFigures {
   readonly startGzip: number
   /** Chunks loaded only on demand (app credentials, the catalog's text). */
   readonly lazyGzip: number
+  /**
+   * The text of the messages in what loads at start, openapi-fetch's own left out: bytes, and min+gzip of that
+   * text alone. A message thrown before anything else loads (a bad option, id or token, a network failure)
+   * cannot be a lazy chunk, so this much of the start bundle stays with every rule it explains.
+   */
+  readonly startProse: number
+  readonly startProseGzip: number
 }
 
 interface Output {
@@ -46,7 +54,7 @@ interface Output {
 }
 
 /** Bundles `contents` as a browser app with code splitting; what loads at start is the entry chunk and its static imports. */
-async function measureApp(contents: string): Promise<{ startMin: number; startGzip: number; lazyGzip: number }> {
+async function measureApp(contents: string): Promise<Omit<BundleFigures, 'name' | 'budget' | 'target'>> {
   const outdir = join(process.cwd(), '.size-out')
   const result = await build({
     stdin: { contents, resolveDir: process.cwd(), loader: 'js', sourcefile: 'app.js' },
@@ -71,12 +79,36 @@ async function measureApp(contents: string): Promise<{ startMin: number; startGz
   const concat = (paths: string[]) => Buffer.concat(paths.map((p) => outputs.get(p)!.contents))
   const startCode = concat([...start])
   const lazy = [...outputs.keys()].filter((p) => !start.has(p))
+  const theirs = new Set(await proseLiterals(await readFile(OPENAPI_FETCH, 'utf8')))
+  const prose = (await proseLiterals(startCode.toString('utf8'))).filter((text) => !theirs.has(text)).join('\n')
   return {
+    startProse: Buffer.byteLength(prose),
+    startProseGzip: gzipSync(prose, { level: 9 }).length,
     startMin: startCode.length,
     startGzip: gzipSync(startCode, { level: 9 }).length,
     // Each lazy chunk is fetched on its own: the sum of their sizes.
     lazyGzip: lazy.reduce((sum, p) => sum + gzipSync(outputs.get(p)!.contents, { level: 9 }).length, 0),
   }
+}
+
+/** openapi-fetch's module, as bundles resolve it. */
+const OPENAPI_FETCH = fileURLToPath(import.meta.resolve('openapi-fetch'))
+
+/**
+ * The prose in JavaScript `code`: the text of each string literal and each literal part of a template that holds
+ * a word after a space (a message, not a key, a header name or a path). TypeScript's parser reads it.
+ */
+export async function proseLiterals(code: string): Promise<string[]> {
+  const { default: ts } = await import('typescript')
+  const file = ts.createSourceFile('bundle.js', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS)
+  const texts: string[] = []
+  const visit = (node: import('typescript').Node): void => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) texts.push(node.text)
+    else if (ts.isTemplateExpression(node)) texts.push(node.head.text, ...node.templateSpans.map((span) => span.literal.text))
+    ts.forEachChild(node, visit)
+  }
+  visit(file)
+  return texts.filter((text) => / \S/.test(text))
 }
 
 /** Figures of both bundles, built from `entry` (the package's dist/index.js by default). */
@@ -118,7 +150,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const figures = await measure()
   let over = false
   for (const f of figures) {
-    console.log(`${f.name}: ${kb(f.startMin)} min, ${kb(f.startGzip)} min+gzip at start (budget ${kb(f.budget)}); ${kb(f.lazyGzip)} min+gzip loaded on demand`)
+    console.log(`${f.name}: ${kb(f.startMin)} min, ${kb(f.startGzip)} min+gzip at start (budget ${kb(f.budget)}); ${kb(f.lazyGzip)} min+gzip loaded on demand; the text of its messages ${kb(f.startProse)}, ${kb(f.startProseGzip)} min+gzip alone`)
     if (f.startGzip > f.budget) {
       over = true
       console.error(`  over its budget by ${f.startGzip - f.budget} bytes. Find what grew with esbuild's metafile.`)

@@ -1,7 +1,8 @@
 // The bench's sequential mode: the clients' calls interleaved one by one, each call's outcome put to its client.
 // (What it measures is the bench's business; here only who is called when, and what is counted for whom.)
 import { describe, expect, it } from 'vitest'
-import { interleaved, mulberry32 } from '../../bench/sections/latency.ts'
+import { interleaved, mulberry32, sequentialPlan } from '../../bench/sections/latency.ts'
+import { CLIENT_NAMES } from '../../bench/lib/clients.ts'
 
 const logging = (log: string[], names: readonly string[], failing: readonly string[] = []) =>
   names.map((name) => async () => {
@@ -54,10 +55,38 @@ describe('interleaved', () => {
     expect(Array.from({ length: 5 }, mulberry32(42))).toEqual(draws.slice(0, 5))
   })
 
+  it('lets what a call leaves for the next turn of the event loop run before the next call starts', async () => {
+    const log: string[] = []
+    const leaving = (name: string) => async () => {
+      log.push(name)
+      setImmediate(() => log.push(`${name}'s leftover`))
+    }
+    await interleaved([leaving('a'), leaving('b')], 3, 60_000)
+    expect(log).toHaveLength(12)
+    for (let i = 0; i < log.length; i += 2) expect(log[i + 1]).toBe(`${log[i]}'s leftover`)
+  })
+
   it('stops at the time limit', async () => {
     let calls = 0
     const results = await interleaved([async () => { calls++ }], 1000, 0)
     expect(calls).toBe(0)
     expect(results[0]!.calls).toBe(0)
+  })
+})
+
+describe('sequentialPlan', () => {
+  it('interleaves the fetch clients and runs the official SDK apart, before them in odd runs and after them in even ones', () => {
+    const odd = sequentialPlan(CLIENT_NAMES, 1)
+    expect(odd).toEqual([
+      { interleave: false, clients: ['official SDK'] },
+      { interleave: true, clients: CLIENT_NAMES.filter((c) => c !== 'official SDK') },
+    ])
+    const even = sequentialPlan(CLIENT_NAMES, 2)
+    expect(even).toEqual([...odd].reverse())
+  })
+
+  it('keeps the order it is given among the interleaved clients, and leaves out an empty step', () => {
+    expect(sequentialPlan(['this package', 'raw fetch'], 3)).toEqual([{ interleave: true, clients: ['this package', 'raw fetch'] }])
+    expect(sequentialPlan(['official SDK'], 4)).toEqual([{ interleave: false, clients: ['official SDK'] }])
   })
 })

@@ -41,10 +41,22 @@ describe('serializePath', () => {
   ]
   const value = fc.oneof(fc.string({ unit: 'binary' }), fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(undefined), fc.constant(null),
     fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 }), { maxKeys: 2 }))
-  it('builds the URL openapi-fetch\'s own serializer builds, for any value and any template', () => {
+  it('builds the URL openapi-fetch\'s own serializer builds, for any value and each of these templates', () => {
     fc.assert(fc.property(fc.constantFrom(...templates), fc.record({ calendar_id: value, event_id: value, x: value, y: value, '.x': value, ';y': value, 'x*': value }, { requiredKeys: [] }), (template, params) => {
       expect(serializePath(template, params)).toBe(defaultPathSerializer(template, params))
     }), { numRuns: 2000 })
+  })
+  it('builds the URL openapi-fetch\'s own serializer builds, for any template of literal text and {names}', () => {
+    const names = ['x', 'y', 'a-b', 'a_1', '.x', ';y', 'x*', 'a b', '{', '}', '$&', '$1']
+    const piece = fc.oneof(
+      fc.string({ unit: fc.constantFrom('/', '{', '}', 'a', '.', ';', '*', '-', '_', '$', '&', ' ', '%'), maxLength: 6 }),
+      fc.constantFrom(...names).map((name) => `{${name}}`),
+    )
+    const params = fc.dictionary(fc.constantFrom(...names, 'other'), value, { maxKeys: 6 })
+    fc.assert(fc.property(fc.array(piece, { maxLength: 8 }), params, (pieces, values) => {
+      const template = `${base}/${pieces.join('')}`
+      expect(serializePath(template, values)).toBe(defaultPathSerializer(template, values))
+    }), { numRuns: 3000 })
   })
   it('encodes every character a path segment cannot carry as it is', () => {
     const url = serializePath(templates[0]!, { calendar_id: 'feishu.cn_x@group.calendar.feishu.cn', event_id: 'a/b?c#d %e' })

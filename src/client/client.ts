@@ -7,7 +7,7 @@ import { FeishuApiError } from './errors.js'
 import { normalizeOptions, ConfigError, type AuthOptions, type MeetingChatClientOptions } from './options.js'
 import { pacingKey } from './pacing.js'
 import { createTransport, directRequest, preparedRequestClass } from './transport.js'
-import { pathSerializer, querySerializer } from './serialize.js'
+import { pathSerializer, querySerializer, serializePath, serializeQuery } from './serialize.js'
 import { checkParam } from './validate.js'
 
 export interface CallOptions {
@@ -114,6 +114,9 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
         ...(signal && { signal }),
         fetch: unbindFetch,
         Request,
+        // The ids were checked above: the serializers' own checks (for client.api) would repeat them.
+        pathSerializer: serializePath,
+        querySerializer: serializeQuery,
         parseAs: 'stream',
       })
     },
@@ -131,6 +134,7 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
         ...(signal && { signal }),
         fetch: created.fetch,
         Request,
+        pathSerializer: serializePath,
         parseAs: 'stream',
       })
       const chat = created.envelope()?.data as { meeting_chat_id?: unknown; applink?: unknown } | undefined

@@ -16,7 +16,8 @@ function checkValues(values: Record<string, unknown>, where: 'path' | 'query'): 
   }
 }
 
-const query = createQuerySerializer()
+/** openapi-fetch's query serializer, made once; without checks (see querySerializer). */
+export const serializeQuery = createQuerySerializer()
 
 /** Templates compiled so far, by the URL template openapi-fetch hands over (base URL and path); bounded. */
 const templates = new Map<string, readonly string[] | null>()
@@ -65,5 +66,5 @@ export function pathSerializer(pathname: string, params: Record<string, unknown>
 
 export function querySerializer(params: Record<string, unknown>): string {
   checkValues(params, 'query')
-  return query(params)
+  return serializeQuery(params)
 }

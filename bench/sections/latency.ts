@@ -221,10 +221,11 @@ export async function latencySection(o: LatencyOptions): Promise<{ runs: Latency
             await interleaved(calls, mode.warmup, o.timeLimitMs, 1000 + run)
             results = await interleaved(calls, mode.calls, o.timeLimitMs, run)
           } else {
+            // A block of one client, timed by the same rules (the untimed turn after each call, throughput as if alone).
             results = []
             for (const call of calls) {
-              await load(call, mode.warmup, 1, o.timeLimitMs)
-              results.push(await load(call, mode.calls, 1, o.timeLimitMs))
+              await interleaved([call], mode.warmup, o.timeLimitMs, 1000 + run)
+              results.push(...(await interleaved([call], mode.calls, o.timeLimitMs, run)))
             }
           }
           step.clients.forEach((client, i) => {

@@ -74,12 +74,13 @@ export function preparedRequestClass(signalled: boolean): PreparedClass {
 }
 
 /**
- * What openapi-fetch builds, instead of a Request, for the client's own calls that have no body while no
- * middleware can see a request: the URL, the method, the headers and the caller's signal. The URL is taken as
- * openapi-fetch built it from the normalized base URL and the checked, encoded parameters, and not parsed here:
- * fetch parses it, and the origin check holds on the string (a URL that starts with `origin/` has that origin). The attempt gives them to fetch, which builds the one Request that is sent; building one
- * here as well cost a second undici Request per call (about 4 µs, and 3-6 µs more for fetch to copy it).
- * Never handed to user code: `client.api` and every request a middleware may see are real Requests.
+ * What the client's own calls that have no body send while no middleware can see a request (client.ts builds it
+ * as openapi-fetch would): the URL, the method, the headers and the caller's signal. The URL, built from the
+ * normalized base URL and the checked, encoded parameters, is not parsed here: fetch parses it, and the origin
+ * check holds on the string (a URL that starts with `origin/` has that origin). The attempt gives them to fetch,
+ * which builds the one Request that is sent; building one here as well cost a second undici Request per call
+ * (about 4 µs, and 3-6 µs more for fetch to copy it). Never handed to user code: `client.api` and every request a
+ * middleware may see are real Requests.
  */
 export class DirectRequest {
   readonly body = null
@@ -87,17 +88,13 @@ export class DirectRequest {
   readonly method: string
   readonly headers: Headers
   readonly callerSignal: AbortSignal | null
-  /** As openapi-fetch calls it: the URL as a string, and an init whose headers it built as a Headers. */
-  constructor(input: string, init: RequestInit & { readonly method: string; readonly headers: Headers }) {
-    this.url = input
+  constructor(url: string, init: { readonly method: string; readonly headers: Headers; readonly signal: AbortSignal | undefined }) {
+    this.url = url
     this.method = init.method
     this.headers = init.headers
     this.callerSignal = init.signal ?? null
   }
 }
-
-/** {@link DirectRequest} as openapi-fetch's `Request` option takes it: it only ever constructs one and hands it to the transport. */
-export const directRequest = DirectRequest as unknown as typeof Request
 
 const isPrepared = (input: Request): input is PreparedRequest => PREPARED in input
 

@@ -1,7 +1,7 @@
 // Issue 13: the transport's units, each alone: find the operation, send one attempt, classify the answer,
 // decide the retry, redact. And what the hot bundle leaves out.
 import { build } from 'esbuild'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { classify, parseEnvelope, readBody, TooLarge, type Answer } from '../../src/client/answer.ts'
 import { NoAnswer, sendAttempt } from '../../src/client/attempt.ts'
 import { findOperation } from '../../src/client/operation.ts'
@@ -239,6 +239,46 @@ describe('the request as sent', () => {
     expect(seen).toHaveLength(1)
     expect(seen[0]).toBeInstanceOf(Request)
     expect(sent[0]?.url).toBe((seen[0] as Request).url)
+  })
+
+  it('with no middleware, the client\'s own calls skip openapi-fetch; once one is added, they go through it', async () => {
+    const client = createMeetingChatClient({ domain: 'https://open.feishu.cn', auth: { tenantAccessToken: 't-abc' }, fetch: async () => ok() })
+    const api = { DELETE: vi.spyOn(client.api, 'DELETE'), POST: vi.spyOn(client.api, 'POST') }
+    const created = () => new Response(JSON.stringify({ code: 0, msg: 'success', data: { meeting_chat_id: 'oc_1', applink: 'https://applink.feishu.cn/x' } }))
+    const answers = [ok(), created()]
+    const both = createMeetingChatClient({ domain: 'https://open.feishu.cn', auth: { tenantAccessToken: 't-abc' }, fetch: async () => answers.shift() ?? ok() })
+    const spied = { DELETE: vi.spyOn(both.api, 'DELETE'), POST: vi.spyOn(both.api, 'POST') }
+    await client.unbindMeetingChat(ids)
+    await both.unbindMeetingChat(ids)
+    await expect(both.createMeetingChat(ids)).resolves.toEqual({ meetingChatId: 'oc_1', applink: 'https://applink.feishu.cn/x' })
+    expect([api.DELETE.mock.calls.length, spied.DELETE.mock.calls.length, spied.POST.mock.calls.length]).toEqual([0, 0, 0])
+    client.api.use({ onRequest() {} })
+    await client.unbindMeetingChat(ids)
+    expect(api.DELETE).toHaveBeenCalledTimes(1)
+  })
+
+  it('what the client\'s own calls send without openapi-fetch is what they send through it (URL, method, headers), for any ids they accept', async () => {
+    const id = fc.string({ unit: fc.oneof(fc.constantFrom('@', '.', '_', '-', '/', '?', '#', '%', '&', '=', '+', ' ', '~', '!', '*', "'", '(', ')'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })), minLength: 1, maxLength: 20 })
+      .filter((value) => value.trim() === value && value !== '.' && value !== '..' && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value))
+    const chat = fc.string({ unit: fc.constantFrom(...'abcXYZ019_-'), minLength: 1, maxLength: 20 }).map((tail) => `oc_${tail}`)
+    const as = (request: Request) => ({ url: request.url, method: request.method, headers: [...request.headers], body: request.body })
+    await fc.assert(fc.asyncProperty(id, id, chat, fc.constantFrom('https://open.feishu.cn', 'https://Open.Larksuite.com:443/a%20b/./proxy/', 'http://127.0.0.1:8080/x'),
+      fc.constantFrom({}, { userAccessToken: 'u-abc' }, { tenantAccessToken: 't-xyz' }), async (calendarId, eventId, meetingChatId, domain, callOptions) => {
+        const sent: Request[] = []
+        const answer = (request: Request) => {
+          sent.push(request)
+          const data = request.method === 'POST' ? { meeting_chat_id: 'oc_1', applink: 'https://applink.feishu.cn/x' } : {}
+          return Promise.resolve(new Response(JSON.stringify({ code: 0, msg: 'success', data })))
+        }
+        const direct = createMeetingChatClient({ domain, auth: { tenantAccessToken: 't-abc' }, fetch: answer })
+        const through = createMeetingChatClient({ domain, auth: { tenantAccessToken: 't-abc' }, fetch: answer })
+        through.api.use({ onRequest() {} })
+        for (const client of [direct, through]) {
+          await client.unbindMeetingChat({ calendarId, eventId, meetingChatId }, callOptions)
+          await client.createMeetingChat({ calendarId, eventId }, callOptions)
+        }
+        expect(sent.slice(0, 2).map(as)).toEqual(sent.slice(2).map(as))
+      }), { numRuns: 300 })
   })
 
   for (const via of ['a fetch option', 'the global fetch'] as const) {

@@ -216,7 +216,7 @@ if (cold) {
   }
 }
 if (size) {
-  out.push('', '**Size**: esbuild bundle, minified, gzip level 9. The first two rows count what loads at start (the app-credential flows and the error catalog\'s text are dynamic imports, loaded on demand); the others count everything.', '')
+  out.push('', '**Size**: esbuild bundle, minified, gzip level 9. The first two rows count what loads at start (the app-credential flows, the error catalog\'s text and `client.api` with openapi-fetch are dynamic imports, loaded on demand); the others count everything.', '')
   out.push('| bundle | platform | min | min+gzip |')
   out.push('| --- | --- | ---: | ---: |')
   for (const b of size.client) out.push(`| this package: ${b.name}, what loads at start (${bytes(b.lazyGzip)} more on demand, npm run size) | browser | ${bytes(b.startMin)} | ${bytes(b.startGzip)} |`)
@@ -311,8 +311,7 @@ if (latency) {
   })
 }
 if (size) {
-  const bare = size.bundles.find((b) => b.what.startsWith('openapi-fetch alone'))?.gzipBytes ?? NaN
-  for (const b of size.client) targets.push({ target: `${b.name}, min+gzip at start <= ${bytes(b.target)}`, result: `${bytes(b.startGzip)} (openapi-fetch alone: ${bytes(bare)}; the text of this package's messages at start, gzipped alone: ${bytes(b.startProseGzip)}, ${bytes(b.startProse)} before gzip; where the rest goes: the table above)`, met: b.startGzip <= b.target })
+  for (const b of size.client) targets.push({ target: `${b.name}, min+gzip at start <= ${bytes(b.target)}`, result: `${bytes(b.startGzip)}, openapi-fetch not in it (loaded with client.api's first call); the text of this package's messages at start, gzipped alone: ${bytes(b.startProseGzip)}, ${bytes(b.startProse)} before gzip; where the rest goes: the table above`, met: b.startGzip <= b.target })
 }
 if (cold) {
   const imp = (v: string) => cold.summary.find((s) => s.variant === v)?.importMs ?? NaN

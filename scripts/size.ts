@@ -1,5 +1,5 @@
-// Size budgets of the client as browser bundles (min+gzip, openapi-fetch included): what an app loads at
-// start. The app-credential flows and the catalog's text are dynamic imports that bundlers split off and load
+// Size budgets of the client as browser bundles (min+gzip): what an app loads at start. The app-credential
+// flows, the catalog's text and client.api's openapi-fetch are dynamic imports that bundlers split off and load
 // on demand; they are measured apart (esbuild with code splitting: what loads at start is the entry chunk and
 // its static imports). Bundling for the browser platform also proves no Node built-ins.
 //   npm run size            check both budgets
@@ -18,10 +18,10 @@ const ENTRY = new URL('../dist/index.js', import.meta.url).pathname
  * so that growth fails CI. Issue 13's targets (9 kB and 6 kB) are reported by the bench as not met.
  */
 export const bundlesFor = (entry: string) => [
-  { name: 'client entry (everything it exports)', budget: 12_700, target: 9_000, contents: `export * from ${JSON.stringify(entry)}` },
+  { name: 'client entry (everything it exports)', budget: 10_800, target: 9_000, contents: `export * from ${JSON.stringify(entry)}` },
   {
     name: 'an app that unbinds with a user token',
-    budget: 12_700,
+    budget: 10_800,
     target: 6_000,
     contents: `import { createMeetingChatClient } from ${JSON.stringify(entry)}
 const client = createMeetingChatClient()
@@ -37,7 +37,7 @@ export interface BundleFigures {
   /** What loads at start: the entry chunk and its static imports. */
   readonly startMin: number
   readonly startGzip: number
-  /** Chunks loaded only on demand (app credentials, the catalog's text). */
+  /** Chunks loaded only on demand (app credentials, the catalog's text, client.api with openapi-fetch). */
   readonly lazyGzip: number
   /**
    * The text of the messages in what loads at start, openapi-fetch's own left out: bytes, and min+gzip of that

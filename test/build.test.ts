@@ -48,12 +48,15 @@ describe('the build', () => {
     expect(entryPoints().map((e) => relative(ROOT, e))).toContain('src/index.ts')
   })
 
-  it('the client entry loads two files of ours: itself and the chunk it shares with its lazy flows, no mock or sandbox code', () => {
+  it('the client entry loads two files of ours: itself and the chunk it shares with its lazy flows, no mock or sandbox code, no openapi-fetch', () => {
     const closure = [...staticClosure(join(dist, 'index.js'))]
     expect(closure.length).toBeLessThanOrEqual(2)
     const sources = closure.flatMap(sourcesOf)
     expect(sources).toContain('src/client/transport.ts')
     expect(sources.filter((s) => /^src\/(mock|fake|sandbox|msw|cli|contract)\//.test(s) || s.endsWith('catalog-text.ts') || s.endsWith('auth/app.ts'))).toEqual([])
+    // openapi-fetch loads with client.api's first call (src/client/api.ts, a chunk of its own).
+    expect(sources).not.toContain('src/client/api.ts')
+    expect(closure.filter((file) => /^import\b[^;]*?from\s*["']openapi-fetch["']/m.test(readFileSync(file, 'utf8')))).toEqual([])
   })
 
   it('other entries import the client\'s classes from the client entry: one FeishuApiError and one ConfigError', async () => {

@@ -1,13 +1,13 @@
 // createMeetingChatClient: the typed openapi-fetch client with auth, retries and timeouts, and the two
 // meeting-chat calls on top of it.
-import createClient, { type Client } from 'openapi-fetch'
+import type { Client, Middleware } from 'openapi-fetch'
 import type { paths } from '../generated/schema.js'
 import { createAuthStrategy, checkToken } from './auth/strategies.js'
 import { FeishuApiError } from './errors.js'
 import { normalizeOptions, ConfigError, type AuthOptions, type MeetingChatClientOptions } from './options.js'
 import { pacingKey } from './pacing.js'
 import { createTransport, DirectRequest, preparedRequestClass, type Fetch } from './transport.js'
-import { pathSerializer, querySerializer, serializePath, serializeQuery } from './serialize.js'
+import { checkParams, fillPath } from './serialize.js'
 import { checkParam } from './validate.js'
 
 export interface CallOptions {
@@ -78,21 +78,69 @@ function checkSignal(signal: unknown): AbortSignal | undefined {
 /** The path of the meeting-chat operations (DELETE unbinds, POST creates). */
 const MEETING_CHAT = '/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat' satisfies keyof paths
 
+const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE', 'request'] as const
+
+/** What openapi-fetch's `use` throws for something that is not middleware (it is loaded only later: see lazyApi). */
+const NOT_MIDDLEWARE = 'Middleware must be an object with one of `onRequest()`, `onResponse() or `onError()`'
+
+/**
+ * `client.api` before openapi-fetch is loaded: its first call loads api.ts (a dynamic import, once; again after a
+ * failed load) and every call goes on there. Middleware added or ejected before then is applied there first, in
+ * order; `use` refuses at once what openapi-fetch's own `use` refuses, keeping what came before it, as that does.
+ */
+export function lazyApi(load: () => Promise<MeetingChatApi>, onUse: () => void): MeetingChatApi {
+  let loaded: MeetingChatApi | undefined
+  let loading: Promise<MeetingChatApi> | undefined
+  const early: ['use' | 'eject', Middleware[]][] = []
+  const ready = () => (loading ??= load().then(
+    (api) => {
+      for (const [op, middleware] of early.splice(0)) api[op](...middleware)
+      return (loaded = api)
+    },
+    (error: unknown) => {
+      loading = undefined
+      throw error
+    },
+  ))
+  type Method = (...args: unknown[]) => Promise<unknown>
+  const facade: Record<string, unknown> = {
+    use(...middleware: Middleware[]) {
+      onUse()
+      if (loaded) return loaded.use(...middleware)
+      const valid: Middleware[] = []
+      for (const m of middleware) {
+        if (m && (typeof m !== 'object' || !('onRequest' in m || 'onResponse' in m || 'onError' in m))) {
+          early.push(['use', valid])
+          throw new Error(NOT_MIDDLEWARE)
+        }
+        valid.push(m)
+      }
+      early.push(['use', valid])
+    },
+    eject(...middleware: Middleware[]) {
+      if (loaded) loaded.eject(...middleware)
+      else early.push(['eject', middleware])
+    },
+  }
+  for (const method of METHODS) facade[method] = (...args: unknown[]) => ready().then((api) => (api[method] as unknown as Method)(...args))
+  return facade as unknown as MeetingChatApi
+}
+
 /** Creates a client. See the README for every option and its default. */
 export function createMeetingChatClient(options: MeetingChatClientOptions = {}): MeetingChatClient {
   const normalized = normalizeOptions(options)
   let auth: ReturnType<typeof createAuthStrategy>
   const transport = createTransport({ options: normalized, auth: () => auth, pacingKey: pacingKey(options.auth) })
-  const api: MeetingChatApi = createClient<paths>({ baseUrl: normalized.baseUrl, fetch: transport.fetch, Request: preparedRequestClass(normalized.fetch !== undefined), pathSerializer, querySerializer })
-  const use = api.use.bind(api)
-  // Until middleware is added, the client's own body-less calls are built here (see direct) and no one but the
+  // Until middleware is added, the client's own body-less calls are built here (see meetingChat) and no one but the
   // transport sees them. From then on they go through openapi-fetch as real Requests, which middleware may read or replace.
   let observed = false
-  api.use = (...middleware) => {
-    transport.observed()
-    observed = true
-    use(...middleware)
-  }
+  const api = lazyApi(
+    () => import('./api.js').then(({ createApi }) => createApi({ baseUrl: normalized.baseUrl, fetch: transport.fetch, Request: preparedRequestClass(normalized.fetch !== undefined), checkParams, fillPath })),
+    () => {
+      transport.observed()
+      observed = true
+    },
+  )
   auth = createAuthStrategy(options.auth, { api, transport, cache: options.tokenCache }, normalized.origin, normalized.deadlineMs)
   // With no middleware, a bound success is the Response as fetched, its body read: it must go to no one but the
   // methods below (never a per-request `middleware`), and all middleware must come through this `use`.
@@ -117,12 +165,13 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
     const signal = checkSignal(callOptions?.signal)
     const headers = callHeaders(callOptions)
     if (!observed) {
-      const url = `${serializePath(meetingChatTemplate, path)}${query ? `?${serializeQuery(query)}` : ''}`
+      // The ids are checked strings and the template has no styled parameter: fillPath fills it. The query is
+      // openapi-fetch's default serialization of one string (a test holds both equal to openapi-fetch's).
+      const url = `${fillPath(meetingChatTemplate, path)!}${query ? `?meeting_chat_id=${encodeURIComponent(query.meeting_chat_id)}` : ''}`
       await fetch(new DirectRequest(url, { method: unbind ? 'DELETE' : 'POST', headers: new Headers(headers), signal }) as unknown as Request)
       return
     }
-    // The ids were checked above: the serializers' own checks (for client.api) would repeat them.
-    const init = { ...(headers && { headers }), ...(signal && { signal }), fetch, pathSerializer: serializePath, querySerializer: serializeQuery, parseAs: 'stream' } as const
+    const init = { ...(headers && { headers }), ...(signal && { signal }), fetch, parseAs: 'stream' } as const
     await (query ? api.DELETE(MEETING_CHAT, { ...init, params: { path, query } }) : api.POST(MEETING_CHAT, { ...init, params: { path } }))
   }
 

@@ -1,5 +1,5 @@
-// Import cost: loading the client entry must not load the runtime's fetch implementation (in Node, undici,
-// tens of ms); it loads when the first client is made. Runs the built entry (npm test builds first) in a
+// Import cost: loading the client entry, or making a client, must not load the runtime's fetch implementation
+// (in Node, undici, tens of ms); it loads with the first call. Runs the built entry (npm test builds first) in a
 // child process, which starts clean.
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -10,11 +10,14 @@ const run = (script: string) => execFileSync(process.execPath, ['--input-type=mo
 const undiciLoaded = "process.moduleLoadList.some((m) => m.includes('undici'))"
 
 describe('import cost', () => {
-  it('importing the client entry does not load undici; making a client does', () => {
+  it('importing the client entry and making a client do not load undici; the first call does', () => {
     const out = run(`const m = await import(${JSON.stringify(ENTRY)})
 const before = ${undiciLoaded}
-m.createMeetingChatClient()
-console.log(JSON.stringify([before, ${undiciLoaded}]))`)
-    expect(JSON.parse(out)).toEqual([false, true])
+const client = m.createMeetingChatClient({ domain: 'http://127.0.0.1:9', auth: { tenantAccessToken: 't-abc' }, retry: false })
+const made = ${undiciLoaded}
+// Port 9 on loopback: refused at once, nothing leaves the machine.
+const error = await client.unbindMeetingChat({ calendarId: 'cal_1', eventId: 'evt_1_0', meetingChatId: 'oc_1' }).catch((e) => e)
+console.log(JSON.stringify([before, made, ${undiciLoaded}, error.kind]))`)
+    expect(JSON.parse(out)).toEqual([false, false, true, 'network'])
   })
 })

@@ -8,8 +8,9 @@ import { findOperation } from '../../src/client/operation.ts'
 import { normalizeOptions } from '../../src/client/options.ts'
 import { quoteHeader, redactInit } from '../../src/client/redact.ts'
 import { nextDelayMs } from '../../src/client/retry.ts'
-import { serializePath } from '../../src/client/serialize.ts'
-import { defaultPathSerializer } from 'openapi-fetch'
+import { fillPath } from '../../src/client/serialize.ts'
+import createClient, { createQuerySerializer, defaultPathSerializer } from 'openapi-fetch'
+import { lazyApi } from '../../src/client/client.ts'
 import fc from 'fast-check'
 import { createMeetingChatClient } from '../../src/index.ts'
 
@@ -30,7 +31,7 @@ describe('findOperation', () => {
   })
 })
 
-describe('serializePath', () => {
+describe('fillPath', () => {
   const base = 'https://open.feishu.cn'
   const templates = [
     `${base}/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat`,
@@ -41,10 +42,23 @@ describe('serializePath', () => {
   ]
   const value = fc.oneof(fc.string({ unit: 'binary' }), fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(undefined), fc.constant(null),
     fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 }), { maxKeys: 2 }))
+  // Where fillPath builds no URL (null), client.api hands the template to openapi-fetch's own serializer.
+  const same = (template: string, params: Record<string, unknown>) => expect(fillPath(template, params) ?? defaultPathSerializer(template, params)).toBe(defaultPathSerializer(template, params))
   it('builds the URL openapi-fetch\'s own serializer builds, for any value and each of these templates', () => {
     fc.assert(fc.property(fc.constantFrom(...templates), fc.record({ calendar_id: value, event_id: value, x: value, y: value, '.x': value, ';y': value, 'x*': value }, { requiredKeys: [] }), (template, params) => {
-      expect(serializePath(template, params)).toBe(defaultPathSerializer(template, params))
+      same(template, params)
     }), { numRuns: 2000 })
+  })
+  it('builds one for any string or number of a template of plain names, as the client\'s own calls need', () => {
+    fc.assert(fc.property(fc.constantFrom(templates[0]!, templates[2]!, templates[4]!), fc.record({ calendar_id: fc.string(), event_id: fc.string({ unit: 'grapheme' }), x: fc.oneof(fc.string(), fc.integer()), y: fc.double() }), (template, params) => {
+      expect(fillPath(template, params)).toBe(defaultPathSerializer(template, params))
+    }), { numRuns: 1000 })
+  })
+  it('the client\'s own query (meeting_chat_id=, the value through encodeURIComponent) is what openapi-fetch\'s query serializer builds', () => {
+    const serializeQuery = createQuerySerializer()
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (id) => {
+      expect(`meeting_chat_id=${encodeURIComponent(id)}`).toBe(serializeQuery({ meeting_chat_id: id }))
+    }), { numRuns: 1000 })
   })
   it('builds the URL openapi-fetch\'s own serializer builds, for any template of literal text and {names}', () => {
     const names = ['x', 'y', 'a-b', 'a_1', '.x', ';y', 'x*', 'a b', '{', '}', '$&', '$1']
@@ -55,12 +69,63 @@ describe('serializePath', () => {
     const params = fc.dictionary(fc.constantFrom(...names, 'other'), value, { maxKeys: 6 })
     fc.assert(fc.property(fc.array(piece, { maxLength: 8 }), params, (pieces, values) => {
       const template = `${base}/${pieces.join('')}`
-      expect(serializePath(template, values)).toBe(defaultPathSerializer(template, values))
+      same(template, values)
     }), { numRuns: 3000 })
   })
   it('encodes every character a path segment cannot carry as it is', () => {
-    const url = serializePath(templates[0]!, { calendar_id: 'feishu.cn_x@group.calendar.feishu.cn', event_id: 'a/b?c#d %e' })
+    const url = fillPath(templates[0]!, { calendar_id: 'feishu.cn_x@group.calendar.feishu.cn', event_id: 'a/b?c#d %e' })
     expect(url).toBe(`${base}/open-apis/calendar/v4/calendars/feishu.cn_x%40group.calendar.feishu.cn/events/a%2Fb%3Fc%23d%20%25e/meeting_chat`)
+  })
+})
+
+describe('client.api before openapi-fetch loads (lazyApi)', () => {
+  type Api = ReturnType<typeof lazyApi>
+  const real = (sent: string[]) => createClient({ baseUrl: 'https://o.test', fetch: async (request: Request) => { sent.push(`${request.method} ${request.headers.get('x-by') ?? ''}`); return new Response('{}') } }) as unknown as Api
+  const tagger = (tag: string) => ({ onRequest({ request }: { request: Request }) { request.headers.set('x-by', `${request.headers.get('x-by') ?? ''}${tag}`); return request } })
+
+  it('loads on the first call, once, and applies the middleware added and ejected before then, in order', async () => {
+    const sent: string[] = []
+    let loads = 0
+    const used: number[] = []
+    const api = lazyApi(async () => { loads++; return real(sent) }, () => used.push(1))
+    const [a, b, c] = [tagger('a'), tagger('b'), tagger('c')]
+    api.use(a, b)
+    api.eject(a)
+    api.use(c)
+    expect(loads).toBe(0)
+    await Promise.all([api.GET('/x' as never), api.request('post', '/x' as never)])
+    api.eject(b)
+    await api.DELETE('/x' as never)
+    expect(loads).toBe(1)
+    expect(sent).toEqual(['GET bc', 'POST bc', 'DELETE c'])
+    expect(used).toHaveLength(2)
+  })
+
+  it('use refuses at once what openapi-fetch\'s use refuses, with its message, and keeps the middleware before it, as openapi-fetch does', async () => {
+    for (const bad of [{}, 'x', 1, () => {}, { onRequst() {} }]) {
+      const theirs = real([])
+      const expected = (() => { try { theirs.use(tagger('a'), bad as never); return undefined } catch (error) { return (error as Error).message } })()
+      expect(expected).toBeTypeOf('string')
+      const sent: string[] = []
+      const api = lazyApi(async () => real(sent), () => {})
+      expect(() => api.use(tagger('a'), bad as never, tagger('z'))).toThrow(expected!)
+      await api.GET('/x' as never)
+      expect(sent).toEqual(['GET a'])
+    }
+    // Nothing (undefined, null) is skipped by both.
+    const sent: string[] = []
+    const api = lazyApi(async () => real(sent), () => {})
+    api.use(undefined as never, null as never, tagger('a'))
+    await api.GET('/x' as never)
+    expect(sent).toEqual(['GET a'])
+  })
+
+  it('a load that failed is tried again on the next call', async () => {
+    let loads = 0
+    const api = lazyApi(async () => { if (++loads === 1) throw new Error('chunk failed to load'); return real([]) }, () => {})
+    await expect(api.GET('/x' as never)).rejects.toThrow('chunk failed to load')
+    await expect(api.GET('/x' as never)).resolves.toMatchObject({ response: { status: 200 } })
+    expect(loads).toBe(2)
   })
 })
 
@@ -129,16 +194,16 @@ describe('redactInit', () => {
 })
 
 describe('the hot bundle', () => {
-  it('an app that passes user tokens bundles no app-credential flow, token cache or catalog text at start', async () => {
+  it('an app that passes user tokens bundles no app-credential flow, token cache, catalog text or openapi-fetch at start', async () => {
     const entry = new URL('../../src/index.ts', import.meta.url).pathname
     const result = await build({
       stdin: { contents: `import { createMeetingChatClient } from ${JSON.stringify(entry)}\nexport const c = createMeetingChatClient()`, resolveDir: process.cwd(), loader: 'js' },
       bundle: true, format: 'esm', platform: 'browser', write: false, metafile: true, logLevel: 'silent',
-      external: ['./app.js', '../generated/catalog-text.js'],
+      external: ['./app.js', './api.js', '../generated/catalog-text.js'],
     })
     const inputs = Object.keys(result.metafile.outputs[Object.keys(result.metafile.outputs)[0] as string]?.inputs ?? {})
     expect(inputs.some((i) => i.endsWith('src/client/transport.ts'))).toBe(true)
-    for (const left of ['src/client/auth/app.ts', 'src/client/auth/token-cache.ts', 'src/generated/catalog.ts', 'src/generated/catalog-text.ts']) {
+    for (const left of ['src/client/auth/app.ts', 'src/client/auth/token-cache.ts', 'src/generated/catalog.ts', 'src/generated/catalog-text.ts', 'src/client/api.ts', 'openapi-fetch/dist/index.mjs']) {
       expect(inputs.filter((i) => i.endsWith(left))).toEqual([])
     }
   })

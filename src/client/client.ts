@@ -78,51 +78,65 @@ function checkSignal(signal: unknown): AbortSignal | undefined {
 /** The path of the meeting-chat operations (DELETE unbinds, POST creates). */
 const MEETING_CHAT = '/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat' satisfies keyof paths
 
-const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE', 'request'] as const
+const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const
 
-/** What openapi-fetch's `use` throws for something that is not middleware (it is loaded only later: see lazyApi). */
+/** What openapi-fetch's `use` throws for something that is not middleware. */
 const NOT_MIDDLEWARE = 'Middleware must be an object with one of `onRequest()`, `onResponse() or `onError()`'
 
+type Forward = (api: MeetingChatApi, init: Record<string, unknown>) => Promise<unknown>
+
 /**
- * `client.api` before openapi-fetch is loaded: its first call loads api.ts (a dynamic import, once; again after a
- * failed load) and every call goes on there. Middleware added or ejected before then is applied there first, in
- * order; `use` refuses at once what openapi-fetch's own `use` refuses, keeping what came before it, as that does.
+ * `client.api`, with openapi-fetch loaded on its first call (api.ts, a dynamic import; again after a failed load).
+ * It keeps the middleware list itself, as openapi-fetch's `use` and `eject` keep theirs, and hands each call the
+ * list as it stands when the call is made (openapi-fetch's per-request `middleware`, which it runs after its own,
+ * empty here): a call made while openapi-fetch loads runs the middleware of that moment, and once it is loaded every
+ * call goes to it at once. A load that fails or is aborted rejects that call as any other failure does.
  */
 export function lazyApi(load: () => Promise<MeetingChatApi>, onUse: () => void): MeetingChatApi {
   let loaded: MeetingChatApi | undefined
   let loading: Promise<MeetingChatApi> | undefined
-  const early: ['use' | 'eject', Middleware[]][] = []
-  const ready = () => (loading ??= load().then(
-    (api) => {
-      for (const [op, middleware] of early.splice(0)) api[op](...middleware)
-      return (loaded = api)
-    },
-    (error: unknown) => {
-      loading = undefined
-      throw error
-    },
-  ))
-  type Method = (...args: unknown[]) => Promise<unknown>
-  const facade: Record<string, unknown> = {
-    use(...middleware: Middleware[]) {
-      onUse()
-      if (loaded) return loaded.use(...middleware)
-      const valid: Middleware[] = []
-      for (const m of middleware) {
-        if (m && (typeof m !== 'object' || !('onRequest' in m || 'onResponse' in m || 'onError' in m))) {
-          early.push(['use', valid])
-          throw new Error(NOT_MIDDLEWARE)
-        }
-        valid.push(m)
-      }
-      early.push(['use', valid])
-    },
-    eject(...middleware: Middleware[]) {
-      if (loaded) loaded.eject(...middleware)
-      else early.push(['eject', middleware])
-    },
+  const middleware: Middleware[] = []
+  const ready = (signal: unknown) => {
+    loading ??= load().then(
+      (api) => (loaded = api),
+      (error: unknown) => {
+        loading = undefined
+        throw new FeishuApiError({ kind: 'network', msg: 'client.api could not load openapi-fetch (a dynamic import of this package\'s api chunk)', retryable: true, cause: error })
+      },
+    )
+    const abort = signal instanceof AbortSignal ? signal : undefined
+    if (!abort) return loading
+    return new Promise<MeetingChatApi>((resolve, reject) => {
+      const stop = () => reject(abort.reason)
+      if (abort.aborted) return stop()
+      abort.addEventListener('abort', stop, { once: true })
+      loading!.then(resolve, reject).finally(() => abort.removeEventListener('abort', stop))
+    })
   }
-  for (const method of METHODS) facade[method] = (...args: unknown[]) => ready().then((api) => (api[method] as unknown as Method)(...args))
+  const call = (init: unknown, forward: Forward): Promise<unknown> => {
+    const given = (init ?? {}) as Record<string, unknown>
+    const own = Array.isArray(given.middleware) ? (given.middleware as Middleware[]) : []
+    const withMiddleware = { ...given, middleware: [...middleware, ...own] }
+    return loaded ? forward(loaded, withMiddleware) : ready(given.signal).then((api) => forward(api, withMiddleware))
+  }
+  const facade: Record<string, unknown> = {
+    use(...added: Middleware[]) {
+      onUse()
+      for (const m of added) {
+        if (!m) continue
+        if (typeof m !== 'object' || !('onRequest' in m || 'onResponse' in m || 'onError' in m)) throw new Error(NOT_MIDDLEWARE)
+        middleware.push(m)
+      }
+    },
+    eject(...removed: Middleware[]) {
+      for (const m of removed) {
+        const i = middleware.indexOf(m)
+        if (i !== -1) middleware.splice(i, 1)
+      }
+    },
+    request: (method: string, url: string, init?: unknown) => call(init, (api, withMiddleware) => api.request(method as never, url as never, withMiddleware as never)),
+  }
+  for (const method of METHODS) facade[method] = (url: string, init?: unknown) => call(init, (api, withMiddleware) => (api[method] as (u: string, i: unknown) => Promise<unknown>)(url, withMiddleware))
   return facade as unknown as MeetingChatApi
 }
 

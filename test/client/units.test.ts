@@ -12,7 +12,7 @@ import { fillPath } from '../../src/client/serialize.ts'
 import createClient, { createQuerySerializer, defaultPathSerializer } from 'openapi-fetch'
 import { lazyApi } from '../../src/client/client.ts'
 import fc from 'fast-check'
-import { createMeetingChatClient } from '../../src/index.ts'
+import { createMeetingChatClient, FeishuApiError } from '../../src/index.ts'
 
 const answer = (status: number, text: string, headers: Record<string, string> = {}): Answer => ({
   response: new Response(null, { status, headers }), status, redirected: false, headers: new Headers(headers), text, envelope: parseEnvelope(text),
@@ -120,12 +120,74 @@ describe('client.api before openapi-fetch loads (lazyApi)', () => {
     expect(sent).toEqual(['GET a'])
   })
 
-  it('a load that failed is tried again on the next call', async () => {
+  it('a load that failed rejects that call with a network FeishuApiError and is tried again on the next call', async () => {
     let loads = 0
     const api = lazyApi(async () => { if (++loads === 1) throw new Error('chunk failed to load'); return real([]) }, () => {})
-    await expect(api.GET('/x' as never)).rejects.toThrow('chunk failed to load')
+    const error = await api.GET('/x' as never).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(FeishuApiError)
+    expect(error).toMatchObject({ kind: 'network', retryable: true, cause: { message: 'chunk failed to load' } })
     await expect(api.GET('/x' as never)).resolves.toMatchObject({ response: { status: 200 } })
     expect(loads).toBe(2)
+  })
+
+  it('a call aborted while openapi-fetch loads rejects with the signal\'s reason', async () => {
+    let release = () => {}
+    const api = lazyApi(() => new Promise((resolve) => { release = () => resolve(real([])) }), () => {})
+    const caller = new AbortController()
+    const call = api.GET('/x' as never, { signal: caller.signal } as never)
+    caller.abort(new Error('stop'))
+    await expect(call).rejects.toThrow('stop')
+    release()
+    await expect(api.GET('/x' as never)).resolves.toMatchObject({ response: { status: 200 } })
+  })
+
+  it('runs, for each call, the middleware openapi-fetch runs, for any sequence of use, eject and calls, before and after the load', async () => {
+    const step = fc.oneof(
+      fc.record({ op: fc.constantFrom('use' as const, 'eject' as const), pick: fc.array(fc.nat(3), { maxLength: 3 }) }),
+      fc.record({ op: fc.constantFrom('call' as const, 'settle' as const) }),
+    )
+    await fc.assert(fc.asyncProperty(fc.array(step, { maxLength: 14 }), async (steps) => {
+      const pool = [0, 1, 2, 3].map((i) => tagger(String(i)))
+      const record = (sent: string[]) => createClient({ baseUrl: 'https://o.test', fetch: async (request: Request) => { sent.push(`${request.headers.get('x-n')}:${request.headers.get('x-by') ?? ''}`); return new Response('{}') } }) as unknown as Api
+      const theirsSent: string[] = []
+      const oursSent: string[] = []
+      const theirs = record(theirsSent)
+      const ours = lazyApi(async () => record(oursSent), () => {})
+      const calls: Promise<unknown>[] = []
+      let n = 0
+      for (const s of steps) {
+        if (s.op === 'call') {
+          n++
+          for (const api of [theirs, ours]) calls.push(api.GET('/x' as never, { headers: { 'x-n': String(n) } } as never))
+        } else if (s.op === 'settle') await Promise.all(calls)
+        else if ('pick' in s) for (const api of [theirs, ours]) api[s.op](...s.pick.map((i) => pool[i]!))
+      }
+      await Promise.all(calls)
+      expect(oursSent.sort()).toEqual(theirsSent.sort())
+    }), { numRuns: 300 })
+  })
+
+  it('once loaded, a call goes to openapi-fetch at once: what it reads (the body, the middleware) is read when it is made', async () => {
+    const sent: string[] = []
+    const api = lazyApi(async () => createClient({ baseUrl: 'https://o.test', fetch: async (request: Request) => { sent.push(`${await request.text()} ${request.headers.get('x-by') ?? ''}`); return new Response('{}') } }) as unknown as Api, () => {})
+    await api.GET('/x' as never)
+    const a = tagger('a')
+    api.use(a)
+    const body = { n: 1 }
+    const call = api.POST('/x' as never, { body } as never)
+    body.n = 2
+    api.eject(a)
+    await call
+    expect(sent).toEqual([' ', '{"n":1} a'])
+  })
+
+  it('middleware added after client.api has loaded also sees the client\'s own calls', async () => {
+    const seen: string[] = []
+    const client = createMeetingChatClient({ domain: 'https://open.feishu.cn', auth: { tenantAccessToken: 't-abc' }, fetch: async () => new Response(JSON.stringify({ code: 0, msg: 'success', data: {} })) })
+    await client.api.DELETE('/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat', { params: { path: { calendar_id: 'cal_1', event_id: 'evt_1_0' }, query: { meeting_chat_id: 'oc_1' } } })
+    client.api.use({ onRequest({ request }) { seen.push(request.method) } })
+    await client.unbindMeetingChat({ calendarId: 'cal_1', eventId: 'evt_1_0', meetingChatId: 'oc_1' })
+    expect(seen).toEqual(['DELETE'])
   })
 })
 

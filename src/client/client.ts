@@ -85,38 +85,57 @@ const NOT_MIDDLEWARE = 'Middleware must be an object with one of `onRequest()`, 
 
 type Forward = (api: MeetingChatApi, init: Record<string, unknown>) => Promise<unknown>
 
+/** Why a load of openapi-fetch was cut short: the client's deadline passed. */
+const LATE = Symbol('late')
+
 /**
  * `client.api`, with openapi-fetch loaded on its first call (api.ts, a dynamic import; again after a failed load).
  * It keeps the middleware list itself, as openapi-fetch's `use` and `eject` keep theirs, and hands each call the
  * list as it stands when the call is made (openapi-fetch's per-request `middleware`, which it runs after its own,
  * empty here): a call made while openapi-fetch loads runs the middleware of that moment, and once it is loaded every
- * call goes to it at once. A load that fails or is aborted rejects that call as any other failure does.
+ * call goes to it at once. A load that fails, is aborted or outlasts the client's deadline rejects that call as any
+ * other failure does. A call made while it loads still reads its other arguments (a body) once it has loaded.
  */
-export function lazyApi(load: () => Promise<MeetingChatApi>, onUse: () => void): MeetingChatApi {
+export function lazyApi(load: () => Promise<MeetingChatApi>, onUse: () => void, limitMs = Infinity): MeetingChatApi {
   let loaded: MeetingChatApi | undefined
   let loading: Promise<MeetingChatApi> | undefined
   const middleware: Middleware[] = []
-  const ready = (signal: unknown) => {
-    loading ??= load().then(
+  const start = () => {
+    // A load that never settles (a chunk request that hangs) ends at the client's deadline, as a call would.
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<never>((_, reject) => {
+      if (limitMs !== Infinity) timer = setTimeout(() => reject(LATE), limitMs)
+    })
+    return Promise.race([load(), late]).then(
       (api) => (loaded = api),
       (error: unknown) => {
         loading = undefined
-        throw new FeishuApiError({ kind: 'network', msg: 'client.api could not load openapi-fetch (a dynamic import of this package\'s api chunk)', retryable: true, cause: error })
+        throw error === LATE
+          ? new FeishuApiError({ kind: 'timeout', msg: `client.api could not load openapi-fetch within the client's deadline of ${limitMs} ms`, retryable: true })
+          : new FeishuApiError({ kind: 'network', msg: 'client.api could not load openapi-fetch (a dynamic import of this package\'s api chunk)', retryable: true, cause: error })
       },
-    )
+    ).finally(() => clearTimeout(timer))
+  }
+  const ready = (signal: unknown): Promise<MeetingChatApi> => {
     const abort = signal instanceof AbortSignal ? signal : undefined
-    if (!abort) return loading
+    if (abort?.aborted) return Promise.reject(abort.reason)
+    const pending = (loading ??= start())
+    if (!abort) return pending
     return new Promise<MeetingChatApi>((resolve, reject) => {
       const stop = () => reject(abort.reason)
-      if (abort.aborted) return stop()
       abort.addEventListener('abort', stop, { once: true })
-      loading!.then(resolve, reject).finally(() => abort.removeEventListener('abort', stop))
+      pending.then(resolve, reject).finally(() => abort.removeEventListener('abort', stop))
     })
   }
   const call = (init: unknown, forward: Forward): Promise<unknown> => {
     const given = (init ?? {}) as Record<string, unknown>
-    const own = Array.isArray(given.middleware) ? (given.middleware as Middleware[]) : []
-    const withMiddleware = { ...given, middleware: [...middleware, ...own] }
+    let withMiddleware: Record<string, unknown>
+    try {
+      // openapi-fetch runs the per-request middleware after its own (none here): any iterable, as it spreads them.
+      withMiddleware = { ...given, middleware: [...middleware, ...((given.middleware === undefined ? [] : given.middleware) as Iterable<Middleware>)] }
+    } catch (error) {
+      return Promise.reject(error)
+    }
     return loaded ? forward(loaded, withMiddleware) : ready(given.signal).then((api) => forward(api, withMiddleware))
   }
   const facade: Record<string, unknown> = {
@@ -154,6 +173,7 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
       transport.observed()
       observed = true
     },
+    normalized.deadlineMs,
   )
   auth = createAuthStrategy(options.auth, { api, transport, cache: options.tokenCache }, normalized.origin, normalized.deadlineMs)
   // With no middleware, a bound success is the Response as fetched, its body read: it must go to no one but the

@@ -141,6 +141,48 @@ describe('client.api before openapi-fetch loads (lazyApi)', () => {
     await expect(api.GET('/x' as never)).resolves.toMatchObject({ response: { status: 200 } })
   })
 
+  it('a first call whose signal is already aborted rejects with its reason and starts no load', async () => {
+    let loads = 0
+    const api = lazyApi(async () => { loads++; throw new Error('chunk failed to load') }, () => {})
+    await expect(api.GET('/x' as never, { signal: AbortSignal.abort(new Error('stop')) } as never)).rejects.toThrow('stop')
+    expect(loads).toBe(0)
+  })
+
+  it('a load that outlasts the client\'s deadline rejects the call with a timeout FeishuApiError; the next call loads again', async () => {
+    vi.useFakeTimers()
+    try {
+      let loads = 0
+      const api = lazyApi(() => (++loads === 1 ? new Promise<never>(() => {}) : Promise.resolve(real([]))), () => {}, 5_000)
+      const call = api.GET('/x' as never).catch((e: unknown) => e)
+      await vi.advanceTimersByTimeAsync(5_000)
+      expect(await call).toMatchObject({ name: 'FeishuApiError', kind: 'timeout', retryable: true })
+      await expect(api.GET('/x' as never)).resolves.toMatchObject({ response: { status: 200 } })
+      expect(loads).toBe(2)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('takes a call\'s own middleware as openapi-fetch does: any iterable after the client\'s, and refuses what it refuses', async () => {
+    const outcome = async (api: Api, middleware: unknown) => {
+      try {
+        await api.GET('/x' as never, { middleware } as never)
+        return 'ok'
+      } catch (error) {
+        return `${(error as Error).name}`
+      }
+    }
+    for (const middleware of [undefined, [tagger('b')], new Set([tagger('b')]), {}, null, 5]) {
+      const [theirsSent, oursSent]: [string[], string[]] = [[], []]
+      const theirs = real(theirsSent)
+      const ours = lazyApi(async () => real(oursSent), () => {})
+      theirs.use(tagger('a'))
+      ours.use(tagger('a'))
+      expect(await outcome(ours, middleware)).toBe(await outcome(theirs, middleware))
+      expect(oursSent).toEqual(theirsSent)
+    }
+  })
+
   it('runs, for each call, the middleware openapi-fetch runs, for any sequence of use, eject and calls, before and after the load', async () => {
     const step = fc.oneof(
       fc.record({ op: fc.constantFrom('use' as const, 'eject' as const), pick: fc.array(fc.nat(3), { maxLength: 3 }) }),

@@ -54,8 +54,10 @@ describe('the build', () => {
     const sources = closure.flatMap(sourcesOf)
     expect(sources).toContain('src/client/transport.ts')
     expect(sources.filter((s) => /^src\/(mock|fake|sandbox|msw|cli|contract)\//.test(s) || s.endsWith('catalog-text.ts') || s.endsWith('auth/app.ts'))).toEqual([])
-    // openapi-fetch loads with client.api's first call (src/client/api.ts, a chunk of its own).
+    // openapi-fetch loads with client.api's first call (src/client/api.ts, a chunk of its own), and with it what
+    // reads the Requests it builds (src/client/request.ts): the client's own calls need neither.
     expect(sources).not.toContain('src/client/api.ts')
+    expect(sources).not.toContain('src/client/request.ts')
     expect(closure.filter((file) => /^import\b[^;]*?from\s*["']openapi-fetch["']/m.test(readFileSync(file, 'utf8')))).toEqual([])
   })
 

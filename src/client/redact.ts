@@ -1,24 +1,10 @@
 // The one place where what a server or a runtime said becomes part of an error: every string that goes
 // into a FeishuApiError from outside (msg, log id, details, header values, causes) passes through here.
-import { secretFields } from '../generated/operations.js'
 import type { FeishuApiErrorInit } from './errors.js'
 
 const REDACTED = '[redacted]'
 /** Longest header value quoted in an error: a server may send anything there. */
 const MAX_QUOTED = 200
-
-
-/** The credentials in a request body (the token endpoints' JSON; fields the spec marks x-secret), to be redacted from any answer to it. */
-export function bodySecrets(body: ArrayBuffer | undefined): string[] {
-  if (body === undefined) return []
-  try {
-    const parsed: unknown = JSON.parse(new TextDecoder().decode(body))
-    if (typeof parsed !== 'object' || parsed === null) return []
-    return secretFields.map((k) => (parsed as Record<string, unknown>)[k]).filter((v): v is string => typeof v === 'string')
-  } catch {
-    return []
-  }
-}
 
 /** `text` with every secret (4 characters or more) replaced. */
 export function redactText(text: string, secrets: readonly string[]): string {

@@ -1,7 +1,5 @@
 // The client's own path serialization, without openapi-fetch: a URL template split once and filled with
-// encodeURIComponent; and the checks `client.api` (api.ts) runs before openapi-fetch's serializers.
-import { FeishuApiError } from './errors.js'
-import { hasLoneSurrogate } from './validate.js'
+// encodeURIComponent (the checks client.api runs before openapi-fetch's serializers are in request.ts).
 
 /** Templates compiled so far, by the URL template (base URL and path); bounded. */
 const templates = new Map<string, readonly string[] | null>()
@@ -35,27 +33,4 @@ export function fillPath(template: string, params: Record<string, unknown>): str
     url += encodeURIComponent(value) + parts[i + 1]!
   }
   return url
-}
-
-/**
- * What `client.api` checks in the parameters openapi-fetch serializes: a string no URL can carry, or a path
- * parameter that URL normalisation would turn into another path, is a FeishuApiError, not a URIError.
- */
-export function checkParams(params: Record<string, unknown>, where: 'path' | 'query'): void {
-  for (const name in params) {
-    const value = params[name]
-    const strings = Array.isArray(value) ? value : typeof value === 'object' && value !== null ? Object.values(value) : [value]
-    for (const s of strings) {
-      if (typeof s === 'string' && hasLoneSurrogate(s)) {
-        throw new FeishuApiError({ kind: 'invalid_request', msg: `the ${where} parameter ${name} contains a lone surrogate (half of a UTF-16 pair), which no URL can carry`, retryable: false })
-      }
-    }
-  }
-  if (where === 'query') return
-  for (const name in params) {
-    const value = params[name]
-    if (value === '.' || value === '..') {
-      throw new FeishuApiError({ kind: 'invalid_request', msg: `the path parameter ${name} is "${value}", which URL normalisation would turn into another path`, retryable: false })
-    }
-  }
 }

@@ -1,15 +1,16 @@
-// The fetch that openapi-fetch calls: it adds the token, sends each attempt (sendAttempt), classifies the
-// answer (classify), replays once with a fresh token, retries what the policy allows (nextDelayMs), and
-// throws every failure as a FeishuApiError redacted in one place (redactInit), all within the call's deadline.
+// Every rule of a call, the client's own or openapi-fetch's (through the fetch client.api gives it): it adds the
+// token, sends each attempt (sendAttempt), classifies the answer (classify), replays once with a fresh token,
+// retries what the policy allows (nextDelayMs), and throws every failure as a FeishuApiError redacted in one place
+// (redactInit), all within the call's deadline.
 import { tokenPrefixes, type OperationId } from '../generated/operations.js'
 import { classify, TooLarge, type Answer, type Envelope, type Verdict } from './answer.js'
-import { neverSent, NoAnswer, sendAttempt } from './attempt.js'
+import { neverSent, NoAnswer, sendAttempt, type AttemptRequest } from './attempt.js'
 import { checkToken, type AuthStrategy } from './auth/strategies.js'
 import { FeishuApiError, loadCatalogText, type FeishuApiErrorInit } from './errors.js'
-import { findOperation, OPERATIONS, safeMethod, type Operation } from './operation.js'
+import { OPERATIONS, type Operation } from './operation.js'
 import { ConfigError, type Normalized } from './options.js'
 import type { CallLimiter, PacingRequest } from './pacing.js'
-import { bodySecrets, plainCause, redactInit } from './redact.js'
+import { plainCause, redactInit } from './redact.js'
 import { nextDelayMs, sleep } from './retry.js'
 
 export interface TransportDeps {
@@ -21,86 +22,36 @@ export interface TransportDeps {
   readonly random?: () => number
 }
 
-export type Fetch = (request: Request) => Promise<Response>
-
 /**
- * A Request as openapi-fetch built it for this client, the caller's signal apart. With `controller`, it
- * follows that controller's signal (for a `fetch` option, which takes one Request); without, it has no signal
- * of its own and the attempt gives fetch one beside it (`fetch(request, { signal })`): a Request that follows a
- * signal costs undici a listener, a WeakRef and a finalizer, and fetch follows the attempt's signal anyway.
+ * A request as the transport sends it. The client's own calls build one (client.ts); a Request that openapi-fetch
+ * built for `client.api`, a token flow or a call with middleware is read into one by the reader client.api's chunk
+ * installs (request.ts): its body read once, the operation found from its method and path, its origin checked.
  */
-export interface PreparedRequest extends Request {
-  readonly controller: AbortController | null
-  readonly callerSignal: AbortSignal | null
+export interface Outgoing extends AttemptRequest {
+  /** The operation of the spec, null for a path the spec does not have. */
+  readonly id: OperationId | null
+  /** Whether it needs a token (a path the spec does not have does). */
+  readonly secured: boolean
+  /** Whether a replay is safe. */
+  readonly idempotent: boolean
+  /** The credentials the request carries in its body (the token endpoints' JSON), redacted from every error. */
+  readonly secrets: readonly string[]
+  /** The caller's signal. */
+  readonly signal: AbortSignal | null
 }
 
-type PreparedClass = new (input: RequestInfo | URL, init?: RequestInit) => PreparedRequest
-const preparedClasses: { signalled?: PreparedClass; plain?: PreparedClass } = {}
-/** Marks a PreparedRequest: `instanceof` cannot tell one (see preparedRequestClass). */
-const PREPARED = Symbol('prepared')
+/** Reads a Request openapi-fetch built into what the transport sends; `known` is the operation when the caller named it. */
+export type ReadRequest = (request: Request, known: Operation | undefined) => Outgoing | Promise<Outgoing>
 
-/**
- * The Request class openapi-fetch builds this client's requests with, so that the first attempt sends the
- * request as it is instead of building a second Request. `signalled` for a client with a `fetch` option.
- * Made on first use: touching the global Request at import would load the runtime's fetch implementation
- * (undici) with the module. Any Request is an instance of it: openapi-fetch checks what an onRequest middleware
- * hands back against the class it was given, and a middleware builds with the global Request.
- */
-export function preparedRequestClass(signalled: boolean): PreparedClass {
-  if (signalled) {
-    return (preparedClasses.signalled ??= class extends Request implements PreparedRequest {
-      static override [Symbol.hasInstance](value: unknown): boolean { return value instanceof Request }
-      readonly [PREPARED] = true
-      readonly controller: AbortController | null
-      readonly callerSignal: AbortSignal | null
-      constructor(input: RequestInfo | URL, init?: RequestInit) {
-        const controller = new AbortController()
-        super(input, { ...init, signal: controller.signal, redirect: 'manual' })
-        this.controller = controller
-        this.callerSignal = init?.signal ?? (input instanceof Request ? input.signal : null)
-      }
-    })
-  }
-  return (preparedClasses.plain ??= class extends Request implements PreparedRequest {
-    static override [Symbol.hasInstance](value: unknown): boolean { return value instanceof Request }
-    readonly [PREPARED] = true
-    readonly controller = null
-    readonly callerSignal: AbortSignal | null
-    constructor(input: RequestInfo | URL, init?: RequestInit) {
-      super(input, { ...init, signal: null, redirect: 'manual' })
-      this.callerSignal = init?.signal ?? (input instanceof Request ? input.signal : null)
-    }
-  })
-}
-
-/**
- * What the client's own calls that have no body send while no middleware can see a request (client.ts builds it
- * as openapi-fetch would): the URL, the method, the headers and the caller's signal. The URL, built from the
- * normalized base URL and the checked, encoded parameters, is not parsed here: fetch parses it, and the origin
- * check holds on the string (a URL that starts with `origin/` has that origin). The attempt gives them to fetch,
- * which builds the one Request that is sent; building one here as well cost a second undici Request per call
- * (about 4 µs, and 3-6 µs more for fetch to copy it). Never handed to user code: `client.api` and every request a
- * middleware may see are real Requests.
- */
-export class DirectRequest {
-  readonly body = null
-  readonly url: string
-  readonly method: string
-  readonly headers: Headers
-  readonly callerSignal: AbortSignal | null
-  constructor(url: string, init: { readonly method: string; readonly headers: Headers; readonly signal: AbortSignal | undefined }) {
-    this.url = url
-    this.method = init.method
-    this.headers = init.headers
-    this.callerSignal = init.signal ?? null
-  }
-}
-
-const isPrepared = (input: Request): input is PreparedRequest => PREPARED in input
+/** What the transport's fetches take: a Request from openapi-fetch, or what the client's own calls build. */
+export type Fetch = (request: Request | Outgoing) => Promise<Response>
 
 export interface Transport {
-  /** For any request of the spec (client.api): finds the operation from the method and path. */
-  readonly fetch: Fetch
+  /**
+   * Sends a request with every rule of the client, and resolves with its successful answer. `known` is the
+   * operation when the caller named it; else a Request's reader finds it (see {@link Outgoing}).
+   */
+  send(request: Request | Outgoing, known?: Operation, onEnvelope?: (envelope: Envelope) => void): Promise<Answer>
   /**
    * For one operation whose success carries nothing the caller reads (call it with parseAs: 'stream'): no lookup,
    * and openapi-fetch does not parse the answer a second time.
@@ -117,6 +68,8 @@ export interface Transport {
    * the Response as fetched is handed back as it is.
    */
   observed(): void
+  /** Installed by client.api's chunk, which is loaded before openapi-fetch hands the transport any Request. */
+  readRequests(read: ReadRequest): void
 }
 
 /**
@@ -148,32 +101,27 @@ export function createTransport(deps: TransportDeps): Transport {
   const { options } = deps
   const now = deps.now ?? Date.now
   const random = deps.random ?? Math.random
-  const originSlash = `${options.origin}/`
   let observed = false
 
-  async function call(request: Request, known: Operation | undefined, onEnvelope?: (envelope: Envelope) => void): Promise<Response> {
+  let read: ReadRequest | undefined
+
+  async function call<T>(input: Request | Outgoing, known: Operation | undefined, onEnvelope: ((envelope: Envelope) => void) | undefined, finish: (answer: Answer) => T): Promise<T> {
     let started = now()
     const deadline = started + options.deadlineMs
-    const input = request as Request | DirectRequest
-    const url = input.url
-    if (!url.startsWith(originSlash)) {
-      // Credentials only ever go to the configured origin: a per-request baseUrl override is refused.
-      throw new ConfigError(`Refusing to send a request to ${new URL(url).origin}: this client is configured for ${options.origin}. Create another client for that origin.`)
+    let request: Outgoing
+    if ('secrets' in input) {
+      request = input
+    } else {
+      if (!read) throw new Error('feishu-meeting-chat: a Request reached the transport before client.api was loaded')
+      const reading = read(input, known)
+      request = reading instanceof Promise ? await reading : reading
     }
-    const method = input.method
-    const op = known ?? findOperation(method, pathOf(url))
-    const operation = op?.id ?? null
-    const secured = op?.secured ?? true
-    const idempotent = op?.idempotent ?? safeMethod(method)
-    const headers = input.headers
+    const { url, method, headers, body, signal, secured } = request
+    const operation = request.id
+    const requestSecrets = request.secrets
     const explicit = headers.get('authorization')
-    const direct = input instanceof DirectRequest
-    const prepared = !direct && isPrepared(input) ? input : undefined
-    const signal = direct ? input.callerSignal : prepared ? prepared.callerSignal : (input.signal as AbortSignal | null)
-    // A request without a body is sent as openapi-fetch built it on the first attempt (a body is read here, once).
-    let reusable = prepared && prepared.body === null ? { request: prepared, controller: prepared.controller } : undefined
-    const body = input.body === null ? undefined : await input.arrayBuffer()
-    const requestSecrets = bodySecrets(body)
+    // A request without a body is sent as openapi-fetch built it on the first attempt.
+    let reusable = request.prepared
     // The token as checked is the secret redacted; a header that is not `Bearer <token>` is kept secret whole.
     const explicitToken = explicit === null ? undefined : /^Bearer (.*)$/.exec(explicit)?.[1] ?? explicit
     const strategy = secured && explicit === null ? deps.auth() : undefined
@@ -246,7 +194,7 @@ export function createTransport(deps: TransportDeps): Transport {
         verdict = classify(answer, operation, options.origin, secrets, now())
         if (verdict.ok) {
           onEnvelope?.(verdict.envelope)
-          return respond(answer, known !== undefined)
+          return finish(answer)
         }
       } catch (thrown) {
         if (signal?.aborted) throw signal.reason
@@ -282,7 +230,7 @@ export function createTransport(deps: TransportDeps): Transport {
         attempts--
         continue
       }
-      const delay = nextDelayMs(error, { attempts, idempotent, waitMs, elapsedMs: now() - started, remainingMs: deadline - now() }, options.retry, random)
+      const delay = nextDelayMs(error, { attempts, idempotent: request.idempotent, waitMs, elapsedMs: now() - started, remainingMs: deadline - now() }, options.retry, random)
       if (delay === null) {
         throw failure({ ...error, attempts, earlierAttemptOutcomeUnknown: earlierUnknown, retryAfterMs: waitMs }, secrets)
       }
@@ -291,30 +239,21 @@ export function createTransport(deps: TransportDeps): Transport {
     }
   }
 
-  function pathOf(url: string): string {
-    let end = url.length
-    const query = url.indexOf('?', originSlash.length)
-    if (query !== -1) end = query
-    const path = url.slice(options.origin.length, end)
-    return options.basePath !== '' && path.startsWith(options.basePath) ? path.slice(options.basePath.length) : path
-  }
-
-  function respond(answer: Answer, bound: boolean): Response {
-    if (!bound) return new Response(answer.text, { status: answer.status, headers: answer.headers })
-    // The caller asks for parseAs: 'stream' and has the envelope already. With no middleware, only it sees the
-    // answer: the Response as fetched, its body read. With middleware, one with the status and headers as they
-    // came and no body, so that a middleware that clones or reads it gets an empty body, not a TypeError.
-    return observed ? new Response(null, { status: answer.status, headers: answer.headers }) : answer.response
-  }
+  /**
+   * The caller asks for parseAs: 'stream' and has the envelope already. With no middleware, only it sees the
+   * answer: the Response as fetched, its body read. With middleware, one with the status and headers as they
+   * came and no body, so that a middleware that clones or reads it gets an empty body, not a TypeError.
+   */
+  const respond = (answer: Answer): Response => observed ? new Response(null, { status: answer.status, headers: answer.headers }) : answer.response
 
   const boundFetches = new Map<OperationId, Fetch>()
   return {
-    fetch: (request) => call(request, undefined),
+    send: (request, known, onEnvelope) => call(request, known, onEnvelope, (answer) => answer),
     bound(id) {
       let bound = boundFetches.get(id)
       if (!bound) {
         const op = OPERATIONS[id]
-        bound = (request) => call(request, op)
+        bound = (request) => call(request, op, undefined, respond)
         boundFetches.set(id, bound)
       }
       return bound
@@ -323,12 +262,15 @@ export function createTransport(deps: TransportDeps): Transport {
       const op = OPERATIONS[id]
       let envelope: Envelope | undefined
       return {
-        fetch: (request) => call(request, op, (answered) => { envelope = answered }),
+        fetch: (request) => call(request, op, (answered) => { envelope = answered }, respond),
         envelope: () => envelope,
       }
     },
     observed() {
       observed = true
+    },
+    readRequests(reader) {
+      read = reader
     },
   }
 }

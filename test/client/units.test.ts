@@ -4,7 +4,9 @@ import { build } from 'esbuild'
 import { describe, expect, it, vi } from 'vitest'
 import { classify, parseEnvelope, readBody, TooLarge, type Answer } from '../../src/client/answer.ts'
 import { NoAnswer, sendAttempt } from '../../src/client/attempt.ts'
-import { findOperation } from '../../src/client/operation.ts'
+import { operationFinder } from '../../src/client/request.ts'
+import { OPERATIONS } from '../../src/client/operation.ts'
+import { operations } from '../../src/generated/operations.ts'
 import { normalizeOptions } from '../../src/client/options.ts'
 import { quoteHeader, redactInit } from '../../src/client/redact.ts'
 import { nextDelayMs } from '../../src/client/retry.ts'
@@ -18,6 +20,8 @@ const answer = (status: number, text: string, headers: Record<string, string> = 
   response: new Response(null, { status, headers }), status, redirected: false, headers: new Headers(headers), text, envelope: parseEnvelope(text),
 })
 const policy = normalizeOptions({}).retry
+
+const findOperation = operationFinder({ operations, OPERATIONS })
 
 describe('findOperation', () => {
   it('finds each operation by method and path, without scanning', () => {

@@ -144,6 +144,45 @@ export async function breakdown(root = dirname(dirname(ENTRY))): Promise<{ modul
     .sort((a, b) => b.minBytes - a.minBytes)
 }
 
+/** What one call of the user-token app runs, bundled alone: see {@link callPathFloor}. */
+export interface FloorFigures {
+  readonly min: number
+  readonly gzip: number
+  /** The text of its messages, as {@link BundleFigures}' startProse. */
+  readonly prose: number
+  readonly proseGzip: number
+  /** The source modules in it, relative to the root. */
+  readonly modules: readonly string[]
+}
+
+/**
+ * The floor of the user-token app's size in this code: the modules one unbind with a user token runs (the options
+ * normalised, the ids, token and signal checked, the request built, the transport's deadline, timeouts, retries,
+ * answer classification, redaction and typed errors), bundled from src/ alone, with what they load on demand left
+ * out. It is the user-token app without the client object around the call (its other methods, client.api, the
+ * app-credential checks): no packaging gets the app below it; only fewer rules on the call path, or smaller ones.
+ */
+export async function callPathFloor(root = dirname(dirname(ENTRY))): Promise<FloorFigures> {
+  const src = (path: string) => JSON.stringify(join(root, 'src/client', path))
+  const contents = `import { normalizeOptions } from ${src('options.ts')}
+import { createTransport } from ${src('transport.ts')}
+import { checkCall, MEETING_CHAT, sendDirect } from ${src('call.ts')}
+const options = normalizeOptions({})
+const fetch = createTransport({ options, auth: () => undefined }).bound('unbindMeetingChat')
+export const unbind = (ids, userAccessToken) => sendDirect(options.baseUrl + MEETING_CHAT, 'unbindMeetingChat', checkCall('unbindMeetingChat', ids, { userAccessToken }), fetch)`
+  const result = await build({
+    stdin: { contents, resolveDir: root, loader: 'js', sourcefile: 'floor.js' },
+    bundle: true, minify: true, format: 'esm', platform: 'browser', charset: 'utf8', write: false, logLevel: 'silent', metafile: true,
+    absWorkingDir: root, outfile: join(root, '.size-out/floor.js'),
+    // What loads on demand (the error catalog's text, the app-credential flows) is not at start.
+    plugins: [{ name: 'on-demand', setup: (b) => b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined)) }],
+  })
+  const code = result.outputFiles[0]!.contents
+  const prose = (await proseLiterals(Buffer.from(code).toString('utf8'))).join('\n')
+  const modules = Object.values(result.metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([path]) => path))
+  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, prose: Buffer.byteLength(prose), proseGzip: gzipSync(prose, { level: 9 }).length, modules }
+}
+
 // Run as a script (not imported): the URL of argv[1], percent-encoded as import.meta.url is (spaces, non-ASCII).
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`
@@ -156,10 +195,12 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
       console.error(`  over its budget by ${f.startGzip - f.budget} bytes. Find what grew with esbuild's metafile.`)
     }
   }
+  const floor = await callPathFloor()
+  console.log(`the call path of the user-token app alone (its floor in this code): ${kb(floor.min)} min, ${kb(floor.gzip)} min+gzip; the text of its messages ${kb(floor.prose)}, ${kb(floor.proseGzip)} min+gzip alone`)
   if (process.argv.includes('--breakdown')) {
     console.log('where the bytes of the user-token app go (minified, before gzip):')
     for (const row of await breakdown()) console.log(`  ${String(row.minBytes).padStart(6)}  ${row.module}`)
   }
-  if (process.argv.includes('--json')) console.log(JSON.stringify(figures))
+  if (process.argv.includes('--json')) console.log(JSON.stringify({ bundles: figures, floor }))
   if (over) process.exit(1)
 }

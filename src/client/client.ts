@@ -3,14 +3,15 @@
 import type { Client, Middleware } from 'openapi-fetch'
 import { operations, secretFields } from '../generated/operations.js'
 import type { paths } from '../generated/schema.js'
-import { createAuthStrategy, checkToken } from './auth/strategies.js'
+import { createAuthStrategy } from './auth/strategies.js'
+import { checkCall, checkSignal, MEETING_CHAT, sendDirect, type MeetingChatOperation } from './call.js'
 import { FeishuApiError } from './errors.js'
 import { normalizeOptions, ConfigError, type AuthOptions, type MeetingChatClientOptions } from './options.js'
 import { pacingKey } from './pacing.js'
 import { OPERATIONS } from './operation.js'
 import { createTransport, type Fetch } from './transport.js'
 import { fillPath } from './serialize.js'
-import { checkParam, hasLoneSurrogate } from './validate.js'
+import { hasLoneSurrogate } from './validate.js'
 
 export interface CallOptions {
   /** Call as this user (user identity); sent exactly as given, never replaced by a cached token. */
@@ -59,26 +60,6 @@ export interface MeetingChatClient {
   /** The base URL calls go to. */
   readonly baseUrl: string
 }
-
-function callHeaders(options: CallOptions | undefined): Record<string, string> | undefined {
-  if (options?.userAccessToken !== undefined && options.tenantAccessToken !== undefined) {
-    throw new ConfigError('Pass either userAccessToken or tenantAccessToken to a call, not both.')
-  }
-  if (options?.userAccessToken !== undefined) return { Authorization: `Bearer ${checkToken(options.userAccessToken, 'user', 'userAccessToken')}` }
-  if (options?.tenantAccessToken !== undefined) return { Authorization: `Bearer ${checkToken(options.tenantAccessToken, 'tenant', 'tenantAccessToken')}` }
-  return undefined
-}
-
-function checkSignal(signal: unknown): AbortSignal | undefined {
-  if (signal === undefined) return undefined
-  if (typeof signal !== 'object' || signal === null || typeof (signal as AbortSignal).aborted !== 'boolean') {
-    throw new ConfigError('signal must be an AbortSignal (e.g. AbortSignal.timeout(5000) or controller.signal).')
-  }
-  return signal as AbortSignal
-}
-
-/** The path of the meeting-chat operations (DELETE unbinds, POST creates). */
-const MEETING_CHAT = '/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat' satisfies keyof paths
 
 const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const
 
@@ -188,25 +169,16 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
 
   /**
    * Checks the ids and the call options and sends the call (DELETE unbinds, POST creates) to `fetch`, the transport's
-   * for that operation. While no middleware is added, the request openapi-fetch would build (the URL from the same
-   * serializers and template, the same headers, the caller's signal; a test holds them equal) is built here as what
-   * the transport sends (an Outgoing, which fetch turns into the one Request sent): openapi-fetch's per-call work around it (merging its options and headers, a loop over its
-   * middleware, reading the answer's headers) cost about 3% of a loopback call. Once middleware is added, the call
-   * goes through openapi-fetch, which runs it.
+   * for that operation: built here while no middleware is added (call.ts), through openapi-fetch once middleware is
+   * added, which runs it.
    */
-  async function meetingChat(op: 'unbindMeetingChat' | 'createMeetingChat', fetch: Fetch, params: Partial<UnbindMeetingChatParams> | undefined, callOptions: CallOptions | undefined): Promise<void> {
-    const path = { calendar_id: checkParam(op, 'calendar_id', 'calendarId', params?.calendarId), event_id: checkParam(op, 'event_id', 'eventId', params?.eventId) }
-    const unbind = op === 'unbindMeetingChat'
-    const query = unbind ? { meeting_chat_id: checkParam(op, 'meeting_chat_id', 'meetingChatId', params?.meetingChatId) } : undefined
-    const signal = checkSignal(callOptions?.signal)
-    const headers = callHeaders(callOptions)
+  async function meetingChat(op: MeetingChatOperation, fetch: Fetch, params: Partial<UnbindMeetingChatParams> | undefined, callOptions: CallOptions | undefined): Promise<void> {
+    const call = checkCall(op, params, callOptions)
     if (!observed) {
-      // The ids are checked strings and the template has no styled parameter: fillPath fills it. The query is
-      // openapi-fetch's default serialization of one string (a test holds both equal to openapi-fetch's).
-      const url = `${fillPath(meetingChatTemplate, path)!}${query ? `?meeting_chat_id=${encodeURIComponent(query.meeting_chat_id)}` : ''}`
-      await fetch({ ...OPERATIONS[op], url, method: unbind ? 'DELETE' : 'POST', headers: new Headers(headers), body: undefined, secrets: [], signal: signal ?? null })
+      await sendDirect(meetingChatTemplate, op, call, fetch)
       return
     }
+    const { path, query, headers, signal } = call
     const init = { ...(headers && { headers }), ...(signal && { signal }), fetch, parseAs: 'stream' } as const
     await (query ? api.DELETE(MEETING_CHAT, { ...init, params: { path, query } }) : api.POST(MEETING_CHAT, { ...init, params: { path } }))
   }

@@ -90,33 +90,33 @@ type CodeFor<K extends ErrorKind> = K extends 'network' | 'timeout' | 'protocol'
 // kind so that `if (error.kind === 'network')` narrows `code` to null, and `'rate_limited'` to the rate-limit codes.
 class FeishuApiErrorClass extends Error {
   override readonly name = 'FeishuApiError'
-  readonly kind: ErrorKind
+  declare readonly kind: ErrorKind
   /**
    * The platform's code, typed as the codes of the spec's catalog (so a typo or a code the platform does
    * not have fails to compile), or null when there is none. A code the spec does not list yet still
    * arrives here as its number: keep a `default` branch when you switch on it.
    */
-  readonly code: CatalogCode | null
-  readonly msg: string
-  readonly httpStatus: number | null
+  declare readonly code: CatalogCode | null
+  declare readonly msg: string
+  declare readonly httpStatus: number | null
   /** `X-Tt-Logid` of the answer (or the body's `error.log_id`): quote it to the platform's support. */
-  readonly logId: string | null
-  readonly hint: Hint
+  declare readonly logId: string | null
+  declare readonly hint: Hint
   /** Whether the same request, sent again later, can succeed. */
-  readonly retryable: boolean
+  declare readonly retryable: boolean
   /** The spec's operationId of the request that failed, or null for a path the spec does not have. */
-  readonly operation: OperationId | null
+  declare readonly operation: OperationId | null
   /** How many attempts were made before giving up. */
-  readonly attempts: number
+  declare readonly attempts: number
   /** How long the platform asked to wait before retrying, when it said. */
-  readonly retryAfterMs: number | null
+  declare readonly retryAfterMs: number | null
   /**
    * True when an earlier attempt's answer was lost (network failure or timeout after sending): that attempt
    * may have taken effect, e.g. a replayed unbind answering 195108 because the first one already unbound.
    */
-  readonly earlierAttemptOutcomeUnknown: boolean
+  declare readonly earlierAttemptOutcomeUnknown: boolean
   /** The body's `error` object (field and permission violations), when the platform sent one. */
-  readonly detail: unknown
+  declare readonly detail: unknown
 
   constructor(init: FeishuApiErrorInit) {
     const code = init.code ?? null

@@ -77,22 +77,30 @@ ${lines.join('\n')}
 `
 }
 
-function operationsModule(spec: JsonObject): string {
+/**
+ * operations.ts, what each call checks and decides (whether it needs a token, whether a replay is safe, parameter
+ * constraints: what the client's own calls run), and routes.ts, where each operation is (method, path and its
+ * matcher: what reads a Request openapi-fetch built, and the mocks), apart so that the client's own calls do not
+ * carry the routes.
+ */
+function operationsModules(spec: JsonObject): { operations: string; routes: string } {
   const out: Record<string, Json> = {}
+  const routes: Record<string, Json> = {}
   const rateLimits: Record<string, Json> = {}
   if (!isObject(spec.paths)) throw new Error('the spec has no paths')
   for (const op of readOperations(spec)) {
     const params: Record<string, Json> = {}
     for (const p of op.parameters) {
       const { minLength, maxLength, pattern } = p.schema
-      params[p.name] = { in: p.in ?? null, required: p.required, minLength: minLength ?? null, maxLength: maxLength ?? null, pattern: pattern ?? null }
+      params[p.name] = { in: p.in ?? null, minLength: minLength ?? null, maxLength: maxLength ?? null, pattern: pattern ?? null }
     }
     const secured = Array.isArray(op.raw.security) ? op.raw.security.length > 0 : true
     if (typeof op.raw['x-idempotent'] !== 'boolean') throw new Error(`${op.operationId} lacks x-idempotent (true or false): the client's retries read it`)
     // One matcher for the client and the mocks: each {name} captures one raw path segment, in order.
     const pathParams = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '')
     const pattern = `^${op.path.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('([^/]+)')}$`
-    out[op.operationId] = { method: op.method, path: op.path, pattern, pathParams, secured, idempotent: op.raw['x-idempotent'], params }
+    out[op.operationId] = { secured, idempotent: op.raw['x-idempotent'], params }
+    routes[op.operationId] = { method: op.method, path: op.path, pattern, pathParams }
     const limit = op.raw['x-rate-limit']
     if (isObject(limit)) rateLimits[op.operationId] = { perSecond: limit.perSecond ?? null, perMinute: limit.perMinute ?? null }
   }
@@ -108,7 +116,7 @@ function operationsModule(spec: JsonObject): string {
     if (!isObject(schema) || !isObject(schema.properties)) continue
     for (const [name, property] of Object.entries(schema.properties)) if (isObject(property) && property['x-secret'] === true) secrets.add(name)
   }
-  return `${HEADER('each operation\'s method, path, whether it needs a token, whether a replay is safe, and parameter constraints')}
+  const operations = `${HEADER('each operation\'s rules: whether it needs a token, whether a replay is safe, and parameter constraints (its method and path are in routes.ts)')}
 export const operations = ${JSON.stringify(out, null, 2)} as const
 
 export type OperationId = keyof typeof operations
@@ -122,6 +130,12 @@ export const secretFields = ${JSON.stringify([...secrets].sort())} as const
 /** Each rate-limited operation's documented budget per app and tenant (x-rate-limit); null where a window has none. */
 export const rateLimits: Readonly<Record<string, { readonly perSecond: number | null; readonly perMinute: number | null }>> = ${JSON.stringify(rateLimits, null, 2)}
 `
+  const routeModule = `${HEADER('each operation\'s method, path, and the matcher of its path: each {name} captures one raw path segment, in order')}
+import type { OperationId } from './operations.js'
+
+export const routes: Readonly<Record<OperationId, { readonly method: string; readonly path: string; readonly pattern: string; readonly pathParams: readonly string[] }>> = ${JSON.stringify(routes, null, 2)}
+`
+  return { operations, routes: routeModule }
 }
 
 function specModule(spec: JsonObject): string {
@@ -219,12 +233,14 @@ async function main(): Promise<void> {
   const check = process.argv.includes('--check')
   const spec = parse(await readFile(specUrl, 'utf8')) as JsonObject
   const types = `${HEADER('the types of every path, operation and schema (openapi-typescript)')}\n${astToString(await openapiTS(specUrl))}`
+  const ops = operationsModules(spec)
   const files: Record<string, string> = {
     'schema.ts': types,
     'catalog.ts': catalogModule(spec),
     'codes.ts': codesModule(spec),
     'catalog-text.ts': catalogTextModule(spec),
-    'operations.ts': operationsModule(spec),
+    'operations.ts': ops.operations,
+    'routes.ts': ops.routes,
     'spec.ts': specModule(spec),
     'seed.ts': await seedModule(),
     'validators.ts': await validatorsModule(spec),

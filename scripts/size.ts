@@ -18,10 +18,10 @@ const ENTRY = new URL('../dist/index.js', import.meta.url).pathname
  * so that growth fails CI. Issue 13's targets (9 kB and 6 kB) are reported by the bench as not met.
  */
 export const bundlesFor = (entry: string) => [
-  { name: 'client entry (everything it exports)', budget: 10_400, target: 9_000, contents: `export * from ${JSON.stringify(entry)}` },
+  { name: 'client entry (everything it exports)', budget: 10_300, target: 9_000, contents: `export * from ${JSON.stringify(entry)}` },
   {
     name: 'an app that unbinds with a user token',
-    budget: 10_400,
+    budget: 10_300,
     target: 6_000,
     contents: `import { createMeetingChatClient } from ${JSON.stringify(entry)}
 const client = createMeetingChatClient()

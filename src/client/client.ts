@@ -1,7 +1,7 @@
 // createMeetingChatClient: the typed openapi-fetch client with auth, retries and timeouts, and the two
 // meeting-chat calls on top of it.
 import type { Client, Middleware } from 'openapi-fetch'
-import { operations, secretFields } from '../generated/operations.js'
+import { secretFields } from '../generated/operations.js'
 import type { paths } from '../generated/schema.js'
 import { createAuthStrategy } from './auth/strategies.js'
 import { checkCall, checkSignal, MEETING_CHAT, sendDirect, type MeetingChatOperation } from './call.js'
@@ -151,7 +151,7 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
   // but the transport sees it. From then on they go through openapi-fetch as real Requests, which middleware may read or replace.
   let observed = false
   const api = lazyApi(
-    () => import('./api.js').then(({ createApi }) => createApi(normalized, transport, { FeishuApiError, ConfigError, operations, OPERATIONS, secretFields, hasLoneSurrogate, fillPath })),
+    () => import('./api.js').then(({ createApi }) => createApi(normalized, transport, { FeishuApiError, ConfigError, OPERATIONS, secretFields, hasLoneSurrogate, fillPath })),
     () => {
       transport.observed()
       observed = true

@@ -1,10 +1,11 @@
 // What a Request that openapi-fetch built becomes for the transport: client.api's calls, the token flows and the
 // client's own calls once middleware is added. Only api.ts imports this module, so it loads with openapi-fetch (the
 // client's own calls, while no middleware is added, build what the transport sends themselves: client.ts).
-// Like api.ts, it imports nothing of this package but types: what it needs from the entry is handed to it
+// Like api.ts, it imports nothing that the entry imports (but types): what it needs from the entry is handed to it
 // (`Shared`), so that the chunk it goes into shares no module with the entry, and a Node import of the client
-// reads two files of ours.
-import type { operations, OperationId, secretFields } from '../generated/operations.js'
+// reads two files of ours. The routes (generated/routes.ts) are the chunk's own.
+import type { OperationId, secretFields } from '../generated/operations.js'
+import { routes } from '../generated/routes.js'
 import type { FeishuApiError } from './errors.js'
 import type { Operation } from './operation.js'
 import type { ConfigError, Normalized } from './options.js'
@@ -14,7 +15,6 @@ import type { Outgoing, ReadRequest } from './transport.js'
 export interface Shared {
   readonly FeishuApiError: typeof FeishuApiError
   readonly ConfigError: typeof ConfigError
-  readonly operations: typeof operations
   readonly OPERATIONS: Readonly<Record<OperationId, Operation>>
   readonly secretFields: typeof secretFields
   readonly hasLoneSurrogate: (value: string) => boolean
@@ -76,10 +76,10 @@ export function preparedRequestClass(signalled: boolean): PreparedClass {
  * Paths without parameters by `METHOD path`; the others by `METHOD segment-count last-segment`, then matched.
  * Returns the operation a `method` on `path` (below the base URL) is, or null for a path the spec does not have.
  */
-export function operationFinder({ operations, OPERATIONS }: Pick<Shared, 'operations' | 'OPERATIONS'>): (method: string, path: string) => Operation | null {
+export function operationFinder({ OPERATIONS }: Pick<Shared, 'OPERATIONS'>): (method: string, path: string) => Operation | null {
   const exact = new Map<string, Operation>()
   const templated = new Map<string, { readonly op: Operation; readonly pattern: RegExp }[]>()
-  for (const [id, op] of Object.entries(operations)) {
+  for (const [id, op] of Object.entries(routes)) {
     if (op.pathParams.length === 0) {
       exact.set(`${op.method} ${op.path}`, OPERATIONS[id as OperationId])
       continue

@@ -2,6 +2,7 @@
 // rate limit, required scopes, documented answers and the code that answers malformed input.
 import { errorCatalog, type CatalogCode } from '../generated/catalog.js'
 import { operations, type OperationId } from '../generated/operations.js'
+import { routes } from '../generated/routes.js'
 import { codeOf, deref, documentedResponses, isObject, spec, specOperations, type DocumentedResponse, type JsonObject, type SpecOperation } from './walk.js'
 
 /** A per-window request budget (from the spec's `x-rate-limit`, or configured in a seed). */
@@ -69,7 +70,7 @@ function build(op: SpecOperation): MockOperation {
   if (!isOperationId(op.operationId)) throw new Error(`Operation ${op.operationId} is missing from src/generated/operations.ts: run npm run generate`)
   const id = op.operationId
   const raw = op.raw
-  const generated = operations[id]
+  const generated = routes[id]
   const pathParams: readonly string[] = generated.pathParams
   const pattern = new RegExp(generated.pattern)
   const answers = documentedResponses().filter((r) => r.operationId === id)

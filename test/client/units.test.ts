@@ -6,7 +6,6 @@ import { classify, parseEnvelope, readBody, TooLarge, type Answer } from '../../
 import { NoAnswer, sendAttempt } from '../../src/client/attempt.ts'
 import { operationFinder } from '../../src/client/request.ts'
 import { OPERATIONS } from '../../src/client/operation.ts'
-import { operations } from '../../src/generated/operations.ts'
 import { normalizeOptions } from '../../src/client/options.ts'
 import { quoteHeader, redactInit } from '../../src/client/redact.ts'
 import { nextDelayMs } from '../../src/client/retry.ts'
@@ -21,7 +20,7 @@ const answer = (status: number, text: string, headers: Record<string, string> = 
 })
 const policy = normalizeOptions({}).retry
 
-const findOperation = operationFinder({ operations, OPERATIONS })
+const findOperation = operationFinder({ OPERATIONS })
 
 describe('findOperation', () => {
   it('finds each operation by method and path, without scanning', () => {

@@ -163,13 +163,23 @@ export interface FloorFigures {
  * app-credential checks): no packaging gets the app below it; only fewer rules on the call path, or smaller ones.
  */
 export async function callPathFloor(root = dirname(dirname(ENTRY))): Promise<FloorFigures> {
+  const { code, modules } = await buildCallPathFloor(root)
+  const prose = (await proseLiterals(Buffer.from(code).toString('utf8'))).join('\n')
+  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, prose: Buffer.byteLength(prose), proseGzip: gzipSync(prose, { level: 9 }).length, modules }
+}
+
+/**
+ * The bundle {@link callPathFloor} measures: an ES module exporting `unbind(ids, userAccessToken)`, which runs the
+ * call path with the default options and the global fetch (a test runs it), and the source modules in it.
+ */
+export async function buildCallPathFloor(root: string): Promise<{ code: Uint8Array; modules: string[] }> {
   const src = (path: string) => JSON.stringify(join(root, 'src/client', path))
   const contents = `import { normalizeOptions } from ${src('options.ts')}
 import { createTransport } from ${src('transport.ts')}
 import { checkCall, MEETING_CHAT, sendDirect } from ${src('call.ts')}
 const options = normalizeOptions({})
 const fetch = createTransport({ options, auth: () => undefined }).bound('unbindMeetingChat')
-export const unbind = (ids, userAccessToken) => sendDirect(options.baseUrl + MEETING_CHAT, 'unbindMeetingChat', checkCall('unbindMeetingChat', ids, { userAccessToken }), fetch)`
+export const unbind = async (ids, userAccessToken) => sendDirect(options.baseUrl + MEETING_CHAT, 'unbindMeetingChat', checkCall('unbindMeetingChat', ids, { userAccessToken }), fetch)`
   const result = await build({
     stdin: { contents, resolveDir: root, loader: 'js', sourcefile: 'floor.js' },
     bundle: true, minify: true, format: 'esm', platform: 'browser', charset: 'utf8', write: false, logLevel: 'silent', metafile: true,
@@ -177,10 +187,8 @@ export const unbind = (ids, userAccessToken) => sendDirect(options.baseUrl + MEE
     // What loads on demand (the error catalog's text, the app-credential flows) is not at start.
     plugins: [{ name: 'on-demand', setup: (b) => b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined)) }],
   })
-  const code = result.outputFiles[0]!.contents
-  const prose = (await proseLiterals(Buffer.from(code).toString('utf8'))).join('\n')
   const modules = Object.values(result.metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([path]) => path))
-  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, prose: Buffer.byteLength(prose), proseGzip: gzipSync(prose, { level: 9 }).length, modules }
+  return { code: result.outputFiles[0]!.contents, modules }
 }
 
 // Run as a script (not imported): the URL of argv[1], percent-encoded as import.meta.url is (spaces, non-ASCII).

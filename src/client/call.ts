@@ -7,7 +7,7 @@ import type { CallOptions, UnbindMeetingChatParams } from './client.js'
 import { OPERATIONS } from './operation.js'
 import { ConfigError } from './options.js'
 import { fillPath } from './serialize.js'
-import type { Fetch } from './transport.js'
+import { BUILT, type Fetch } from './transport.js'
 import { checkParam } from './validate.js'
 
 /** The path of the meeting-chat operations (DELETE unbinds, POST creates). */
@@ -64,5 +64,5 @@ export function sendDirect(template: string, op: MeetingChatOperation, call: Che
   // openapi-fetch's default serialization of one string (a test holds both equal to openapi-fetch's).
   const { query } = call
   const url = `${fillPath(template, call.path)!}${query ? `?meeting_chat_id=${encodeURIComponent(query.meeting_chat_id)}` : ''}`
-  return fetch({ ...OPERATIONS[op], url, method: query ? 'DELETE' : 'POST', headers: new Headers(call.headers), body: undefined, secrets: [], signal: call.signal ?? null })
+  return fetch({ [BUILT]: true, ...OPERATIONS[op], url, method: query ? 'DELETE' : 'POST', headers: new Headers(call.headers), body: undefined, secrets: [], signal: call.signal ?? null })
 }

@@ -43,15 +43,21 @@ export interface Outgoing extends AttemptRequest {
 /** Reads a Request openapi-fetch built into what the transport sends; `known` is the operation when the caller named it. */
 export type ReadRequest = (request: Request, known: Operation | undefined) => Outgoing | Promise<Outgoing>
 
+/** Marks what the client's own calls build (call.ts): no Request, whatever its class or properties, passes for one. */
+export const BUILT = Symbol('built')
+
+/** What the client's own calls hand the transport. */
+export type Built = Outgoing & { readonly [BUILT]: true }
+
 /** What the transport's fetches take: a Request from openapi-fetch, or what the client's own calls build. */
-export type Fetch = (request: Request | Outgoing) => Promise<Response>
+export type Fetch = (request: Request | Built) => Promise<Response>
 
 export interface Transport {
   /**
    * Sends a request with every rule of the client, and resolves with its successful answer. `known` is the
    * operation when the caller named it; else a Request's reader finds it (see {@link Outgoing}).
    */
-  send(request: Request | Outgoing, known?: Operation, onEnvelope?: (envelope: Envelope) => void): Promise<Answer>
+  send(request: Request | Built, known?: Operation, onEnvelope?: (envelope: Envelope) => void): Promise<Answer>
   /**
    * For one operation whose success carries nothing the caller reads (call it with parseAs: 'stream'): no lookup,
    * and openapi-fetch does not parse the answer a second time.
@@ -105,16 +111,16 @@ export function createTransport(deps: TransportDeps): Transport {
 
   let read: ReadRequest | undefined
 
-  async function call<T>(input: Request | Outgoing, known: Operation | undefined, onEnvelope: ((envelope: Envelope) => void) | undefined, finish: (answer: Answer) => T): Promise<T> {
+  async function call<T>(input: Request | Built, known: Operation | undefined, onEnvelope: ((envelope: Envelope) => void) | undefined, finish: (answer: Answer) => T): Promise<T> {
     let started = now()
     const deadline = started + options.deadlineMs
     let request: Outgoing
-    if ('secrets' in input) {
+    if (BUILT in input) {
       request = input
     } else {
       if (!read) throw new Error('feishu-meeting-chat: a Request reached the transport before client.api was loaded')
       const reading = read(input, known)
-      request = reading instanceof Promise ? await reading : reading
+      request = 'then' in reading ? await reading : reading
     }
     const { url, method, headers, body, signal, secured } = request
     const operation = request.id

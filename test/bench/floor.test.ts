@@ -1,10 +1,16 @@
 // scripts/size.ts: the call-path floor, what one unbind with a user token runs, bundled alone (issue 13's size row).
-import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { build } from 'esbuild'
-import { callPathFloor } from '../../scripts/size.ts'
+import { buildCallPathFloor, callPathFloor } from '../../scripts/size.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const IDS = { calendarId: 'feishu.cn_abc@group.calendar.feishu.cn', eventId: 'e-1_0', meetingChatId: 'oc_a0553eda9014c201e6969b478895c230' }
+
+afterEach(() => vi.unstubAllGlobals())
 
 describe('callPathFloor', () => {
   it('measures the call path from src/: the rules of a call are in it, the client object and what loads on demand are not', async () => {
@@ -21,5 +27,30 @@ describe('callPathFloor', () => {
     expect(floor.prose).toBeGreaterThan(floor.proseGzip)
     for (const m of ['options', 'call', 'validate', 'transport', 'attempt', 'answer', 'retry', 'redact', 'errors']) expect(floor.modules).toContain(`src/client/${m}.ts`)
     for (const m of ['src/client/client.ts', 'src/client/api.ts', 'src/client/request.ts', 'src/client/auth/app.ts', 'src/client/auth/token-cache.ts', 'src/generated/catalog-text.ts']) expect(floor.modules).not.toContain(m)
+  })
+
+  it('is a working call path: the bundle unbinds with a user token, and refuses bad ids and refused answers as the client does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'floor-'))
+    try {
+      const file = join(dir, 'floor.mjs')
+      await writeFile(file, (await buildCallPathFloor(ROOT)).code)
+      const { unbind } = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as { unbind: (ids: unknown, token: string) => Promise<Response> }
+      const sent: Request[] = []
+      let answer = () => Response.json({ code: 0, msg: 'success', data: {} })
+      vi.stubGlobal('fetch', async (url: string, init: RequestInit) => { sent.push(new Request(url, init)); return answer() })
+      await unbind(IDS, 'u-user-token-1234')
+      expect(sent.map((r) => [r.method, r.url, r.headers.get('authorization')])).toEqual([
+        ['DELETE', 'https://open.feishu.cn/open-apis/calendar/v4/calendars/feishu.cn_abc%40group.calendar.feishu.cn/events/e-1_0/meeting_chat?meeting_chat_id=oc_a0553eda9014c201e6969b478895c230', 'Bearer u-user-token-1234'],
+      ])
+      await expect(unbind({ ...IDS, meetingChatId: 'chat' }, 'u-user-token-1234')).rejects.toMatchObject({ name: 'FeishuApiError', kind: 'invalid_request' })
+      await expect(unbind(IDS, 't-a-tenant-token')).rejects.toMatchObject({ name: 'FeishuConfigError' })
+      answer = () => Response.json({ code: 195108, msg: 'the chat is not bound' }, { status: 400, headers: { 'x-tt-logid': 'log-u-user-token-1234' } })
+      const refused = await unbind(IDS, 'u-user-token-1234').catch((e: unknown) => e as { code: number; kind: string; logId: string; message: string })
+      expect(refused).toMatchObject({ code: 195108, kind: 'invalid_request', logId: 'log-[redacted]' })
+      expect(refused.message).not.toContain('u-user-token-1234')
+      expect(sent).toHaveLength(2)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -105,6 +105,37 @@ describe('the request', () => {
       }),
     ).rejects.toThrow(/Refusing to send a request to https:\/\/attacker.example/)
   })
+
+  it('refuses a Request a middleware hands back for another origin, whatever its properties: none passes for what the client\'s own calls build', async () => {
+    const calls: Request[] = []
+    const client = createMeetingChatClient({ auth, fetch: async (request) => { calls.push(request); return Response.json({ code: 0, msg: 'success', data: {} }) } })
+    // A Request with the fields of what the client's own calls build (url, secrets, id, ...), pointing elsewhere.
+    class Lookalike extends Request {
+      readonly secrets: string[] = []
+      readonly id = 'unbindMeetingChat'
+      readonly secured = true
+      readonly idempotent = true
+      readonly body = null
+    }
+    client.api.use({ onRequest: ({ request }) => new Lookalike(request.url.replace(/^https:\/\/open\.feishu\.cn/, 'https://attacker.example'), request) })
+    await expect(client.unbindMeetingChat(ids)).rejects.toThrow(/Refusing to send a request to https:\/\/attacker.example/)
+    expect(calls).toEqual([])
+  })
+
+  it('reads the body of a Request a middleware hands back whose arrayBuffer() gives a thenable, not a native Promise', async () => {
+    const bodies: string[] = []
+    const client = createMeetingChatClient({ auth, fetch: async (request) => { bodies.push(await request.text()); return Response.json({ code: 0, msg: 'success', data: {} }) } })
+    class ThenableBody extends Request {
+      override arrayBuffer(): Promise<ArrayBuffer> {
+        const read = super.arrayBuffer()
+        const thenable = (p: Promise<unknown>): PromiseLike<unknown> => ({ then: (ok, fail) => thenable(p.then(ok, fail)) as never })
+        return thenable(read) as Promise<ArrayBuffer>
+      }
+    }
+    client.api.use({ onRequest: ({ request }) => new ThenableBody(request) })
+    await client.api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: 'cli_x', app_secret: 'secret-value' } })
+    expect(bodies).toEqual([JSON.stringify({ app_id: 'cli_x', app_secret: 'secret-value' })])
+  })
 })
 
 describe('domains', () => {

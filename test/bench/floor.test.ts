@@ -45,7 +45,7 @@ describe('callPathFloor', () => {
       await expect(unbind({ ...IDS, meetingChatId: 'chat' }, 'u-user-token-1234')).rejects.toMatchObject({ name: 'FeishuApiError', kind: 'invalid_request' })
       await expect(unbind(IDS, 't-a-tenant-token')).rejects.toMatchObject({ name: 'FeishuConfigError' })
       answer = () => Response.json({ code: 195108, msg: 'the chat is not bound' }, { status: 400, headers: { 'x-tt-logid': 'log-u-user-token-1234' } })
-      const refused = await unbind(IDS, 'u-user-token-1234').catch((e: unknown) => e as { code: number; kind: string; logId: string; message: string })
+      const refused = await unbind(IDS, 'u-user-token-1234').then(() => { throw new Error('the refused answer resolved') }, (e: unknown) => e as { code: number; kind: string; logId: string; message: string })
       expect(refused).toMatchObject({ code: 195108, kind: 'invalid_request', logId: 'log-[redacted]' })
       expect(refused.message).not.toContain('u-user-token-1234')
       expect(sent).toHaveLength(2)

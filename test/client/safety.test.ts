@@ -115,7 +115,7 @@ describe('the request', () => {
       readonly id = 'unbindMeetingChat'
       readonly secured = true
       readonly idempotent = true
-      readonly body = null
+      override readonly body = null
     }
     client.api.use({ onRequest: ({ request }) => new Lookalike(request.url.replace(/^https:\/\/open\.feishu\.cn/, 'https://attacker.example'), request) })
     await expect(client.unbindMeetingChat(ids)).rejects.toThrow(/Refusing to send a request to https:\/\/attacker.example/)

@@ -41,7 +41,8 @@ const isPrepared = (input: Request): input is PreparedRequest => PREPARED in inp
 /**
  * The Request class openapi-fetch builds this client's requests with, so that the first attempt sends the
  * request as it is instead of building a second Request. `signalled` for a client with a `fetch` option.
- * Any Request is an instance of it: openapi-fetch checks what an onRequest middleware hands back against the
+ * Made on first use: touching the global Request at import would load the runtime's fetch implementation
+ * (undici) with the module. Any Request is an instance of it: openapi-fetch checks what an onRequest middleware hands back against the
  * class it was given, and a middleware builds with the global Request.
  */
 export function preparedRequestClass(signalled: boolean): PreparedClass {

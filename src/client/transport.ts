@@ -23,9 +23,13 @@ export interface TransportDeps {
 }
 
 /**
- * A request as the transport sends it. The client's own calls build one (client.ts); a Request that openapi-fetch
+ * A request as the transport sends it. The client's own calls build one (call.ts); a Request that openapi-fetch
  * built for `client.api`, a token flow or a call with middleware is read into one by the reader client.api's chunk
  * installs (request.ts): its body read once, the operation found from its method and path, its origin checked.
+ * What the client's own calls build is never handed to user code, and its URL, made from the normalized base URL
+ * and the checked, encoded ids, is not parsed here: fetch parses it. The attempt gives the parts to fetch, which
+ * builds the one Request sent; building one here as well cost a second undici Request per call (about 4 µs, and
+ * 3-6 µs more for fetch to copy it).
  */
 export interface Outgoing extends AttemptRequest {
   /** The operation of the spec, null for a path the spec does not have. */

@@ -53,6 +53,9 @@ function codesModule(spec: JsonObject): string {
   const kinds = Object.fromEntries(entries.map((e) => [String(e.const), e['x-kind'] ?? null]))
   const pick = (key: string) => entries.filter((e) => e[key] === true).map((e) => e.const ?? null)
   return `${HEADER('each error code\'s kind and flags, without the catalog\'s text (components.schemas.ErrorCode)')}
+/** Every kind of failure (x-kinds). */
+export type ErrorKind = ${Object.keys(kindsOf(errorCode)).map((k) => JSON.stringify(k)).join(' | ')}
+
 /** The kind of each documented code. */
 export const codeKinds = ${JSON.stringify(kinds)} as const
 
@@ -64,15 +67,33 @@ export const refreshTokenCodes: readonly number[] = ${JSON.stringify(pick('x-ref
 `
 }
 
-/** The catalog's text alone (msg, hint), for the client to load on demand: its own module, so that bundlers
- * can split it off without taking the catalog along. */
+/** The catalog's kinds of failure, each with its hint (x-kinds). */
+function kindsOf(errorCode: JsonObject): Record<string, { en: string; zh: string }> {
+  const kinds = errorCode['x-kinds']
+  if (!isObject(kinds)) throw new Error('components.schemas.ErrorCode.x-kinds is missing from the spec')
+  return Object.fromEntries(Object.entries(kinds).map(([kind, hint]) => {
+    if (!isObject(hint) || typeof hint.en !== 'string' || typeof hint.zh !== 'string') throw new Error(`x-kinds.${kind} needs en and zh`)
+    return [kind, { en: hint.en, zh: hint.zh }]
+  }))
+}
+
+/** The catalog's text alone (each code's msg and hint, each kind's hint), for the client to load on demand: its
+ * own module, so that bundlers can split it off without taking the catalog along. */
 function catalogTextModule(spec: JsonObject): string {
   const errorCode = resolveRef(spec, { $ref: '#/components/schemas/ErrorCode' })
   if (!isObject(errorCode) || !Array.isArray(errorCode.oneOf)) throw new Error('components.schemas.ErrorCode.oneOf is missing from the spec')
   const lines = errorCode.oneOf.filter(isObject).map((e) => `  ${JSON.stringify(e.const)}: ${JSON.stringify({ msg: e.title, hint: { en: e.description, zh: e['x-hint-zh'] } })},`)
+  const kinds = Object.entries(kindsOf(errorCode)).map(([kind, hint]) => `  ${kind}: ${JSON.stringify(hint)},`)
   return `${HEADER('the error catalog\'s msg and hints (en, zh), loaded by the client on demand (components.schemas.ErrorCode)')}
+import type { ErrorKind } from './codes.js'
+
 export const catalogText: Record<number, { readonly msg: string; readonly hint: { readonly en: string; readonly zh: string } } | undefined> = {
 ${lines.join('\n')}
+}
+
+/** The hint of each kind of failure (x-kinds): for a code the catalog does not list, and a failure with no code. */
+export const kindHints: Record<ErrorKind, { readonly en: string; readonly zh: string }> = {
+${kinds.join('\n')}
 }
 `
 }

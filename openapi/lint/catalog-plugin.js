@@ -55,6 +55,8 @@ function ResponseHasLogId() {
 }
 
 const KINDS = ['auth', 'permission', 'not_found', 'invalid_request', 'rate_limited', 'server'];
+/** The kinds of a failure with no code: the client reports them, the catalog's entries never carry them. */
+const CODELESS_KINDS = ['network', 'timeout', 'protocol'];
 
 function CatalogEntryComplete() {
   return {
@@ -65,6 +67,21 @@ function CatalogEntryComplete() {
         if (!Array.isArray(branches) || branches.length === 0) {
           ctx.report({ message: 'The error catalog components.schemas.ErrorCode.oneOf is missing or empty.', location: at });
           return;
+        }
+        const kinds = root.components.schemas.ErrorCode['x-kinds'];
+        const kindsAt = at.child(['x-kinds']);
+        if (typeof kinds !== 'object' || kinds === null) {
+          ctx.report({ message: `The error catalog needs \`x-kinds\`: each kind of failure (${[...KINDS, ...CODELESS_KINDS].join(', ')}) with its hint { en, zh }.`, location: at });
+        } else {
+          for (const kind of [...KINDS, ...CODELESS_KINDS]) {
+            if (!(kind in kinds)) ctx.report({ message: `x-kinds lacks the kind ${kind} and its hint { en, zh }.`, location: kindsAt });
+          }
+          for (const [kind, hint] of Object.entries(kinds)) {
+            if (!KINDS.includes(kind) && !CODELESS_KINDS.includes(kind)) ctx.report({ message: `x-kinds has ${kind}, which is not a kind of failure (${[...KINDS, ...CODELESS_KINDS].join(', ')}).`, location: kindsAt.child([kind]) });
+            else if (typeof hint?.en !== 'string' || !hint.en || typeof hint.zh !== 'string' || !/[\u4e00-\u9fff]/.test(hint.zh)) {
+              ctx.report({ message: `x-kinds.${kind} needs \`en\` (the English hint) and \`zh\` (the Chinese hint).`, location: kindsAt.child([kind]) });
+            }
+          }
         }
         const seen = new Set();
         branches.forEach((b, i) => {

@@ -5,7 +5,7 @@ import { secretFields } from '../generated/operations.js'
 import type { paths } from '../generated/schema.js'
 import { createAuthStrategy } from './auth/strategies.js'
 import { checkCall, checkSignal, MEETING_CHAT, sendDirect, type MeetingChatOperation } from './call.js'
-import { FeishuApiError } from './errors.js'
+import { FeishuApiError, loadCatalogText } from './errors.js'
 import { normalizeOptions, ConfigError, type AuthOptions, type MeetingChatClientOptions } from './options.js'
 import { pacingKey } from './pacing.js'
 import { OPERATIONS } from './operation.js'
@@ -91,8 +91,9 @@ export function lazyApi(load: () => Promise<MeetingChatApi>, onUse: () => void, 
     })
     return Promise.race([load(), late]).then(
       (api) => (loaded = api),
-      (error: unknown) => {
+      async (error: unknown) => {
         loading = undefined
+        await loadCatalogText()
         throw error === LATE
           ? new FeishuApiError({ kind: 'timeout', msg: `client.api could not load openapi-fetch within the client's deadline of ${limitMs} ms`, retryable: true })
           : new FeishuApiError({ kind: 'network', msg: 'client.api could not load openapi-fetch (a dynamic import of this package\'s api chunk)', retryable: true, cause: error })
@@ -151,7 +152,7 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
   // but the transport sees it. From then on they go through openapi-fetch as real Requests, which middleware may read or replace.
   let observed = false
   const api = lazyApi(
-    () => import('./api.js').then(({ createApi }) => createApi(normalized, transport, { FeishuApiError, ConfigError, OPERATIONS, secretFields, hasLoneSurrogate, fillPath })),
+    () => Promise.all([import('./api.js'), loadCatalogText()]).then(([{ createApi }]) => createApi(normalized, transport, { FeishuApiError, ConfigError, OPERATIONS, secretFields, hasLoneSurrogate, fillPath })),
     () => {
       transport.observed()
       observed = true
@@ -195,6 +196,7 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
       await meetingChat(op, created.fetch, params, callOptions)
       const chat = created.envelope()?.data as { meeting_chat_id?: unknown; applink?: unknown } | undefined
       if (typeof chat?.meeting_chat_id !== 'string' || typeof chat.applink !== 'string') {
+        await loadCatalogText()
         throw new FeishuApiError({ kind: 'protocol', msg: 'the answer has no data.meeting_chat_id and data.applink', httpStatus: 200, operation: op })
       }
       return { meetingChatId: chat.meeting_chat_id, applink: chat.applink }

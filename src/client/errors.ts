@@ -1,19 +1,11 @@
 // The one error type of the client: every failure, from a platform code to a dropped connection,
 // surfaces as a FeishuApiError with a `kind` to switch on. It never holds a token or a secret.
 import type { CatalogCode, errorCatalog } from '../generated/catalog.js'
-import { codeKinds, retryableCodes } from '../generated/codes.js'
+import { codeKinds, retryableCodes, type ErrorKind } from '../generated/codes.js'
 import type { OperationId } from '../generated/operations.js'
 
-export type ErrorKind =
-  | 'auth'
-  | 'permission'
-  | 'not_found'
-  | 'invalid_request'
-  | 'rate_limited'
-  | 'server'
-  | 'network'
-  | 'timeout'
-  | 'protocol'
+/** The kind of a failure: the spec's x-kinds. */
+export type { ErrorKind }
 
 export interface Hint {
   readonly en: string
@@ -37,29 +29,28 @@ export interface FeishuApiErrorInit {
   readonly cause?: unknown
 }
 
-const GENERIC_HINTS: Record<ErrorKind, Hint> = {
-  auth: { en: 'Check the token or the app credentials.', zh: '请检查 token 或应用凭证。' },
-  permission: { en: 'The identity lacks a permission this call needs.', zh: '当前身份缺少该调用所需的权限。' },
-  not_found: { en: 'Check the ids in the request.', zh: '请检查请求中的 ID。' },
-  invalid_request: { en: 'Check the request parameters.', zh: '请检查请求参数。' },
-  rate_limited: { en: 'Slow down and retry later.', zh: '请降低请求频率，稍后重试。' },
-  server: { en: 'The platform failed; retry later and quote the log id to support if it persists.', zh: '平台服务错误，请稍后重试；如持续出现，请携带 log id 联系技术支持。' },
-  network: { en: 'The request did not complete: check the network and the base URL, then retry.', zh: '请求未完成：请检查网络与 base URL 后重试。' },
-  timeout: { en: 'No answer in time: retry, or raise timeoutMs.', zh: '请求超时：请重试，或调大 timeoutMs。' },
-  protocol: { en: 'The answer was not the platform\'s JSON (a gateway page or a proxy?). Retry later and check the base URL.', zh: '响应不是开放平台的 JSON（可能是网关或代理页面）。请稍后重试并检查 base URL。' },
-}
-
 const RETRYABLE = new Set(retryableCodes)
 
-// The catalog's text (msgs, bilingual hints) stays out of the hot bundle: it loads on the first answer that
-// carries an error code, before that error is made (bundlers put it in a chunk of its own).
+// The text of errors (each code's msg and hint, each kind's hint, all from the spec) stays out of the hot bundle:
+// bundlers put it in a chunk of its own. The client loads it before it makes an error (see loadCatalogText).
 let catalogText: Record<number, { readonly msg: string; readonly hint: Hint } | undefined> | undefined
+let kindHints: Record<ErrorKind, Hint> | undefined
 let catalogLoading: Promise<void> | undefined
 
-/** Loads the catalog's text once; until then (or if it cannot load) errors get the generic hint of their kind. */
+/** The hint of an error made while the text is not loaded (it could not load): not shown in the message. */
+const NO_HINT: Hint = { en: 'See kind and msg.', zh: '请查看 kind 与 msg。' }
+
+/**
+ * Loads the text of errors once: the client awaits it before it makes any error that does not bring its own hint.
+ * It never rejects: if the text cannot load (a chunk a browser cannot fetch), it is tried again next time, and the
+ * errors made meanwhile carry `NO_HINT` and the platform's msg alone.
+ */
 export function loadCatalogText(): Promise<void> {
   catalogLoading ??= import('../generated/catalog-text.js').then(
-    (m) => { catalogText = m.catalogText },
+    (m) => {
+      catalogText = m.catalogText
+      kindHints = m.kindHints
+    },
     () => { catalogLoading = undefined },
   )
   return catalogLoading
@@ -118,9 +109,13 @@ class FeishuApiErrorClass extends Error {
   /** The body's `error` object (field and permission violations), when the platform sent one. */
   declare readonly detail: unknown
 
+  static loadHints(): Promise<void> {
+    return loadCatalogText()
+  }
+
   constructor(init: FeishuApiErrorInit) {
     const code = init.code ?? null
-    const hint = init.hint ?? (code === null ? undefined : catalogText?.[code]?.hint) ?? GENERIC_HINTS[init.kind]
+    const hint = init.hint ?? (code === null ? undefined : catalogText?.[code]?.hint) ?? kindHints?.[init.kind] ?? NO_HINT
     const status = init.httpStatus ?? null
     const unknown = init.earlierAttemptOutcomeUnknown === true
     const head = code === null ? `Feishu ${init.kind} error` : `Feishu API error ${code}`
@@ -128,7 +123,7 @@ class FeishuApiErrorClass extends Error {
     const note = unknown
       ? ' An earlier attempt got no answer and may have succeeded' + (code === 195108 ? ': the meeting chat may already be unbound.' : '.')
       : ''
-    super(`${head}${where ? ` (${where})` : ''}: ${init.msg}. ${hint.en}${note}${init.logId ? ` [log id ${init.logId}]` : ''}`, {
+    super(`${head}${where ? ` (${where})` : ''}: ${init.msg}.${hint === NO_HINT ? '' : ` ${hint.en}`}${note}${init.logId ? ` [log id ${init.logId}]` : ''}`, {
       cause: init.cause,
     })
     this.kind = init.kind
@@ -190,6 +185,12 @@ export type FeishuApiError = { [K in ErrorKind]: FeishuApiErrorFields & { readon
 export const FeishuApiError: {
   new (init: FeishuApiErrorInit): FeishuApiError
   readonly prototype: FeishuApiError
+  /**
+   * Loads the text of hints (the spec's, per code and per kind), which stays out of the client's start bundle.
+   * Every error the client throws already carries its hint; await this before you make a FeishuApiError yourself
+   * without one (e.g. in a test), or it carries a placeholder hint. Never rejects.
+   */
+  loadHints(): Promise<void>
 } = FeishuApiErrorClass as never
 
 /** The error fields of the platform's JSON envelope `{code, msg, error?}`. */

@@ -87,7 +87,7 @@ export interface Transport {
  * it, or on the caller's abort, the call stops waiting and the step's signal aborts. The step is raced, so one that
  * ignores its signal (a shared token fetch, a limiter's store) cannot hold the call either.
  */
-async function within<T>(step: (stop: AbortSignal) => Promise<T>, ms: number, signal: AbortSignal | null, onLate: () => FeishuApiError): Promise<T> {
+async function within<T>(step: (stop: AbortSignal) => Promise<T>, ms: number, signal: AbortSignal | null, onLate: () => Promise<FeishuApiError>): Promise<T> {
   const stop = new AbortController()
   let late = false
   const timer = setTimeout(() => { late = true; stop.abort() }, ms)
@@ -99,7 +99,7 @@ async function within<T>(step: (stop: AbortSignal) => Promise<T>, ms: number, si
       step(stop.signal).then(resolve, reject)
     })
   } catch (thrown) {
-    if (late) throw onLate()
+    if (late) throw await onLate()
     throw signal?.aborted ? signal.reason : thrown
   } finally {
     clearTimeout(timer)
@@ -143,8 +143,11 @@ export function createTransport(deps: TransportDeps): Transport {
         throw new ConfigError(`${operation ?? 'This request'} needs a token: configure auth on the client, or pass { userAccessToken } or { tenantAccessToken } to the call.`)
       }
     }
-    /** The error to throw: the attempt's facts, redacted of every secret the request carried. */
-    const failure = (init: FeishuApiErrorInit, secrets: readonly string[]) => new FeishuApiError(redactInit(init, secrets))
+    /** The error to throw: the attempt's facts, redacted of every secret the request carried, with its text loaded. */
+    const failure = async (init: FeishuApiErrorInit, secrets: readonly string[]) => {
+      await loadCatalogText()
+      return new FeishuApiError(redactInit(init, secrets))
+    }
     const lateError = (attempts: number, earlierUnknown: boolean, what: string) => failure({
       kind: 'timeout',
       msg: `${what} within the call's deadline of ${options.deadlineMs} ms`,
@@ -185,7 +188,7 @@ export function createTransport(deps: TransportDeps): Transport {
         signal?.throwIfAborted()
       }
       const remaining = deadline - now()
-      if (remaining <= 0) throw lateError(attempts, earlierUnknown, 'no answer')
+      if (remaining <= 0) throw await lateError(attempts, earlierUnknown, 'no answer')
       const timeoutMs = Math.min(options.timeoutMs, remaining)
       attempts++
 
@@ -209,7 +212,7 @@ export function createTransport(deps: TransportDeps): Transport {
       } catch (thrown) {
         if (signal?.aborted) throw signal.reason
         if (thrown instanceof TooLarge) {
-          throw failure({ kind: 'protocol', msg: thrown.message, httpStatus: thrown.status, operation, attempts, retryable: false, earlierAttemptOutcomeUnknown: earlierUnknown }, secrets)
+          throw await failure({ kind: 'protocol', msg: thrown.message, httpStatus: thrown.status, operation, attempts, retryable: false, earlierAttemptOutcomeUnknown: earlierUnknown }, secrets)
         }
         if (!(thrown instanceof NoAnswer)) throw thrown
         // Only a meeting-chat call that may have reached the platform leaves its outcome unknown (token requests change nothing).
@@ -242,7 +245,7 @@ export function createTransport(deps: TransportDeps): Transport {
       }
       const delay = nextDelayMs(error, { attempts, idempotent: request.idempotent, waitMs, elapsedMs: now() - started, remainingMs: deadline - now() }, options.retry, random)
       if (delay === null) {
-        throw failure({ ...error, attempts, earlierAttemptOutcomeUnknown: earlierUnknown, retryAfterMs: waitMs }, secrets)
+        throw await failure({ ...error, attempts, earlierAttemptOutcomeUnknown: earlierUnknown, retryAfterMs: waitMs }, secrets)
       }
       await sleep(delay, signal)
       earlierUnknown ||= unknownOutcome

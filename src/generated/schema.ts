@@ -275,8 +275,12 @@ export interface components {
          * @description Every error code a caller can meet on these operations. Each entry: the code (`const`), the
          *     platform's `msg` (`title`), the troubleshooting hint in English (`description`) and Chinese
          *     (`x-hint-zh`), the HTTP status it comes with (`x-http-status`), whether retrying the same request
-         *     can succeed (`x-retryable`), the kind of failure (`x-kind`), and whether it calls for a fresh tenant
-         *     token (`x-refresh-token`).
+         *     can succeed (`x-retryable`), the kind of failure (`x-kind`, one of `x-kinds`), and whether it calls
+         *     for a fresh tenant token (`x-refresh-token`).
+         *
+         *     `x-kinds` lists every kind of failure a client reports, with its hint in English (`en`) and Chinese
+         *     (`zh`): the hint of a code this catalog does not list, and of a failure that carries no code (the
+         *     last three kinds: no answer, no answer in time, an answer that is not the platform's JSON).
          */
         ErrorCode: number & (190002 | 190003 | 190004 | 190005 | 190006 | 190007 | 190010 | 190011 | 190012 | 191000 | 191001 | 191002 | 191003 | 191004 | 193000 | 193001 | 193002 | 193003 | 195100 | 195107 | 195108 | 195109 | 99991400 | 99991401 | 99991403 | 99991665 | 99991661 | 99991663 | 99991664 | 99991668 | 99991671 | 99991672 | 99991676 | 99991677 | 99991679 | 10003 | 10012 | 10014);
     };

@@ -1324,8 +1324,46 @@ export const spec = {
       },
       "ErrorCode": {
         "title": "Error catalog",
-        "description": "Every error code a caller can meet on these operations. Each entry: the code (`const`), the\nplatform's `msg` (`title`), the troubleshooting hint in English (`description`) and Chinese\n(`x-hint-zh`), the HTTP status it comes with (`x-http-status`), whether retrying the same request\ncan succeed (`x-retryable`), the kind of failure (`x-kind`), and whether it calls for a fresh tenant\ntoken (`x-refresh-token`).\n",
+        "description": "Every error code a caller can meet on these operations. Each entry: the code (`const`), the\nplatform's `msg` (`title`), the troubleshooting hint in English (`description`) and Chinese\n(`x-hint-zh`), the HTTP status it comes with (`x-http-status`), whether retrying the same request\ncan succeed (`x-retryable`), the kind of failure (`x-kind`, one of `x-kinds`), and whether it calls\nfor a fresh tenant token (`x-refresh-token`).\n\n`x-kinds` lists every kind of failure a client reports, with its hint in English (`en`) and Chinese\n(`zh`): the hint of a code this catalog does not list, and of a failure that carries no code (the\nlast three kinds: no answer, no answer in time, an answer that is not the platform's JSON).\n",
         "type": "integer",
+        "x-kinds": {
+          "auth": {
+            "en": "Check the token or the app credentials.",
+            "zh": "请检查 token 或应用凭证。"
+          },
+          "permission": {
+            "en": "The identity lacks a permission this call needs.",
+            "zh": "当前身份缺少该调用所需的权限。"
+          },
+          "not_found": {
+            "en": "Check the ids in the request.",
+            "zh": "请检查请求中的 ID。"
+          },
+          "invalid_request": {
+            "en": "Check the request parameters.",
+            "zh": "请检查请求参数。"
+          },
+          "rate_limited": {
+            "en": "Slow down and retry later.",
+            "zh": "请降低请求频率，稍后重试。"
+          },
+          "server": {
+            "en": "The platform failed; retry later and quote the log id to support if it persists.",
+            "zh": "平台服务错误，请稍后重试；如持续出现，请携带 log id 联系技术支持。"
+          },
+          "network": {
+            "en": "The request did not complete: check the network and the base URL, then retry.",
+            "zh": "请求未完成：请检查网络与 base URL 后重试。"
+          },
+          "timeout": {
+            "en": "No answer in time: retry, or raise timeoutMs.",
+            "zh": "请求超时：请重试，或调大 timeoutMs。"
+          },
+          "protocol": {
+            "en": "The answer was not the platform's JSON (a gateway page or a proxy?). Retry later and check the base URL.",
+            "zh": "响应不是开放平台的 JSON（可能是网关或代理页面）。请稍后重试并检查 base URL。"
+          }
+        },
         "oneOf": [
           {
             "const": 190002,

@@ -3,6 +3,7 @@
 import type { AppConfig, AppDeps } from './app.js'
 import { refreshTokenCodes } from '../../generated/codes.js'
 import { tokenPrefixes } from '../../generated/operations.js'
+import { loadCatalogText } from '../errors.js'
 import { ConfigError, type AuthOptions, type TokenSource } from '../options.js'
 
 export interface AuthStrategy {
@@ -93,7 +94,8 @@ export function createAuthStrategy(auth: AuthOptions | undefined, deps: AppDeps,
 function lazyAppStrategy(config: AppConfig, deps: AppDeps): AuthStrategy {
   let loaded: AuthStrategy | undefined
   let loading: Promise<AuthStrategy> | undefined
-  const load = () => (loading ??= import('./app.js').then((m) => (loaded = m.appStrategy(config, deps))))
+  // The text of errors loads with the flows, which make errors of their own.
+  const load = () => (loading ??= Promise.all([import('./app.js'), loadCatalogText()]).then(([m]) => (loaded = m.appStrategy(config, deps))))
   return {
     identity: 'tenant',
     token: () => (loaded ? loaded.token() : load().then((s) => s.token())),

@@ -1,0 +1,109 @@
+// The text of errors (each code's msg and hint, each kind's hint, all from the spec) is not in the start bundle: it
+// loads on demand. Every error the client throws still carries its hint: each test imports the client afresh, so
+// that no text is loaded before the failure, and reads the hints it expects from the spec itself.
+import { readFileSync } from 'node:fs'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { parse } from 'yaml'
+import type { FeishuApiError, Hint } from '../../src/index.ts'
+
+const spec = parse(readFileSync(new URL('../../openapi/openapi.yaml', import.meta.url), 'utf8')) as {
+  components: { schemas: { ErrorCode: { 'x-kinds': Record<string, Hint>; oneOf: { const: number; description: string; 'x-hint-zh': string }[] } } }
+}
+const KINDS = spec.components.schemas.ErrorCode['x-kinds']
+const PLACEHOLDER = { en: 'See kind and msg.', zh: '请查看 kind 与 msg。' }
+
+const ids = { calendarId: 'feishu.cn_abc@group.calendar.feishu.cn', eventId: '75d28f9b-e35c-4230-8a83-4a661497db54_0', meetingChatId: 'oc_a0553eda9014c201e6969b478895c230' }
+const auth = { tenantAccessToken: 't-static-token-1234' }
+const caught = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection') }, (e: unknown) => e as FeishuApiError)
+
+/** The client as a new import: nothing of it loaded yet, the text of errors included. */
+async function fresh() {
+  vi.resetModules()
+  return import('../../src/index.ts')
+}
+
+afterEach(() => {
+  vi.doUnmock('../../src/generated/catalog-text.ts')
+  vi.doUnmock('../../src/client/api.ts')
+})
+
+describe('the text of errors, loaded on demand', () => {
+  it('a failure with no answer carries the hint of its kind, from the spec', async () => {
+    const { createMeetingChatClient } = await fresh()
+    const client = createMeetingChatClient({ auth, retry: false, fetch: () => Promise.reject(new TypeError('fetch failed')) })
+    const error = await caught(client.unbindMeetingChat(ids))
+    expect(error.kind).toBe('network')
+    expect(error.hint).toEqual(KINDS.network)
+    expect(error.message).toContain(KINDS.network!.en)
+  })
+
+  it('an answer that is not the platform\'s JSON, and a success without the created chat, carry the protocol hint', async () => {
+    const { createMeetingChatClient } = await fresh()
+    const html = createMeetingChatClient({ auth, retry: false, fetch: async () => new Response('<html>gateway</html>', { status: 200, headers: { 'content-type': 'text/html' } }) })
+    expect((await caught(html.unbindMeetingChat(ids))).hint).toEqual(KINDS.protocol)
+    const { createMeetingChatClient: again } = await fresh()
+    const empty = again({ auth, retry: false, fetch: async () => Response.json({ code: 0, msg: 'success', data: {} }) })
+    const error = await caught(empty.createMeetingChat(ids))
+    expect([error.kind, error.hint]).toEqual(['protocol', KINDS.protocol])
+  })
+
+  it('a deadline that passes while the token is awaited, and an attempt that times out, carry the timeout hint', async () => {
+    const { createMeetingChatClient } = await fresh()
+    const stuck = createMeetingChatClient({ auth: { tenantAccessToken: () => new Promise<string>(() => {}) }, deadlineMs: 20 })
+    const late = await caught(stuck.unbindMeetingChat(ids))
+    expect(late.msg).toMatch(/^no token within the call's deadline/)
+    expect(late.hint).toEqual(KINDS.timeout)
+    const { createMeetingChatClient: again } = await fresh()
+    const silent = again({ auth, retry: false, timeoutMs: 20, fetch: () => new Promise<Response>(() => {}) })
+    const timedOut = await caught(silent.unbindMeetingChat(ids))
+    expect([timedOut.kind, timedOut.hint]).toEqual(['timeout', KINDS.timeout])
+  })
+
+  it('a code the answer carries gets its own hint, a code outside the catalog the hint of its status\'s kind', async () => {
+    const { createMeetingChatClient } = await fresh()
+    const entry = spec.components.schemas.ErrorCode.oneOf.find((e) => e.const === 195108)!
+    const known = createMeetingChatClient({ auth, retry: false, fetch: async () => Response.json({ code: 195108, msg: 'chat not match with event' }, { status: 400 }) })
+    expect((await caught(known.unbindMeetingChat(ids))).hint).toEqual({ en: entry.description, zh: entry['x-hint-zh'] })
+    const { createMeetingChatClient: again } = await fresh()
+    const unknown = again({ auth, retry: false, fetch: async () => Response.json({ code: 4242, msg: 'new' }, { status: 403 }) })
+    expect((await caught(unknown.unbindMeetingChat(ids))).hint).toEqual(KINDS.permission)
+  })
+
+  it('client.api, when its chunk cannot load, rejects with the network hint', async () => {
+    vi.doMock('../../src/client/api.ts', () => { throw new Error('chunk unreachable') })
+    const { createMeetingChatClient } = await fresh()
+    const error = await caught(createMeetingChatClient({ auth }).api.DELETE('/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat', {
+      params: { path: { calendar_id: ids.calendarId, event_id: ids.eventId }, query: { meeting_chat_id: ids.meetingChatId } },
+    }))
+    expect([error.kind, error.hint]).toEqual(['network', KINDS.network])
+  })
+
+  it('when the text cannot load, an error carries a placeholder hint that its message leaves out, and the next failure tries again', async () => {
+    vi.doMock('../../src/generated/catalog-text.ts', () => { throw new Error('offline') })
+    const { createMeetingChatClient } = await fresh()
+    const client = createMeetingChatClient({ auth, retry: false, fetch: () => Promise.reject(new TypeError('fetch failed')) })
+    const offline = await caught(client.unbindMeetingChat(ids))
+    expect([offline.kind, offline.hint]).toEqual(['network', PLACEHOLDER])
+    expect(offline.message).toBe('Feishu network error (unbindMeetingChat): the request failed before an answer arrived.')
+    vi.doUnmock('../../src/generated/catalog-text.ts')
+    expect((await caught(client.unbindMeetingChat(ids))).hint).toEqual(KINDS.network)
+  })
+
+  it('FeishuApiError.loadHints() loads the text for errors made by hand', async () => {
+    const { FeishuApiError } = await fresh()
+    expect(new FeishuApiError({ kind: 'server', msg: 'down' }).hint).toEqual(PLACEHOLDER)
+    await expect(FeishuApiError.loadHints()).resolves.toBeUndefined()
+    expect(new FeishuApiError({ kind: 'server', msg: 'down' }).hint).toEqual(KINDS.server)
+    expect(new FeishuApiError({ kind: 'server', msg: 'down' }).message).toBe(`Feishu server error: down. ${KINDS.server!.en}`)
+  })
+
+  it("an item of a bulk run that outlives its deadline carries the timeout hint", async () => {
+    vi.resetModules()
+    const { unbindMeetingChats } = await import('../../src/bulk/index.ts')
+    const results = []
+    for await (const r of unbindMeetingChats([ids], { auth, deadlineMs: 20, rateLimiter: false, fetch: () => new Promise<Response>(() => {}) })) results.push(r)
+    expect(results).toHaveLength(1)
+    const error = results[0]!.ok ? undefined : results[0]!.error as FeishuApiError
+    expect([error?.kind, error?.hint]).toEqual(['timeout', KINDS.timeout])
+  })
+})

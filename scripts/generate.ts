@@ -50,14 +50,10 @@ function codesModule(spec: JsonObject): string {
   const errorCode = resolveRef(spec, { $ref: '#/components/schemas/ErrorCode' })
   if (!isObject(errorCode) || !Array.isArray(errorCode.oneOf)) throw new Error('components.schemas.ErrorCode.oneOf is missing from the spec')
   const entries = errorCode.oneOf.filter(isObject)
-  const kinds = Object.fromEntries(entries.map((e) => [String(e.const), e['x-kind'] ?? null]))
   const pick = (key: string) => entries.filter((e) => e[key] === true).map((e) => e.const ?? null)
-  return `${HEADER('each error code\'s kind and flags, without the catalog\'s text (components.schemas.ErrorCode)')}
+  return `${HEADER('the kinds of failure and the codes\' flags, without the catalog\'s text and kinds (components.schemas.ErrorCode)')}
 /** Every kind of failure (x-kinds). */
 export type ErrorKind = ${Object.keys(kindsOf(errorCode)).map((k) => JSON.stringify(k)).join(' | ')}
-
-/** The kind of each documented code. */
-export const codeKinds = ${JSON.stringify(kinds)} as const
 
 /** Codes a retry can help (x-retryable). */
 export const retryableCodes: readonly number[] = ${JSON.stringify(pick('x-retryable'))}
@@ -77,15 +73,19 @@ function kindsOf(errorCode: JsonObject): Record<string, { en: string; zh: string
   }))
 }
 
-/** The catalog's text alone (each code's msg and hint, each kind's hint), for the client to load on demand: its
- * own module, so that bundlers can split it off without taking the catalog along. */
+/** The catalog's text alone (each code's msg, hint and kind, each kind's hint), for the client to load on demand
+ * with the first failed answer: its own module, so that bundlers can split it off without taking the catalog along. */
 function catalogTextModule(spec: JsonObject): string {
   const errorCode = resolveRef(spec, { $ref: '#/components/schemas/ErrorCode' })
   if (!isObject(errorCode) || !Array.isArray(errorCode.oneOf)) throw new Error('components.schemas.ErrorCode.oneOf is missing from the spec')
   const lines = errorCode.oneOf.filter(isObject).map((e) => `  ${JSON.stringify(e.const)}: ${JSON.stringify({ msg: e.title, hint: { en: e.description, zh: e['x-hint-zh'] } })},`)
   const kinds = Object.entries(kindsOf(errorCode)).map(([kind, hint]) => `  ${kind}: ${JSON.stringify(hint)},`)
-  return `${HEADER('the error catalog\'s msg and hints (en, zh), loaded by the client on demand (components.schemas.ErrorCode)')}
+  const codeKinds = Object.fromEntries(errorCode.oneOf.filter(isObject).map((e) => [String(e.const), e['x-kind'] ?? null]))
+  return `${HEADER('the error catalog\'s msg, hints (en, zh) and kinds, loaded by the client on demand (components.schemas.ErrorCode)')}
 import type { ErrorKind } from './codes.js'
+
+/** The kind of each documented code. */
+export const codeKinds: Readonly<Record<number, ErrorKind | undefined>> = ${JSON.stringify(codeKinds)}
 
 export const catalogText: Record<number, { readonly msg: string; readonly hint: { readonly en: string; readonly zh: string } } | undefined> = {
 ${lines.join('\n')}

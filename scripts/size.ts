@@ -5,7 +5,7 @@
 //   npm run size            check both budgets
 //   npm run size -- --json  also print the figures as JSON (the bench reads them)
 //   npm run size -- --breakdown  also where the bytes of the user-token app go, module by module
-import { dirname, join } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
@@ -15,13 +15,14 @@ const ENTRY = new URL('../dist/index.js', import.meta.url).pathname
 
 /**
  * The bundles and their budgets (bytes, min+gzip, of what loads at start): today's size plus a small margin,
- * so that growth fails CI. Issue 13's targets (9 kB and 6 kB) are reported by the bench as not met.
+ * so that growth fails CI. Issue 13's targets (9 kB and 6 kB) are reported by the bench: the entry's is met, the
+ * user-token app's is stopped by the floor of its call path (see {@link callPathFloor}).
  */
 export const bundlesFor = (entry: string) => [
-  { name: 'client entry (everything it exports)', budget: 10_300, target: 9_000, contents: `export * from ${JSON.stringify(entry)}` },
+  { name: 'client entry (everything it exports)', budget: 8_900, target: 9_000, contents: `export * from ${JSON.stringify(entry)}` },
   {
     name: 'an app that unbinds with a user token',
-    budget: 10_300,
+    budget: 8_900,
     target: 6_000,
     contents: `import { createMeetingChatClient } from ${JSON.stringify(entry)}
 const client = createMeetingChatClient()
@@ -37,12 +38,13 @@ export interface BundleFigures {
   /** What loads at start: the entry chunk and its static imports. */
   readonly startMin: number
   readonly startGzip: number
-  /** Chunks loaded only on demand (app credentials, the catalog's text, client.api with openapi-fetch). */
+  /** Chunks loaded only on demand (app credentials, what a failure means and says, client.api with openapi-fetch). */
   readonly lazyGzip: number
   /**
    * The text of the messages in what loads at start, openapi-fetch's own left out: bytes, and min+gzip of that
-   * text alone. A message thrown before anything else loads (a bad option, id or token, a network failure)
-   * cannot be a lazy chunk, so this much of the start bundle stays with every rule it explains.
+   * text alone. A message thrown at once (a bad option or token) or when nothing else may load (a network failure)
+   * cannot be a lazy chunk, so this much of the start bundle stays with every rule it explains; what a refused id
+   * or a failed answer says loads with it.
    */
   readonly startProse: number
   readonly startProseGzip: number
@@ -158,8 +160,8 @@ export interface FloorFigures {
 /**
  * The floor of the user-token app's size in this code: the modules one unbind with a user token runs (the options
  * normalised, the ids, token and signal checked, the request built, the transport's deadline, timeouts, retries,
- * answer classification, redaction and typed errors), bundled from src/ alone, with what they load on demand left
- * out. It is the user-token app without the client object around the call (its other methods, client.api, the
+ * redaction and typed errors), bundled from src/ alone, with what they load on demand (what a failed answer means,
+ * what a refused id says, the catalog's text) left out. It is the user-token app without the client object around the call (its other methods, client.api, the
  * app-credential checks): no packaging gets the app below it; only fewer rules on the call path, or smaller ones.
  */
 export async function callPathFloor(root = dirname(dirname(ENTRY))): Promise<FloorFigures> {
@@ -170,25 +172,41 @@ export async function callPathFloor(root = dirname(dirname(ENTRY))): Promise<Flo
 
 /**
  * The bundle {@link callPathFloor} measures: an ES module exporting `unbind(ids, userAccessToken)`, which runs the
- * call path with the default options and the global fetch (a test runs it), and the source modules in it.
+ * call path with the default options and the global fetch (a test runs it), built with code splitting as an app
+ * is: `code` is what loads at start (the entry chunk and its static imports), `files` every chunk by its name (what
+ * loads on demand too, so that the bundle runs once written to a folder), `modules` the source modules at start.
  */
-export async function buildCallPathFloor(root: string): Promise<{ code: Uint8Array; modules: string[] }> {
+export async function buildCallPathFloor(root: string): Promise<{ code: Uint8Array; files: Record<string, Uint8Array>; modules: string[] }> {
   const src = (path: string) => JSON.stringify(join(root, 'src/client', path))
   const contents = `import { normalizeOptions } from ${src('options.ts')}
 import { createTransport } from ${src('transport.ts')}
-import { checkCall, MEETING_CHAT, sendDirect } from ${src('call.ts')}
+import { checkCall, MEETING_CHAT, refuse, sendDirect } from ${src('call.ts')}
 const options = normalizeOptions({})
 const fetch = createTransport({ options, auth: () => undefined }).bound('unbindMeetingChat')
-export const unbind = async (ids, userAccessToken) => sendDirect(options.baseUrl + MEETING_CHAT, 'unbindMeetingChat', checkCall('unbindMeetingChat', ids, { userAccessToken }), fetch)`
+export const unbind = async (ids, userAccessToken) => {
+  const call = checkCall('unbindMeetingChat', ids, { userAccessToken })
+  return 'problem' in call ? refuse(call) : sendDirect(options.baseUrl + MEETING_CHAT, 'unbindMeetingChat', call, fetch)
+}`
+  const outdir = join(root, '.size-out/floor')
   const result = await build({
     stdin: { contents, resolveDir: root, loader: 'js', sourcefile: 'floor.js' },
-    bundle: true, minify: true, format: 'esm', platform: 'browser', charset: 'utf8', write: false, logLevel: 'silent', metafile: true,
-    absWorkingDir: root, outfile: join(root, '.size-out/floor.js'),
-    // What loads on demand (the error catalog's text, the app-credential flows) is not at start.
-    plugins: [{ name: 'on-demand', setup: (b) => b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined)) }],
+    bundle: true, splitting: true, minify: true, format: 'esm', platform: 'browser', charset: 'utf8', write: false, logLevel: 'silent', metafile: true,
+    absWorkingDir: root, outdir, entryNames: 'floor',
   })
-  const modules = Object.values(result.metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([path]) => path))
-  return { code: result.outputFiles[0]!.contents, modules }
+  const outputs = result.metafile.outputs
+  const entry = Object.keys(outputs).find((path) => outputs[path]!.entryPoint !== undefined)
+  if (entry === undefined) throw new Error('size: esbuild wrote no entry chunk for the floor')
+  const start: string[] = []
+  const visit = (path: string) => {
+    if (start.includes(path) || !outputs[path]) return
+    start.push(path)
+    for (const i of outputs[path].imports) if (i.kind === 'import-statement') visit(i.path)
+  }
+  visit(entry)
+  const file = (path: string) => result.outputFiles.find((f) => f.path === join(root, path))!.contents
+  const modules = start.flatMap((path) => Object.entries(outputs[path]!.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([m]) => m))
+  const files = Object.fromEntries(Object.keys(outputs).map((path) => [relative(outdir, join(root, path)), file(path)]))
+  return { code: Buffer.concat(start.map(file)), files, modules }
 }
 
 // Run as a script (not imported): the URL of argv[1], percent-encoded as import.meta.url is (spaces, non-ASCII).

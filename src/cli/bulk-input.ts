@@ -2,7 +2,9 @@
 // calendar_id,event_id,meeting_chat_id. Each item keeps its line number; each bad line becomes a problem.
 import { parse } from 'csv-parse/sync'
 import { FeishuApiError } from '../client/errors.js'
-import { checkParam } from '../client/validate.js'
+import { describeValue } from '../client/describe.js'
+import { invalidParam } from '../client/explain.js'
+import { paramProblem, paramSpec } from '../client/validate.js'
 
 export interface InputItem {
   /** 1-based line of the file where the item starts. */
@@ -24,6 +26,13 @@ export interface Input {
 }
 
 export const COLUMNS = ['calendar_id', 'event_id', 'meeting_chat_id'] as const
+
+/** `value` when it may be sent as `param` of the unbind, else the invalid_request error the client would throw. */
+function checkParam(op: 'unbindMeetingChat', param: string, argName: string, value: unknown): string {
+  const problem = paramProblem(op, param, value)
+  if (problem !== undefined) throw invalidParam({ op, param, argName, value, problem }, paramSpec(op, param), { FeishuApiError, describeValue })
+  return value as string
+}
 
 /** The same checks the client makes before sending, so that --strict can refuse before anything is sent. */
 function toItem(line: number, record: Record<string, unknown>): InputItem {

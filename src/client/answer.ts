@@ -1,9 +1,6 @@
-// An answer, read once and bounded, then classified: the platform's success envelope, or the fields of the
-// error it stands for. Pure functions of what arrived; nothing here sends or waits.
-import type { OperationId } from '../generated/operations.js'
-import { errorFromEnvelope, type FeishuApiErrorInit } from './errors.js'
-import { quoteHeader, redactInit } from './redact.js'
-import { requestedWaitMs } from './retry.js'
+// An answer, read once and bounded, and what it is: the platform's success envelope, or (verdict.ts, loaded with
+// the first answer that is not one) the fields of the error it stands for. Nothing here sends or waits.
+import type { FeishuApiErrorInit } from './errors.js'
 
 export interface Envelope {
   readonly code: number
@@ -24,9 +21,17 @@ export interface Answer {
   readonly envelope: Envelope | undefined
 }
 
-export type Verdict =
-  | { readonly ok: true; readonly envelope: Envelope }
-  | { readonly ok: false; readonly error: FeishuApiErrorInit; readonly waitMs: number | null }
+/** What an answer that is not a success stands for: the error, and the wait the answer asks for before a retry. */
+export interface Failure {
+  readonly ok: false
+  readonly error: FeishuApiErrorInit
+  readonly waitMs: number | null
+}
+
+export type Verdict = { readonly ok: true; readonly envelope: Envelope } | Failure
+
+/** Whether `answer` is the platform's success: a 2xx with the envelope's code 0. Anything else is a failure, which verdict.ts reads. */
+export const succeeded = (answer: Answer): boolean => answer.status >= 200 && answer.status < 300 && answer.envelope?.code === 0
 
 /** Raised when an answer's body is bigger than the limit: the read stopped there. */
 export class TooLarge extends Error {
@@ -80,35 +85,4 @@ export function parseEnvelope(text: string): Envelope | undefined {
   } catch {
     return undefined
   }
-}
-
-/** What `answer` means for `operation`; every field taken from it is redacted of `secrets`. */
-export function classify(answer: Answer, operation: OperationId | null, origin: string, secrets: readonly string[], now: number): Verdict {
-  const { status, headers, envelope } = answer
-  if (status >= 200 && status < 300 && envelope?.code === 0) return { ok: true, envelope }
-  const logId = quoteHeader(headers.get('x-tt-logid') ?? headers.get('x-request-id'), secrets)
-  let error: FeishuApiErrorInit
-  if (answer.redirected || (status >= 300 && status < 400)) {
-    error = {
-      kind: 'protocol',
-      msg: `the server answered with a redirect (HTTP ${status || 'opaque'}), which is not followed so that the token never leaves ${origin}`,
-      httpStatus: status || null,
-      logId,
-      operation,
-      retryable: false,
-    }
-  } else if (!envelope) {
-    error = {
-      // A 429 is a rate limit whatever its body; other non-JSON answers are not the platform's protocol.
-      kind: status === 429 ? 'rate_limited' : 'protocol',
-      msg: `HTTP ${status} with ${answer.text === '' ? 'an empty body' : `a body that is not the platform's JSON (${quoteHeader(headers.get('content-type'), secrets) ?? 'no content type'})`}`,
-      httpStatus: status,
-      logId,
-      operation,
-      retryable: status >= 500 || status === 429,
-    }
-  } else {
-    error = { ...errorFromEnvelope(envelope, status, logId), operation }
-  }
-  return { ok: false, error: redactInit(error, secrets), waitMs: error.retryable ? requestedWaitMs(headers, now) : null }
 }

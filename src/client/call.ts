@@ -5,10 +5,12 @@ import type { paths } from '../generated/schema.js'
 import { checkToken } from './auth/strategies.js'
 import type { CallOptions, UnbindMeetingChatParams } from './client.js'
 import { OPERATIONS } from './operation.js'
+import { FeishuApiError } from './errors.js'
 import { ConfigError } from './options.js'
 import { fillPath } from './serialize.js'
 import { BUILT, type Fetch } from './transport.js'
-import { checkParam } from './validate.js'
+import { describeValue } from './describe.js'
+import { paramProblem, paramSpec, type Problem } from './validate.js'
 
 /** The path of the meeting-chat operations (DELETE unbinds, POST creates). */
 export const MEETING_CHAT = '/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat' satisfies keyof paths
@@ -42,14 +44,47 @@ export function checkSignal(signal: unknown): AbortSignal | undefined {
   return signal as AbortSignal
 }
 
-/** Checks the ids of `op` and the call's options: a bad one is a local error, never a request. */
-export function checkCall(op: MeetingChatOperation, params: Partial<UnbindMeetingChatParams> | undefined, options: CallOptions | undefined): CheckedCall {
+/** An id a call may not send, and the rule it breaks: {@link refuse} says it in words. */
+export interface BadId {
+  readonly op: MeetingChatOperation
+  readonly param: string
+  readonly argName: keyof UnbindMeetingChatParams
+  readonly value: unknown
+  readonly problem: Problem
+}
+
+/** The ids of the meeting-chat calls, in the order they are checked: the spec's name and the argument's. */
+const IDS = [['calendar_id', 'calendarId'], ['event_id', 'eventId'], ['meeting_chat_id', 'meetingChatId']] as const
+
+/**
+ * Checks the ids of `op`, then the call's options: a bad one is a local error, never a request. A bad option throws
+ * a ConfigError; a bad id is returned, for {@link refuse} to turn into the error that says what is wrong with it.
+ */
+export function checkCall(op: MeetingChatOperation, params: Partial<UnbindMeetingChatParams> | undefined, options: CallOptions | undefined): CheckedCall | BadId {
+  // Creating a chat names no chat id.
+  for (const [param, argName] of op === 'unbindMeetingChat' ? IDS : IDS.slice(0, 2)) {
+    const value = params?.[argName]
+    const problem = paramProblem(op, param, value)
+    if (problem !== undefined) return { op, param, argName, value, problem }
+  }
+  const { calendarId, eventId, meetingChatId } = params as UnbindMeetingChatParams
   return {
-    path: { calendar_id: checkParam(op, 'calendar_id', 'calendarId', params?.calendarId), event_id: checkParam(op, 'event_id', 'eventId', params?.eventId) },
-    query: op === 'unbindMeetingChat' ? { meeting_chat_id: checkParam(op, 'meeting_chat_id', 'meetingChatId', params?.meetingChatId) } : undefined,
+    path: { calendar_id: calendarId, event_id: eventId },
+    query: op === 'unbindMeetingChat' ? { meeting_chat_id: meetingChatId } : undefined,
     signal: checkSignal(options?.signal),
     headers: callHeaders(options),
   }
+}
+
+/**
+ * Rejects with the error of a bad id. What it says loads on demand (explain.ts): if it cannot load, the error still
+ * names the argument and the rule it breaks.
+ */
+export async function refuse(bad: BadId): Promise<never> {
+  const explain = await import('./explain.js').catch(() => undefined)
+  throw explain
+    ? explain.invalidParam(bad, paramSpec(bad.op, bad.param), { FeishuApiError, describeValue })
+    : new FeishuApiError({ kind: 'invalid_request', msg: `${bad.argName} is refused (${bad.problem})`, operation: bad.op, retryable: false, attempts: 0 })
 }
 
 /**

@@ -4,9 +4,9 @@ import type { Client, Middleware } from 'openapi-fetch'
 import { secretFields } from '../generated/operations.js'
 import type { paths } from '../generated/schema.js'
 import { createAuthStrategy } from './auth/strategies.js'
-import { checkCall, checkSignal, MEETING_CHAT, sendDirect, type MeetingChatOperation } from './call.js'
+import { checkCall, MEETING_CHAT, refuse, sendDirect, type MeetingChatOperation } from './call.js'
 import { FeishuApiError, loadCatalogText } from './errors.js'
-import { normalizeOptions, ConfigError, type AuthOptions, type MeetingChatClientOptions } from './options.js'
+import { normalizeOptions, ConfigError, type MeetingChatClientOptions } from './options.js'
 import { pacingKey } from './pacing.js'
 import { OPERATIONS } from './operation.js'
 import { createTransport, type Fetch } from './transport.js'
@@ -164,7 +164,7 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
   // methods below (never a per-request `middleware`), and all middleware must come through this `use`.
   const unbindFetch = transport.bound('unbindMeetingChat')
   const resendFetch = transport.bound('resendAppTicket')
-  const appAuth = options.auth as (AuthOptions & { appId?: unknown; appSecret?: unknown }) | undefined
+  const givenAuth = options.auth
   // The URL template as openapi-fetch hands it to the path serializer: the base URL, then the path.
   const meetingChatTemplate = `${normalized.baseUrl}${MEETING_CHAT}`
 
@@ -175,6 +175,7 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
    */
   async function meetingChat(op: MeetingChatOperation, fetch: Fetch, params: Partial<UnbindMeetingChatParams> | undefined, callOptions: CallOptions | undefined): Promise<void> {
     const call = checkCall(op, params, callOptions)
+    if ('problem' in call) return refuse(call)
     if (!observed) {
       await sendDirect(meetingChatTemplate, op, call, fetch)
       return
@@ -202,17 +203,7 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
       return { meetingChatId: chat.meeting_chat_id, applink: chat.applink }
     },
 
-    async resendAppTicket(callOptions) {
-      if (typeof appAuth?.appId !== 'string' || typeof appAuth.appSecret !== 'string') {
-        throw new ConfigError('resendAppTicket needs app credentials: create the client with auth: { appId, appSecret, ... }.')
-      }
-      const signal = checkSignal(callOptions?.signal)
-      await api.POST('/open-apis/auth/v3/app_ticket/resend', {
-        body: { app_id: appAuth.appId, app_secret: appAuth.appSecret },
-        ...(signal && { signal }),
-        fetch: resendFetch,
-        parseAs: 'stream',
-      })
-    },
+    // Only store apps call it, and their token flows are in the same chunk.
+    resendAppTicket: (callOptions) => import('./auth/app.js').then((m) => m.resendAppTicket(givenAuth, api, resendFetch, callOptions)),
   }
 }

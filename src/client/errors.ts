@@ -1,7 +1,7 @@
 // The one error type of the client: every failure, from a platform code to a dropped connection,
 // surfaces as a FeishuApiError with a `kind` to switch on. It never holds a token or a secret.
 import type { CatalogCode, errorCatalog } from '../generated/catalog.js'
-import { codeKinds, retryableCodes, type ErrorKind } from '../generated/codes.js'
+import { retryableCodes, type ErrorKind } from '../generated/codes.js'
 import type { OperationId } from '../generated/operations.js'
 
 /** The kind of a failure: the spec's x-kinds. */
@@ -29,11 +29,12 @@ export interface FeishuApiErrorInit {
   readonly cause?: unknown
 }
 
-const RETRYABLE = new Set(retryableCodes)
+/** The codes a retry can help. */
+export const RETRYABLE: ReadonlySet<number> = new Set(retryableCodes)
 
 // The text of errors (each code's msg and hint, each kind's hint, all from the spec) stays out of the hot bundle:
 // bundlers put it in a chunk of its own. The client loads it before it makes an error (see loadCatalogText).
-let catalogText: Record<number, { readonly msg: string; readonly hint: Hint } | undefined> | undefined
+let catalogText: Record<number, { readonly hint: Hint } | undefined> | undefined
 let kindHints: Record<ErrorKind, Hint> | undefined
 let catalogLoading: Promise<void> | undefined
 
@@ -54,21 +55,6 @@ export function loadCatalogText(): Promise<void> {
     () => { catalogLoading = undefined },
   )
   return catalogLoading
-}
-
-/** The kind of a code the spec documents. */
-export function kindOfCode(code: number): ErrorKind | undefined {
-  return Object.hasOwn(codeKinds, code) ? (codeKinds as Record<number, ErrorKind>)[code] : undefined
-}
-
-/** The kind of an HTTP status that carries no code of the catalog. */
-export function kindOfStatus(status: number): ErrorKind {
-  if (status === 401) return 'auth'
-  if (status === 403) return 'permission'
-  if (status === 404) return 'not_found'
-  if (status === 429) return 'rate_limited'
-  if (status >= 500) return 'server'
-  return 'invalid_request'
 }
 
 /** The catalog's codes whose kind is `K`. */
@@ -192,21 +178,3 @@ export const FeishuApiError: {
    */
   loadHints(): Promise<void>
 } = FeishuApiErrorClass as never
-
-/** The error fields of the platform's JSON envelope `{code, msg, error?}`. */
-export function errorFromEnvelope(body: { code: number; msg?: unknown; error?: unknown }, status: number, logId: string | null): FeishuApiErrorInit {
-  const kind = kindOfCode(body.code)
-  const detail = body.error
-  const bodyLogId = typeof detail === 'object' && detail !== null && typeof (detail as { log_id?: unknown }).log_id === 'string'
-    ? (detail as { log_id: string }).log_id
-    : null
-  return {
-    kind: kind ?? kindOfStatus(status),
-    code: body.code,
-    msg: typeof body.msg === 'string' && body.msg.trim() ? body.msg : catalogText?.[body.code]?.msg ?? 'unknown error',
-    httpStatus: status,
-    logId: logId ?? bodyLogId,
-    retryable: kind ? RETRYABLE.has(body.code) : status === 429 || status >= 500,
-    detail,
-  }
-}

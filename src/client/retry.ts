@@ -2,17 +2,6 @@
 import type { FeishuApiErrorInit } from './errors.js'
 import type { NormalizedRetry } from './options.js'
 
-/** The wait the answer asks for, in ms: `x-ogw-ratelimit-reset` (seconds), else `Retry-After` (seconds or a date). */
-export function requestedWaitMs(headers: Headers, now: number): number | null {
-  const reset = headers.get('x-ogw-ratelimit-reset')
-  if (reset !== null && /^\s*\d+(\.\d+)?\s*$/.test(reset)) return Math.ceil(Number(reset) * 1000)
-  const after = headers.get('retry-after')
-  if (after === null) return null
-  if (/^\s*\d+\s*$/.test(after)) return Number(after) * 1000
-  const date = Date.parse(after)
-  return Number.isNaN(date) ? null : Math.max(0, date - now)
-}
-
 /** Exponential backoff with full jitter: a random wait in [0, base * 2^(attempt-1)], capped. */
 export function backoffMs(attempt: number, policy: NormalizedRetry, random: () => number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))

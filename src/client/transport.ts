@@ -1,16 +1,17 @@
 // Every rule of a call, the client's own or openapi-fetch's (through the fetch client.api gives it): it adds the
-// token, sends each attempt (sendAttempt), classifies the answer (classify), replays once with a fresh token,
+// token, sends each attempt (sendAttempt), reads what an answer that is not a success means (verdict.ts, loaded
+// with the first such answer), replays once with a fresh token,
 // retries what the policy allows (nextDelayMs), and throws every failure as a FeishuApiError redacted in one place
 // (redactInit), all within the call's deadline.
 import { tokenPrefixes, type OperationId } from '../generated/operations.js'
-import { classify, TooLarge, type Answer, type Envelope, type Verdict } from './answer.js'
+import { succeeded, TooLarge, type Answer, type Envelope, type Failure } from './answer.js'
 import { neverSent, NoAnswer, sendAttempt, type AttemptRequest } from './attempt.js'
 import { checkToken, type AuthStrategy } from './auth/strategies.js'
-import { FeishuApiError, loadCatalogText, type FeishuApiErrorInit } from './errors.js'
+import { FeishuApiError, loadCatalogText, RETRYABLE, type FeishuApiErrorInit } from './errors.js'
 import { OPERATIONS, type Operation } from './operation.js'
 import { ConfigError, type Normalized } from './options.js'
 import type { CallLimiter, PacingRequest } from './pacing.js'
-import { plainCause, redactInit } from './redact.js'
+import { plainCause, quoteHeader, redactInit } from './redact.js'
 import { nextDelayMs, sleep } from './retry.js'
 
 export interface TransportDeps {
@@ -107,11 +108,28 @@ async function within<T>(step: (stop: AbortSignal) => Promise<T>, ms: number, si
   }
 }
 
+/** What verdict.ts needs of the modules loaded at start. */
+const VERDICT_DEPS = { quoteHeader, redactInit, retryable: RETRYABLE }
+
 export function createTransport(deps: TransportDeps): Transport {
   const { options } = deps
   const now = deps.now ?? Date.now
   const random = deps.random ?? Math.random
   let observed = false
+
+  /**
+   * What an answer that is not a success means (verdict.ts), loaded with the catalog's text on the first one. If it
+   * cannot load (a chunk a browser cannot fetch), the attempt counts as one that got no usable answer: retryable.
+   */
+  const judge = (answer: Answer, operation: OperationId | null, secrets: readonly string[]): Promise<Failure> =>
+    Promise.all([import('./verdict.js'), loadCatalogText()]).then(
+      ([{ failureOf }]) => failureOf(answer, operation, options.origin, secrets, now(), VERDICT_DEPS),
+      (error: unknown): Failure => ({
+        ok: false,
+        waitMs: null,
+        error: { kind: 'network', msg: `HTTP ${answer.status}, which the client could not read: its rules did not load`, httpStatus: answer.status, operation, retryable: true, cause: plainCause(error, secrets) },
+      }),
+    )
 
   let read: ReadRequest | undefined
 
@@ -192,7 +210,7 @@ export function createTransport(deps: TransportDeps): Transport {
       const timeoutMs = Math.min(options.timeoutMs, remaining)
       attempts++
 
-      let verdict: Verdict
+      let verdict: Failure
       let unknownOutcome = false
       try {
         // Every attempt is sent from this one line: anything that must run before each send goes just above it.
@@ -203,12 +221,11 @@ export function createTransport(deps: TransportDeps): Transport {
         // The prepared Request and its controller serve one attempt: a retry or a replay builds its own.
         reusable = undefined
         const answer = await attempt
-        if (answer.envelope !== undefined && answer.envelope.code !== 0) await loadCatalogText()
-        verdict = classify(answer, operation, options.origin, secrets, now())
-        if (verdict.ok) {
-          onEnvelope?.(verdict.envelope)
+        if (succeeded(answer)) {
+          onEnvelope?.(answer.envelope!)
           return finish(answer)
         }
+        verdict = await judge(answer, operation, secrets)
       } catch (thrown) {
         if (signal?.aborted) throw signal.reason
         if (thrown instanceof TooLarge) {

@@ -1,7 +1,7 @@
 // scripts/size.ts: the call-path floor, what one unbind with a user token runs, bundled alone (issue 13's size row).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { build } from 'esbuild'
@@ -26,14 +26,20 @@ describe('callPathFloor', () => {
     expect(floor.proseGzip).toBeLessThan(floor.gzip)
     expect(floor.prose).toBeGreaterThan(floor.proseGzip)
     for (const m of ['options', 'call', 'validate', 'transport', 'attempt', 'answer', 'retry', 'redact', 'errors']) expect(floor.modules).toContain(`src/client/${m}.ts`)
-    for (const m of ['src/client/client.ts', 'src/client/api.ts', 'src/client/request.ts', 'src/client/auth/app.ts', 'src/client/auth/token-cache.ts', 'src/generated/catalog-text.ts']) expect(floor.modules).not.toContain(m)
+    for (const m of ['src/client/client.ts', 'src/client/api.ts', 'src/client/request.ts', 'src/client/auth/app.ts', 'src/client/auth/token-cache.ts', 'src/generated/catalog-text.ts', 'src/client/verdict.ts', 'src/client/explain.ts']) expect(floor.modules).not.toContain(m)
   })
 
   it('is a working call path: the bundle unbinds with a user token, and refuses bad ids and refused answers as the client does', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'floor-'))
     try {
-      const file = join(dir, 'floor.mjs')
-      await writeFile(file, (await buildCallPathFloor(ROOT)).code)
+      // Every chunk of the floor written out: what a refused id or answer loads on demand beside it.
+      const { files } = await buildCallPathFloor(ROOT)
+      for (const [name, contents] of Object.entries(files)) {
+        await mkdir(dirname(join(dir, name)), { recursive: true })
+        await writeFile(join(dir, name), contents)
+      }
+      await writeFile(join(dir, 'package.json'), '{"type":"module"}')
+      const file = join(dir, 'floor.js')
       const { unbind } = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as { unbind: (ids: unknown, token: string) => Promise<Response> }
       const sent: Request[] = []
       let answer = () => Response.json({ code: 0, msg: 'success', data: {} })

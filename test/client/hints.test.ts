@@ -23,8 +23,7 @@ async function fresh() {
 }
 
 afterEach(() => {
-  vi.doUnmock('../../src/generated/catalog-text.ts')
-  vi.doUnmock('../../src/client/api.ts')
+  for (const m of ['../../src/generated/catalog-text.ts', '../../src/client/api.ts', '../../src/client/verdict.ts', '../../src/client/explain.ts']) vi.doUnmock(m)
 })
 
 describe('the text of errors, loaded on demand', () => {
@@ -105,5 +104,30 @@ describe('the text of errors, loaded on demand', () => {
     expect(results).toHaveLength(1)
     const error = results[0]!.ok ? undefined : results[0]!.error as FeishuApiError
     expect([error?.kind, error?.hint]).toEqual(['timeout', KINDS.timeout])
+  })
+})
+
+describe('what a failure means and says, loaded on demand', () => {
+  it('a refused id names its rule in words; if the words cannot load, it still names the argument and the rule', async () => {
+    const { createMeetingChatClient } = await fresh()
+    const client = createMeetingChatClient({ auth, fetch: () => Promise.reject(new Error('nothing is sent')) })
+    const refused = await caught(client.unbindMeetingChat({ ...ids, meetingChatId: 'chat-1' }))
+    expect([refused.kind, refused.msg, refused.attempts]).toEqual(['invalid_request', 'meetingChatId does not look like a meeting_chat_id (expected ^oc_[0-9A-Za-z_-]+$, e.g. oc_a0553eda9014c201e6969b478895c230)', 0])
+    vi.doMock('../../src/client/explain.ts', () => { throw new Error('offline') })
+    const { createMeetingChatClient: again } = await fresh()
+    const terse = await caught(again({ auth }).unbindMeetingChat({ ...ids, eventId: '' }))
+    expect([terse.kind, terse.msg, terse.operation, terse.retryable]).toEqual(['invalid_request', 'eventId is refused (empty)', 'unbindMeetingChat', false])
+  })
+
+  it('an answer that is not a success, when what reads it cannot load, is a retryable failure that names the status', async () => {
+    vi.doMock('../../src/client/verdict.ts', () => { throw new Error('offline') })
+    const { createMeetingChatClient } = await fresh()
+    const client = createMeetingChatClient({ auth, retry: false, fetch: async () => Response.json({ code: 195108, msg: 'chat not match with event' }, { status: 400 }) })
+    const error = await caught(client.unbindMeetingChat(ids))
+    expect([error.kind, error.httpStatus, error.retryable, error.code]).toEqual(['network', 400, true, null])
+    expect(error.msg).toBe('HTTP 400, which the client could not read: its rules did not load')
+    vi.doUnmock('../../src/client/verdict.ts')
+    // The next failure tries again.
+    expect((await caught(client.unbindMeetingChat(ids))).code).toBe(195108)
   })
 })

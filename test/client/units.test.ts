@@ -2,7 +2,9 @@
 // decide the retry, redact. And what the hot bundle leaves out.
 import { build } from 'esbuild'
 import { describe, expect, it, vi } from 'vitest'
-import { classify, parseEnvelope, readBody, TooLarge, type Answer } from '../../src/client/answer.ts'
+import { parseEnvelope, readBody, TooLarge, type Answer } from '../../src/client/answer.ts'
+import { RETRYABLE } from '../../src/client/errors.ts'
+import { classify as classifyWith } from '../../src/client/verdict.ts'
 import { NoAnswer, sendAttempt } from '../../src/client/attempt.ts'
 import { operationFinder } from '../../src/client/request.ts'
 import { OPERATIONS } from '../../src/client/operation.ts'
@@ -236,6 +238,8 @@ describe('client.api before openapi-fetch loads (lazyApi)', () => {
   })
 })
 
+const classify = (...args: Parameters<typeof classifyWith> extends [...infer A, unknown] ? A : never) => classifyWith(...args, { quoteHeader, redactInit, retryable: RETRYABLE })
+
 describe('classify', () => {
   it('a success is the envelope with code 0', () => {
     expect(classify(answer(200, '{"code":0,"msg":"success","data":{}}'), 'unbindMeetingChat', 'https://o', [], 0)).toMatchObject({ ok: true, envelope: { code: 0 } })
@@ -301,16 +305,16 @@ describe('redactInit', () => {
 })
 
 describe('the hot bundle', () => {
-  it('an app that passes user tokens bundles no app-credential flow, token cache, catalog text or openapi-fetch at start', async () => {
+  it('an app that passes user tokens bundles no app-credential flow, token cache, catalog text, failure rules, id explanations or openapi-fetch at start', async () => {
     const entry = new URL('../../src/index.ts', import.meta.url).pathname
     const result = await build({
       stdin: { contents: `import { createMeetingChatClient } from ${JSON.stringify(entry)}\nexport const c = createMeetingChatClient()`, resolveDir: process.cwd(), loader: 'js' },
       bundle: true, format: 'esm', platform: 'browser', write: false, metafile: true, logLevel: 'silent',
-      external: ['./app.js', './api.js', '../generated/catalog-text.js'],
+      external: ['./auth/app.js', './app.js', './api.js', './verdict.js', './explain.js', '../generated/catalog-text.js'],
     })
     const inputs = Object.keys(result.metafile.outputs[Object.keys(result.metafile.outputs)[0] as string]?.inputs ?? {})
     expect(inputs.some((i) => i.endsWith('src/client/transport.ts'))).toBe(true)
-    for (const left of ['src/client/auth/app.ts', 'src/client/auth/token-cache.ts', 'src/generated/catalog.ts', 'src/generated/catalog-text.ts', 'src/client/api.ts', 'openapi-fetch/dist/index.mjs']) {
+    for (const left of ['src/client/auth/app.ts', 'src/client/auth/token-cache.ts', 'src/generated/catalog.ts', 'src/generated/catalog-text.ts', 'src/client/api.ts', 'src/client/verdict.ts', 'src/client/explain.ts', 'openapi-fetch/dist/index.mjs']) {
       expect(inputs.filter((i) => i.endsWith(left))).toEqual([])
     }
   })

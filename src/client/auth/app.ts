@@ -5,8 +5,10 @@ import type { Client } from 'openapi-fetch'
 import type { OperationId } from '../../generated/operations.js'
 import type { paths } from '../../generated/schema.js'
 import { FeishuApiError } from '../errors.js'
-import { ConfigError } from '../options.js'
-import type { Transport } from '../transport.js'
+import { ConfigError, type AuthOptions } from '../options.js'
+import { checkSignal } from '../call.js'
+import type { CallOptions } from '../client.js'
+import type { Fetch, Transport } from '../transport.js'
 import { describeSecret, TENANT_TOKEN_INVALID, type AuthStrategy } from './strategies.js'
 import { TokenCache, type IssuedToken } from './token-cache.js'
 
@@ -104,4 +106,19 @@ function cachedTenantStrategy(cache: TokenCache, key: string, fetchToken: () => 
       return true
     },
   }
+}
+
+/** client.resendAppTicket: asks the platform to push a new app_ticket, with the app credentials of `auth`. */
+export async function resendAppTicket(auth: AuthOptions | undefined, api: AppDeps['api'], fetch: Fetch, callOptions: Pick<CallOptions, 'signal'> | undefined): Promise<void> {
+  const app = auth as (AuthOptions & { appId?: unknown; appSecret?: unknown }) | undefined
+  if (typeof app?.appId !== 'string' || typeof app.appSecret !== 'string') {
+    throw new ConfigError('resendAppTicket needs app credentials: create the client with auth: { appId, appSecret, ... }.')
+  }
+  const signal = checkSignal(callOptions?.signal)
+  await api.POST('/open-apis/auth/v3/app_ticket/resend', {
+    body: { app_id: app.appId, app_secret: app.appSecret },
+    ...(signal && { signal }),
+    fetch,
+    parseAs: 'stream',
+  })
 }

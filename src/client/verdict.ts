@@ -1,0 +1,99 @@
+// What an answer that is not a success means: the kind, code, msg, log id and wait of the error it stands for.
+// A pure function of what arrived. The transport loads it, with the catalog's text, on the first such answer:
+// an app whose calls succeed never loads it. What it needs of the modules loaded at start is handed to it
+// (VerdictDeps), so that it shares no module with them and a Node import of the client still reads two files.
+import { catalogText, codeKinds } from '../generated/catalog-text.js'
+import type { ErrorKind } from '../generated/codes.js'
+import type { OperationId } from '../generated/operations.js'
+import type { Answer, Failure, Verdict } from './answer.js'
+import type { FeishuApiErrorInit } from './errors.js'
+import type { quoteHeader, redactInit } from './redact.js'
+
+/** What the verdict needs of the modules loaded at start. */
+export interface VerdictDeps {
+  readonly quoteHeader: typeof quoteHeader
+  readonly redactInit: typeof redactInit
+  /** The codes a retry can help. */
+  readonly retryable: ReadonlySet<number>
+}
+
+/** The kind of a code the spec documents. */
+export function kindOfCode(code: number): ErrorKind | undefined {
+  return Object.hasOwn(codeKinds, code) ? codeKinds[code] : undefined
+}
+
+/** The kind of an HTTP status that carries no code of the catalog. */
+export function kindOfStatus(status: number): ErrorKind {
+  if (status === 401) return 'auth'
+  if (status === 403) return 'permission'
+  if (status === 404) return 'not_found'
+  if (status === 429) return 'rate_limited'
+  if (status >= 500) return 'server'
+  return 'invalid_request'
+}
+
+/** The wait the answer asks for, in ms: `x-ogw-ratelimit-reset` (seconds), else `Retry-After` (seconds or a date). */
+export function requestedWaitMs(headers: Headers, now: number): number | null {
+  const reset = headers.get('x-ogw-ratelimit-reset')
+  if (reset !== null && /^\s*\d+(\.\d+)?\s*$/.test(reset)) return Math.ceil(Number(reset) * 1000)
+  const after = headers.get('retry-after')
+  if (after === null) return null
+  if (/^\s*\d+\s*$/.test(after)) return Number(after) * 1000
+  const date = Date.parse(after)
+  return Number.isNaN(date) ? null : Math.max(0, date - now)
+}
+
+/** The error fields of the platform's JSON envelope `{code, msg, error?}`. */
+export function errorFromEnvelope(body: { code: number; msg?: unknown; error?: unknown }, status: number, logId: string | null, retryable: ReadonlySet<number>): FeishuApiErrorInit {
+  const kind = kindOfCode(body.code)
+  const detail = body.error
+  const bodyLogId = typeof detail === 'object' && detail !== null && typeof (detail as { log_id?: unknown }).log_id === 'string'
+    ? (detail as { log_id: string }).log_id
+    : null
+  return {
+    kind: kind ?? kindOfStatus(status),
+    code: body.code,
+    msg: typeof body.msg === 'string' && body.msg.trim() ? body.msg : catalogText[body.code]?.msg ?? 'unknown error',
+    httpStatus: status,
+    logId: logId ?? bodyLogId,
+    retryable: kind ? retryable.has(body.code) : status === 429 || status >= 500,
+    detail,
+  }
+}
+
+/** What `answer` means for `operation`; every field taken from it is redacted of `secrets`. */
+export function classify(answer: Answer, operation: OperationId | null, origin: string, secrets: readonly string[], now: number, deps: VerdictDeps): Verdict {
+  const { envelope, status } = answer
+  return envelope?.code === 0 && status >= 200 && status < 300 ? { ok: true, envelope } : failureOf(answer, operation, origin, secrets, now, deps)
+}
+
+/** The error an answer that is not a success stands for (see {@link classify}). */
+export function failureOf(answer: Answer, operation: OperationId | null, origin: string, secrets: readonly string[], now: number, deps: VerdictDeps): Failure {
+  const { status, headers, envelope } = answer
+  const { quoteHeader, redactInit } = deps
+  const logId = quoteHeader(headers.get('x-tt-logid') ?? headers.get('x-request-id'), secrets)
+  let error: FeishuApiErrorInit
+  if (answer.redirected || (status >= 300 && status < 400)) {
+    error = {
+      kind: 'protocol',
+      msg: `the server answered with a redirect (HTTP ${status || 'opaque'}), which is not followed so that the token never leaves ${origin}`,
+      httpStatus: status || null,
+      logId,
+      operation,
+      retryable: false,
+    }
+  } else if (!envelope) {
+    error = {
+      // A 429 is a rate limit whatever its body; other non-JSON answers are not the platform's protocol.
+      kind: status === 429 ? 'rate_limited' : 'protocol',
+      msg: `HTTP ${status} with ${answer.text === '' ? 'an empty body' : `a body that is not the platform's JSON (${quoteHeader(headers.get('content-type'), secrets) ?? 'no content type'})`}`,
+      httpStatus: status,
+      logId,
+      operation,
+      retryable: status >= 500 || status === 429,
+    }
+  } else {
+    error = { ...errorFromEnvelope(envelope, status, logId, deps.retryable), operation }
+  }
+  return { ok: false, error: redactInit(error, secrets), waitMs: error.retryable ? requestedWaitMs(headers, now) : null }
+}

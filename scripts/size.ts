@@ -19,10 +19,10 @@ const ENTRY = new URL('../dist/index.js', import.meta.url).pathname
  * user-token app's is stopped by the floor of its call path (see {@link callPathFloor}).
  */
 export const bundlesFor = (entry: string) => [
-  { name: 'client entry (everything it exports)', budget: 8_900, target: 9_000, contents: `export * from ${JSON.stringify(entry)}` },
+  { name: 'client entry (everything it exports)', budget: 9_000, target: 9_000, contents: `export * from ${JSON.stringify(entry)}` },
   {
     name: 'an app that unbinds with a user token',
-    budget: 8_900,
+    budget: 9_000,
     target: 6_000,
     contents: `import { createMeetingChatClient } from ${JSON.stringify(entry)}
 const client = createMeetingChatClient()
@@ -185,7 +185,7 @@ const options = normalizeOptions({})
 const fetch = createTransport({ options, auth: () => undefined }).bound('unbindMeetingChat')
 export const unbind = async (ids, userAccessToken) => {
   const call = checkCall('unbindMeetingChat', ids, { userAccessToken })
-  return 'problem' in call ? refuse(call) : sendDirect(options.baseUrl + MEETING_CHAT, 'unbindMeetingChat', call, fetch)
+  return 'problem' in call ? refuse(call, options.deadlineMs) : sendDirect(options.baseUrl + MEETING_CHAT, 'unbindMeetingChat', call, fetch)
 }`
   const outdir = join(root, '.size-out/floor')
   const result = await build({

@@ -129,7 +129,6 @@ export async function* unbindMeetingChats<T extends UnbindMeetingChatParams>(
       return { item, ok: true }
     } catch (error) {
       if (deadline.signal.aborted && !signal.aborted) {
-        await FeishuApiError.loadHints()
         return { item, ok: false, error: new FeishuApiError({ kind: 'timeout', msg: `no result within the item's deadline of ${deadlineMs} ms`, operation: 'unbindMeetingChat' }) }
       }
       return { item, ok: false, error: toError(error) }

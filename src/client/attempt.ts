@@ -25,7 +25,8 @@ export interface AttemptLimits {
 /** The attempt got no answer: it failed on the way, ran out of time, or the caller aborted it. */
 export class NoAnswer extends Error {
   constructor(readonly timedOut: boolean, override readonly cause: unknown) {
-    super(timedOut ? 'no answer in time' : 'no answer')
+    // Never shown: the transport turns it into a FeishuApiError.
+    super()
   }
 }
 

@@ -7,6 +7,7 @@ import type { CallOptions, UnbindMeetingChatParams } from './client.js'
 import { OPERATIONS } from './operation.js'
 import { FeishuApiError } from './errors.js'
 import { ConfigError } from './options.js'
+import { awaitWithin } from './lazy.js'
 import { fillPath } from './serialize.js'
 import { BUILT, type Fetch } from './transport.js'
 import { describeValue } from './describe.js'
@@ -61,27 +62,29 @@ const IDS = [['calendar_id', 'calendarId'], ['event_id', 'eventId'], ['meeting_c
  * a ConfigError; a bad id is returned, for {@link refuse} to turn into the error that says what is wrong with it.
  */
 export function checkCall(op: MeetingChatOperation, params: Partial<UnbindMeetingChatParams> | undefined, options: CallOptions | undefined): CheckedCall | BadId {
-  // Creating a chat names no chat id.
+  // Each id is read once: what is checked is what is sent. Creating a chat names no chat id.
+  const checked: string[] = []
   for (const [param, argName] of op === 'unbindMeetingChat' ? IDS : IDS.slice(0, 2)) {
     const value = params?.[argName]
     const problem = paramProblem(op, param, value)
     if (problem !== undefined) return { op, param, argName, value, problem }
+    checked.push(value as string)
   }
-  const { calendarId, eventId, meetingChatId } = params as UnbindMeetingChatParams
+  const [calendarId, eventId, meetingChatId] = checked as [string, string, string?]
   return {
     path: { calendar_id: calendarId, event_id: eventId },
-    query: op === 'unbindMeetingChat' ? { meeting_chat_id: meetingChatId } : undefined,
+    query: meetingChatId === undefined ? undefined : { meeting_chat_id: meetingChatId },
     signal: checkSignal(options?.signal),
     headers: callHeaders(options),
   }
 }
 
 /**
- * Rejects with the error of a bad id. What it says loads on demand (explain.ts): if it cannot load, the error still
- * names the argument and the rule it breaks.
+ * Rejects with the error of a bad id. What it says loads on demand (explain.ts), within `limitMs` (the client's
+ * deadline): if it does not load in time, the error still names the argument and the rule it breaks.
  */
-export async function refuse(bad: BadId): Promise<never> {
-  const explain = await import('./explain.js').catch(() => undefined)
+export async function refuse(bad: BadId, limitMs: number): Promise<never> {
+  const explain = await awaitWithin(import('./explain.js'), limitMs)
   throw explain
     ? explain.invalidParam(bad, paramSpec(bad.op, bad.param), { FeishuApiError, describeValue })
     : new FeishuApiError({ kind: 'invalid_request', msg: `${bad.argName} is refused (${bad.problem})`, operation: bad.op, retryable: false, attempts: 0 })

@@ -9,6 +9,7 @@ import { FeishuApiError, loadCatalogText } from './errors.js'
 import { normalizeOptions, ConfigError, type MeetingChatClientOptions } from './options.js'
 import { pacingKey } from './pacing.js'
 import { OPERATIONS } from './operation.js'
+import { awaitWithin, loadChunk, raceWithin } from './lazy.js'
 import { createTransport, type Fetch } from './transport.js'
 import { fillPath } from './serialize.js'
 import { hasLoneSurrogate } from './validate.js'
@@ -68,9 +69,6 @@ const NOT_MIDDLEWARE = 'Middleware must be an object with one of `onRequest()`, 
 
 type Forward = (api: MeetingChatApi, init: Record<string, unknown>) => Promise<unknown>
 
-/** Why a load of openapi-fetch was cut short: the client's deadline passed. */
-const LATE = Symbol('late')
-
 /**
  * `client.api`, with openapi-fetch loaded on its first call (api.ts, a dynamic import; again after a failed load).
  * It keeps the middleware list itself, as openapi-fetch's `use` and `eject` keep theirs, and hands each call the
@@ -83,33 +81,19 @@ export function lazyApi(load: () => Promise<MeetingChatApi>, onUse: () => void, 
   let loaded: MeetingChatApi | undefined
   let loading: Promise<MeetingChatApi> | undefined
   const middleware: Middleware[] = []
-  const start = () => {
-    // A load that never settles (a chunk request that hangs) ends at the client's deadline, as a call would.
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const late = new Promise<never>((_, reject) => {
-      if (limitMs !== Infinity) timer = setTimeout(() => reject(LATE), limitMs)
-    })
-    return Promise.race([load(), late]).then(
-      (api) => (loaded = api),
-      async (error: unknown) => {
-        loading = undefined
-        await loadCatalogText()
-        throw error === LATE
-          ? new FeishuApiError({ kind: 'timeout', msg: `client.api could not load openapi-fetch within the client's deadline of ${limitMs} ms`, retryable: true })
-          : new FeishuApiError({ kind: 'network', msg: 'client.api could not load openapi-fetch (a dynamic import of this package\'s api chunk)', retryable: true, cause: error })
-      },
-    ).finally(() => clearTimeout(timer))
-  }
+  // A load that never settles (a chunk request that hangs) ends at the client's deadline, as a call would.
+  const start = () => loadChunk(load, "client.api's openapi-fetch", limitMs).then(
+    (api) => (loaded = api),
+    (error: unknown) => {
+      loading = undefined
+      throw error
+    },
+  )
   const ready = (signal: unknown): Promise<MeetingChatApi> => {
     const abort = signal instanceof AbortSignal ? signal : undefined
     if (abort?.aborted) return Promise.reject(abort.reason)
-    const pending = (loading ??= start())
-    if (!abort) return pending
-    return new Promise<MeetingChatApi>((resolve, reject) => {
-      const stop = () => reject(abort.reason)
-      abort.addEventListener('abort', stop, { once: true })
-      pending.then(resolve, reject).finally(() => abort.removeEventListener('abort', stop))
-    })
+    // The load goes on for the next call; this one stops waiting on its abort.
+    return raceWithin((loading ??= start()), Infinity, abort, undefined as never)
   }
   const call = (init: unknown, forward: Forward): Promise<unknown> => {
     const given = (init ?? {}) as Record<string, unknown>
@@ -152,7 +136,11 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
   // but the transport sees it. From then on they go through openapi-fetch as real Requests, which middleware may read or replace.
   let observed = false
   const api = lazyApi(
-    () => Promise.all([import('./api.js'), loadCatalogText()]).then(([{ createApi }]) => createApi(normalized, transport, { FeishuApiError, ConfigError, OPERATIONS, secretFields, hasLoneSurrogate, fillPath })),
+    // The text of errors loads beside it, for the errors of the Requests it reads (request.ts).
+    () => {
+      void loadCatalogText()
+      return import('./api.js').then(({ createApi }) => createApi(normalized, transport, { FeishuApiError, ConfigError, OPERATIONS, secretFields, hasLoneSurrogate, fillPath }))
+    },
     () => {
       transport.observed()
       observed = true
@@ -175,7 +163,7 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
    */
   async function meetingChat(op: MeetingChatOperation, fetch: Fetch, params: Partial<UnbindMeetingChatParams> | undefined, callOptions: CallOptions | undefined): Promise<void> {
     const call = checkCall(op, params, callOptions)
-    if ('problem' in call) return refuse(call)
+    if ('problem' in call) return refuse(call, normalized.deadlineMs)
     if (!observed) {
       await sendDirect(meetingChatTemplate, op, call, fetch)
       return
@@ -192,18 +180,19 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
     unbindMeetingChat: (params, callOptions) => meetingChat('unbindMeetingChat', unbindFetch, params, callOptions),
 
     async createMeetingChat(params, callOptions) {
+      const started = Date.now()
       const op = 'createMeetingChat'
       const created = transport.capture(op)
       await meetingChat(op, created.fetch, params, callOptions)
       const chat = created.envelope()?.data as { meeting_chat_id?: unknown; applink?: unknown } | undefined
       if (typeof chat?.meeting_chat_id !== 'string' || typeof chat.applink !== 'string') {
-        await loadCatalogText()
+        await awaitWithin(loadCatalogText(), normalized.deadlineMs - (Date.now() - started))
         throw new FeishuApiError({ kind: 'protocol', msg: 'the answer has no data.meeting_chat_id and data.applink', httpStatus: 200, operation: op })
       }
       return { meetingChatId: chat.meeting_chat_id, applink: chat.applink }
     },
 
     // Only store apps call it, and their token flows are in the same chunk.
-    resendAppTicket: (callOptions) => import('./auth/app.js').then((m) => m.resendAppTicket(givenAuth, api, resendFetch, callOptions)),
+    resendAppTicket: (callOptions) => loadChunk(() => import('./auth/app.js'), 'resendAppTicket', normalized.deadlineMs).then((m) => m.resendAppTicket(givenAuth, api, resendFetch, callOptions)),
   }
 }

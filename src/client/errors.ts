@@ -42,9 +42,10 @@ let catalogLoading: Promise<void> | undefined
 const NO_HINT: Hint = { en: 'See kind and msg.', zh: '请查看 kind 与 msg。' }
 
 /**
- * Loads the text of errors once: the client awaits it before it makes any error that does not bring its own hint.
- * It never rejects: if the text cannot load (a chunk a browser cannot fetch), it is tried again next time, and the
- * errors made meanwhile carry `NO_HINT` and the platform's msg alone.
+ * Loads the text of errors once: the client awaits it (within the call's deadline: awaitWithin) before it makes an
+ * error that does not bring its own hint. It never rejects: if the text cannot load (a chunk a browser cannot fetch),
+ * it is tried again next time, and the errors made meanwhile carry `NO_HINT`. Past a call's deadline nothing is
+ * awaited: a timeout made then carries its hint only if the text was loaded before.
  */
 export function loadCatalogText(): Promise<void> {
   catalogLoading ??= import('../generated/catalog-text.js').then(

@@ -3,8 +3,6 @@
 import type { FeishuApiErrorInit } from './errors.js'
 
 const REDACTED = '[redacted]'
-/** Longest header value quoted in an error: a server may send anything there. */
-const MAX_QUOTED = 200
 
 /** `text` with every secret (4 characters or more) replaced. */
 export function redactText(text: string, secrets: readonly string[]): string {
@@ -21,13 +19,6 @@ export function redactValue(value: unknown, secrets: readonly string[]): unknown
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactText(k, secrets), redactValue(v, secrets)]))
   }
   return value
-}
-
-/** A header value fit to quote: redacted and cut short. */
-export function quoteHeader(value: string | null, secrets: readonly string[]): string | null {
-  if (value === null) return null
-  const text = redactText(value, secrets)
-  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text
 }
 
 /** A runtime's error reduced to its name and redacted message: the original may reference the request. */

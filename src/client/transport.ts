@@ -11,7 +11,8 @@ import { FeishuApiError, loadCatalogText, RETRYABLE, type FeishuApiErrorInit } f
 import { OPERATIONS, type Operation } from './operation.js'
 import { ConfigError, type Normalized } from './options.js'
 import type { CallLimiter, PacingRequest } from './pacing.js'
-import { plainCause, quoteHeader, redactInit } from './redact.js'
+import { plainCause, redactInit, redactText } from './redact.js'
+import { awaitWithin, raceWithin } from './lazy.js'
 import { nextDelayMs, sleep } from './retry.js'
 
 export interface TransportDeps {
@@ -90,26 +91,20 @@ export interface Transport {
  */
 async function within<T>(step: (stop: AbortSignal) => Promise<T>, ms: number, signal: AbortSignal | null, onLate: () => Promise<FeishuApiError>): Promise<T> {
   const stop = new AbortController()
-  let late = false
-  const timer = setTimeout(() => { late = true; stop.abort() }, ms)
-  const onAbort = () => stop.abort(signal?.reason)
-  signal?.addEventListener('abort', onAbort, { once: true })
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      stop.signal.addEventListener('abort', () => reject(stop.signal.reason), { once: true })
-      step(stop.signal).then(resolve, reject)
-    })
-  } catch (thrown) {
-    if (late) throw await onLate()
-    throw signal?.aborted ? signal.reason : thrown
-  } finally {
-    clearTimeout(timer)
-    signal?.removeEventListener('abort', onAbort)
-  }
+  const result = await raceWithin(step(stop.signal), ms, signal, LATE).catch((thrown: unknown) => {
+    stop.abort(signal?.reason)
+    throw thrown
+  })
+  if (result !== LATE) return result
+  stop.abort()
+  throw await onLate()
 }
 
+/** What `within` resolves to once its time is up. */
+const LATE = Symbol('late')
+
 /** What verdict.ts needs of the modules loaded at start. */
-const VERDICT_DEPS = { quoteHeader, redactInit, retryable: RETRYABLE }
+const VERDICT_DEPS = { redactText, redactInit, retryable: RETRYABLE }
 
 export function createTransport(deps: TransportDeps): Transport {
   const { options } = deps
@@ -118,18 +113,16 @@ export function createTransport(deps: TransportDeps): Transport {
   let observed = false
 
   /**
-   * What an answer that is not a success means (verdict.ts), loaded with the catalog's text on the first one. If it
-   * cannot load (a chunk a browser cannot fetch), the attempt counts as one that got no usable answer: retryable.
+   * What an answer that is not a success means (verdict.ts), loaded with the catalog's text on the first one, within
+   * the call's deadline and not past the caller's abort. If it does not load in time (a chunk a browser cannot
+   * fetch, or one that stalls), the attempt counts as one that got no usable answer: retryable while time is left.
    */
-  const judge = (answer: Answer, operation: OperationId | null, secrets: readonly string[]): Promise<Failure> =>
-    Promise.all([import('./verdict.js'), loadCatalogText()]).then(
-      ([{ failureOf }]) => failureOf(answer, operation, options.origin, secrets, now(), VERDICT_DEPS),
-      (error: unknown): Failure => ({
-        ok: false,
-        waitMs: null,
-        error: { kind: 'network', msg: `HTTP ${answer.status}, which the client could not read: its rules did not load`, httpStatus: answer.status, operation, retryable: true, cause: plainCause(error, secrets) },
-      }),
-    )
+  const judge = async (answer: Answer, operation: OperationId | null, secrets: readonly string[], deadline: number, signal: AbortSignal | null): Promise<Failure> => {
+    const loaded = await awaitWithin(Promise.all([import('./verdict.js'), loadCatalogText()]), deadline - now(), signal)
+    return loaded
+      ? loaded[0].failureOf(answer, operation, options.origin, secrets, now(), VERDICT_DEPS)
+      : { ok: false, waitMs: null, error: { kind: 'network', msg: `HTTP ${answer.status}: what it means did not load in time`, httpStatus: answer.status, operation, retryable: true } }
+  }
 
   let read: ReadRequest | undefined
 
@@ -163,7 +156,8 @@ export function createTransport(deps: TransportDeps): Transport {
     }
     /** The error to throw: the attempt's facts, redacted of every secret the request carried, with its text loaded. */
     const failure = async (init: FeishuApiErrorInit, secrets: readonly string[]) => {
-      await loadCatalogText()
+      // Within the deadline: past it (a timeout), no wait.
+      await awaitWithin(loadCatalogText(), deadline - now(), signal)
       return new FeishuApiError(redactInit(init, secrets))
     }
     const lateError = (attempts: number, earlierUnknown: boolean, what: string) => failure({
@@ -225,7 +219,7 @@ export function createTransport(deps: TransportDeps): Transport {
           onEnvelope?.(answer.envelope!)
           return finish(answer)
         }
-        verdict = await judge(answer, operation, secrets)
+        verdict = await judge(answer, operation, secrets, deadline, signal)
       } catch (thrown) {
         if (signal?.aborted) throw signal.reason
         if (thrown instanceof TooLarge) {

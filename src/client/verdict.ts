@@ -7,14 +7,24 @@ import type { ErrorKind } from '../generated/codes.js'
 import type { OperationId } from '../generated/operations.js'
 import type { Answer, Failure, Verdict } from './answer.js'
 import type { FeishuApiErrorInit } from './errors.js'
-import type { quoteHeader, redactInit } from './redact.js'
+import type { redactInit, redactText } from './redact.js'
 
 /** What the verdict needs of the modules loaded at start. */
 export interface VerdictDeps {
-  readonly quoteHeader: typeof quoteHeader
+  readonly redactText: typeof redactText
   readonly redactInit: typeof redactInit
   /** The codes a retry can help. */
   readonly retryable: ReadonlySet<number>
+}
+
+/** Longest header value quoted in an error: a server may send anything there. */
+const MAX_QUOTED = 200
+
+/** A header value fit to quote: redacted and cut short. */
+export function quoteHeader(value: string | null, secrets: readonly string[], redact: typeof redactText): string | null {
+  if (value === null) return null
+  const text = redact(value, secrets)
+  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text
 }
 
 /** The kind of a code the spec documents. */
@@ -70,8 +80,8 @@ export function classify(answer: Answer, operation: OperationId | null, origin: 
 /** The error an answer that is not a success stands for (see {@link classify}). */
 export function failureOf(answer: Answer, operation: OperationId | null, origin: string, secrets: readonly string[], now: number, deps: VerdictDeps): Failure {
   const { status, headers, envelope } = answer
-  const { quoteHeader, redactInit } = deps
-  const logId = quoteHeader(headers.get('x-tt-logid') ?? headers.get('x-request-id'), secrets)
+  const { redactText, redactInit } = deps
+  const logId = quoteHeader(headers.get('x-tt-logid') ?? headers.get('x-request-id'), secrets, redactText)
   let error: FeishuApiErrorInit
   if (answer.redirected || (status >= 300 && status < 400)) {
     error = {
@@ -86,7 +96,7 @@ export function failureOf(answer: Answer, operation: OperationId | null, origin:
     error = {
       // A 429 is a rate limit whatever its body; other non-JSON answers are not the platform's protocol.
       kind: status === 429 ? 'rate_limited' : 'protocol',
-      msg: `HTTP ${status} with ${answer.text === '' ? 'an empty body' : `a body that is not the platform's JSON (${quoteHeader(headers.get('content-type'), secrets) ?? 'no content type'})`}`,
+      msg: `HTTP ${status} with ${answer.text === '' ? 'an empty body' : `a body that is not the platform's JSON (${quoteHeader(headers.get('content-type'), secrets, redactText) ?? 'no content type'})`}`,
       httpStatus: status,
       logId,
       operation,

@@ -16,6 +16,9 @@ const ids = { calendarId: 'feishu.cn_abc@group.calendar.feishu.cn', eventId: '75
 const auth = { tenantAccessToken: 't-static-token-1234' }
 const caught = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection') }, (e: unknown) => e as FeishuApiError)
 
+/** A chunk whose request never settles: its import hangs. */
+const stalls = () => new Promise<never>(() => {})
+
 /** The client as a new import: nothing of it loaded yet, the text of errors included. */
 async function fresh() {
   vi.resetModules()
@@ -23,7 +26,7 @@ async function fresh() {
 }
 
 afterEach(() => {
-  for (const m of ['../../src/generated/catalog-text.ts', '../../src/client/api.ts', '../../src/client/verdict.ts', '../../src/client/explain.ts']) vi.doUnmock(m)
+  for (const m of ['../../src/generated/catalog-text.ts', '../../src/client/api.ts', '../../src/client/verdict.ts', '../../src/client/explain.ts', '../../src/client/auth/app.ts']) vi.doUnmock(m)
 })
 
 describe('the text of errors, loaded on demand', () => {
@@ -46,8 +49,10 @@ describe('the text of errors, loaded on demand', () => {
     expect([error.kind, error.hint]).toEqual(['protocol', KINDS.protocol])
   })
 
-  it('a deadline that passes while the token is awaited, and an attempt that times out, carry the timeout hint', async () => {
-    const { createMeetingChatClient } = await fresh()
+  it('a deadline that passes while the token is awaited (the text loaded before), and an attempt that times out, carry the timeout hint', async () => {
+    // Past the deadline nothing is awaited: the text is there only if it loaded before.
+    const { createMeetingChatClient, FeishuApiError } = await fresh()
+    await FeishuApiError.loadHints()
     const stuck = createMeetingChatClient({ auth: { tenantAccessToken: () => new Promise<string>(() => {}) }, deadlineMs: 20 })
     const late = await caught(stuck.unbindMeetingChat(ids))
     expect(late.msg).toMatch(/^no token within the call's deadline/)
@@ -96,14 +101,15 @@ describe('the text of errors, loaded on demand', () => {
     expect(new FeishuApiError({ kind: 'server', msg: 'down' }).message).toBe(`Feishu server error: down. ${KINDS.server!.en}`)
   })
 
-  it("an item of a bulk run that outlives its deadline carries the timeout hint", async () => {
+  it('an item of a bulk run that outlives its deadline is a timeout at once, without waiting for the text', async () => {
+    vi.doMock('../../src/generated/catalog-text.ts', stalls)
     vi.resetModules()
     const { unbindMeetingChats } = await import('../../src/bulk/index.ts')
     const results = []
     for await (const r of unbindMeetingChats([ids], { auth, deadlineMs: 20, rateLimiter: false, fetch: () => new Promise<Response>(() => {}) })) results.push(r)
     expect(results).toHaveLength(1)
     const error = results[0]!.ok ? undefined : results[0]!.error as FeishuApiError
-    expect([error?.kind, error?.hint]).toEqual(['timeout', KINDS.timeout])
+    expect([error?.kind, error?.msg, error?.hint]).toEqual(['timeout', "no result within the item's deadline of 20 ms", PLACEHOLDER])
   })
 })
 
@@ -125,9 +131,64 @@ describe('what a failure means and says, loaded on demand', () => {
     const client = createMeetingChatClient({ auth, retry: false, fetch: async () => Response.json({ code: 195108, msg: 'chat not match with event' }, { status: 400 }) })
     const error = await caught(client.unbindMeetingChat(ids))
     expect([error.kind, error.httpStatus, error.retryable, error.code]).toEqual(['network', 400, true, null])
-    expect(error.msg).toBe('HTTP 400, which the client could not read: its rules did not load')
+    expect(error.msg).toBe('HTTP 400: what it means did not load in time')
     vi.doUnmock('../../src/client/verdict.ts')
     // The next failure tries again.
     expect((await caught(client.unbindMeetingChat(ids))).code).toBe(195108)
+  })
+})
+
+describe('what loads on demand never holds a call', () => {
+  it('a stalled verdict chunk: the call ends at its deadline; an abort ends it at once with its reason', async () => {
+    vi.doMock('../../src/client/verdict.ts', stalls)
+    const { createMeetingChatClient } = await fresh()
+    const refused = async () => Response.json({ code: 195108, msg: 'chat not match with event' }, { status: 400 })
+    const late = await caught(createMeetingChatClient({ auth, deadlineMs: 50, fetch: refused }).unbindMeetingChat(ids))
+    expect([late.kind, late.msg]).toEqual(['network', 'HTTP 400: what it means did not load in time'])
+    const caller = new AbortController()
+    const call = createMeetingChatClient({ auth, fetch: async () => { setTimeout(() => caller.abort(new Error('stop')), 10); return refused() } }).unbindMeetingChat(ids, { signal: caller.signal })
+    await expect(call).rejects.toThrow('stop')
+  })
+
+  it('a stalled text chunk: the error comes at the deadline with the placeholder hint, and a timeout at once', async () => {
+    vi.doMock('../../src/generated/catalog-text.ts', stalls)
+    const { createMeetingChatClient } = await fresh()
+    const failed = await caught(createMeetingChatClient({ auth, retry: false, deadlineMs: 50, fetch: () => Promise.reject(new TypeError('fetch failed')) }).unbindMeetingChat(ids))
+    expect([failed.kind, failed.hint]).toEqual(['network', PLACEHOLDER])
+    const silent = await caught(createMeetingChatClient({ auth, retry: false, deadlineMs: 50, fetch: () => new Promise<Response>(() => {}) }).unbindMeetingChat(ids))
+    expect([silent.kind, silent.hint, silent.msg]).toEqual(['timeout', PLACEHOLDER, "no answer within the call's deadline of 50 ms"])
+  })
+
+  it('a stalled explanation chunk: a bad id is still refused, at the deadline, naming the argument and the rule', async () => {
+    vi.doMock('../../src/client/explain.ts', stalls)
+    const { createMeetingChatClient } = await fresh()
+    const refused = await caught(createMeetingChatClient({ auth, deadlineMs: 30 }).unbindMeetingChat({ ...ids, calendarId: ' x' }))
+    expect([refused.kind, refused.msg]).toEqual(['invalid_request', 'calendarId is refused (space)'])
+  })
+
+  it('resendAppTicket and the app-credential flows, when their chunk cannot load, reject with a network error and load again next time', async () => {
+    vi.doMock('../../src/client/auth/app.ts', () => { throw new Error('offline') })
+    const { createMeetingChatClient } = await fresh()
+    const client = createMeetingChatClient({ auth: { appId: 'cli_a1b2c3d4e5f6a7b8', appSecret: 'sEcReT-app-secret-value-123' }, retry: false, fetch: async () => Response.json({ code: 0, msg: 'success', data: {} }) })
+    for (const call of [() => client.resendAppTicket(), () => client.unbindMeetingChat(ids)]) {
+      const error = await caught(call())
+      expect([error.name, error.kind, error.retryable]).toEqual(['FeishuApiError', 'network', true])
+      expect(JSON.stringify(error) + error.message).not.toContain('sEcReT')
+    }
+    vi.doUnmock('../../src/client/auth/app.ts')
+    await expect(client.resendAppTicket()).resolves.toBeUndefined()
+  })
+})
+
+describe('the ids a call sends', () => {
+  it('are read once: what is checked is what is sent', async () => {
+    const { createMeetingChatClient } = await fresh()
+    const sent: string[] = []
+    const client = createMeetingChatClient({ auth, fetch: async (request) => { sent.push(request.url); return Response.json({ code: 0, msg: 'success', data: {} }) } })
+    let reads = 0
+    const shifty = { ...ids, get eventId() { return reads++ === 0 ? ids.eventId : '..' } }
+    await client.unbindMeetingChat(shifty)
+    expect(reads).toBe(1)
+    expect(sent[0]).toContain(`/events/${ids.eventId}/meeting_chat`)
   })
 })

@@ -4,6 +4,7 @@ import type { AppConfig, AppDeps } from './app.js'
 import { refreshTokenCodes } from '../../generated/codes.js'
 import { tokenPrefixes } from '../../generated/operations.js'
 import { loadCatalogText } from '../errors.js'
+import { loadChunk } from '../lazy.js'
 import { ConfigError, type AuthOptions, type TokenSource } from '../options.js'
 
 export interface AuthStrategy {
@@ -94,8 +95,18 @@ export function createAuthStrategy(auth: AuthOptions | undefined, deps: AppDeps,
 function lazyAppStrategy(config: AppConfig, deps: AppDeps): AuthStrategy {
   let loaded: AuthStrategy | undefined
   let loading: Promise<AuthStrategy> | undefined
-  // The text of errors loads with the flows, which make errors of their own.
-  const load = () => (loading ??= Promise.all([import('./app.js'), loadCatalogText()]).then(([m]) => (loaded = m.appStrategy(config, deps))))
+  const load = () => {
+    // The text of errors loads beside the flows, which make errors of their own.
+    void loadCatalogText()
+    // A load that fails or outlasts the deadline is a network or timeout error, and is tried again next time.
+    return (loading ??= loadChunk(() => import('./app.js'), 'the app-credential flows', config.deadlineMs).then(
+      (m) => (loaded = m.appStrategy(config, deps)),
+      (error: unknown) => {
+        loading = undefined
+        throw error
+      },
+    ))
+  }
   return {
     identity: 'tenant',
     token: () => (loaded ? loaded.token() : load().then((s) => s.token())),

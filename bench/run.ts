@@ -216,7 +216,7 @@ if (cold) {
   }
 }
 if (size) {
-  out.push('', '**Size**: esbuild bundle, minified, gzip level 9. The first two rows count what loads at start (the app-credential flows, the error catalog\'s text and `client.api` with openapi-fetch are dynamic imports, loaded on demand); the others count everything.', '')
+  out.push('', '**Size**: esbuild bundle, minified, gzip level 9. The first two rows count what loads at start (`client.api` with openapi-fetch, the app-credential flows, and what a failure means and says with the error catalog\'s text are dynamic imports, loaded on demand); the others count everything.', '')
   out.push('| bundle | platform | min | min+gzip |')
   out.push('| --- | --- | ---: | ---: |')
   for (const b of size.client) out.push(`| this package: ${b.name}, what loads at start (${bytes(b.lazyGzip)} more on demand, npm run size) | browser | ${bytes(b.startMin)} | ${bytes(b.startGzip)} |`)

@@ -115,13 +115,14 @@ export function createTransport(deps: TransportDeps): Transport {
   /**
    * What an answer that is not a success means (verdict.ts), loaded with the catalog's text on the first one, within
    * the call's deadline and not past the caller's abort. If it does not load in time (a chunk a browser cannot
-   * fetch, or one that stalls), the attempt counts as one that got no usable answer: retryable while time is left.
+   * fetch, or one that stalls), the attempt counts as one that got no usable answer: retryable while time is left,
+   * a timeout once the deadline has passed.
    */
   const judge = async (answer: Answer, operation: OperationId | null, secrets: readonly string[], deadline: number, signal: AbortSignal | null): Promise<Failure> => {
     const loaded = await awaitWithin(Promise.all([import('./verdict.js'), loadCatalogText()]), deadline - now(), signal)
     return loaded
       ? loaded[0].failureOf(answer, operation, options.origin, secrets, now(), VERDICT_DEPS)
-      : { ok: false, waitMs: null, error: { kind: 'network', msg: `HTTP ${answer.status}: what it means did not load in time`, httpStatus: answer.status, operation, retryable: true } }
+      : { ok: false, waitMs: null, error: { kind: now() < deadline ? 'network' : 'timeout', msg: `HTTP ${answer.status}: what it means did not load in time`, httpStatus: answer.status, operation, retryable: true } }
   }
 
   let read: ReadRequest | undefined

@@ -144,7 +144,7 @@ describe('what loads on demand never holds a call', () => {
     const { createMeetingChatClient } = await fresh()
     const refused = async () => Response.json({ code: 195108, msg: 'chat not match with event' }, { status: 400 })
     const late = await caught(createMeetingChatClient({ auth, deadlineMs: 50, fetch: refused }).unbindMeetingChat(ids))
-    expect([late.kind, late.msg]).toEqual(['network', 'HTTP 400: what it means did not load in time'])
+    expect([late.kind, late.msg]).toEqual(['timeout', 'HTTP 400: what it means did not load in time'])
     const caller = new AbortController()
     const call = createMeetingChatClient({ auth, fetch: async () => { setTimeout(() => caller.abort(new Error('stop')), 10); return refused() } }).unbindMeetingChat(ids, { signal: caller.signal })
     await expect(call).rejects.toThrow('stop')

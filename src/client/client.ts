@@ -193,6 +193,11 @@ export function createMeetingChatClient(options: MeetingChatClientOptions = {}):
     },
 
     // Only store apps call it, and their token flows are in the same chunk.
-    resendAppTicket: (callOptions) => loadChunk(() => import('./auth/app.js'), 'resendAppTicket', normalized.deadlineMs).then((m) => m.resendAppTicket(givenAuth, api, resendFetch, callOptions)),
+    resendAppTicket: (callOptions) => {
+      // The caller's abort ends the wait for the chunk too (app.ts checks the signal itself).
+      const signal = callOptions?.signal instanceof AbortSignal ? callOptions.signal : undefined
+      return raceWithin(loadChunk(() => import('./auth/app.js'), 'resendAppTicket', normalized.deadlineMs), Infinity, signal, undefined as never)
+        .then((m) => m.resendAppTicket(givenAuth, api, resendFetch, callOptions))
+    },
   }
 }

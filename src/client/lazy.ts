@@ -11,7 +11,11 @@ const MAX_TIMER_MS = 2_147_483_647
  */
 export function raceWithin<T, L>(work: Promise<T>, ms: number, signal: AbortSignal | null | undefined, late: L): Promise<T | L> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
+    if (signal?.aborted) {
+      // `work` has started: its outcome is nobody's now, and must not surface as an unhandled rejection.
+      work.catch(() => {})
+      return reject(signal.reason)
+    }
     // The first of the three ends the wait and drops the others' hooks (a stalled `work` keeps no listener).
     const end = <V>(settle: (value: V) => void) => (value: V) => {
       clearTimeout(timer)
@@ -43,7 +47,7 @@ export async function loadChunk<T extends object>(load: () => Promise<T>, what: 
   let failed: { readonly error: unknown } | undefined
   const chunk = await awaitWithin(load().catch((error: unknown) => { failed = { error }; throw error }), limitMs)
   if (chunk) return chunk
-  // The text of a network error's hint within what is left of the limit; a timeout's hint is at start.
+  // The text of a network error's hint within what is left of the limit; a timeout's, only if it loaded before.
   if (failed) await awaitWithin(loadCatalogText(), limitMs - (Date.now() - started))
   throw failed
     ? new FeishuApiError({ kind: 'network', msg: `${what} could not load (a dynamic import of a chunk of this package)`, retryable: true, cause: failed.error })

@@ -134,7 +134,8 @@ export function createTransport(deps: TransportDeps): Transport {
     if (BUILT in input) {
       request = input
     } else {
-      if (!read) throw new Error('feishu-meeting-chat: a Request reached the transport before client.api was loaded')
+      // Cannot happen: openapi-fetch hands the transport a Request only once client.api's chunk has installed the reader.
+      if (!read) throw new Error('feishu-meeting-chat: client.api not loaded')
       const reading = read(input, known)
       request = 'then' in reading ? await reading : reading
     }

@@ -180,6 +180,34 @@ describe('what loads on demand never holds a call', () => {
   })
 })
 
+describe('raceWithin, the wait under every on-demand load', () => {
+  it('with a signal already aborted, rejects with its reason, and the work failing later surfaces nowhere', async () => {
+    const { raceWithin } = await import('../../src/client/lazy.ts')
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      let fail = (_: Error) => {}
+      const work = new Promise<never>((_, reject) => { fail = reject })
+      await expect(raceWithin(work, 1_000, AbortSignal.abort(new Error('stop')), 'late')).rejects.toThrow('stop')
+      fail(new Error('the step failed after the abort'))
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+
+  it('resendAppTicket stops waiting for its chunk on the caller\'s abort', async () => {
+    vi.doMock('../../src/client/auth/app.ts', stalls)
+    const { createMeetingChatClient } = await fresh()
+    const caller = new AbortController()
+    const call = createMeetingChatClient({ auth: { appId: 'cli_a1b2c3d4e5f6a7b8', appSecret: 'sEcReT-app-secret-value-123' } }).resendAppTicket({ signal: caller.signal })
+    caller.abort(new Error('stop'))
+    await expect(call).rejects.toThrow('stop')
+  })
+})
+
 describe('the ids a call sends', () => {
   it('are read once: what is checked is what is sent', async () => {
     const { createMeetingChatClient } = await fresh()

@@ -5,7 +5,7 @@
 //
 // Two builds, for import time and for one copy of each class:
 // - the client entry (dist/index.js) and dist/catalog.js, each one file: a Node import of the client reads
-//   one module of ours, not twenty (the app-credential flows and the catalog's text stay lazy chunks);
+//   one module of ours, not twenty;
 // - every other entry (msw, sandbox, limiter, bulk, the CLI), with code splitting among them. Where their
 //   sources import the client's public modules (FeishuApiError, ConfigError, createMeetingChatClient…), the
 //   import goes to dist/index.js itself, so that `instanceof FeishuApiError` holds for an error from /bulk
@@ -38,7 +38,7 @@ export function entryPoints(root = ROOT): string[] {
   return [...new Set([...sources, join(root, 'src/fake/demo.ts')])]
 }
 
-/** Entries built as one file each (with their lazy chunks), one folder up from every other entry. */
+/** Entries built as one file each, one folder up from every other entry. */
 const OWN_FILE = ['src/index.ts', 'src/catalog.ts']
 
 /**

@@ -73,21 +73,18 @@ function kindsOf(errorCode: JsonObject): Record<string, { en: string; zh: string
   }))
 }
 
-/** The catalog's text alone (each code's msg, hint and kind, each kind's hint), for the client to load on demand
- * with the first failed answer: its own module, so that bundlers can split it off without taking the catalog along. */
+/** The catalog's text (each code's kind, msg and hint, each kind's hint): what the client's errors say and are,
+ * without the statuses and flags of the full catalog (catalog.ts, the `feishu-meeting-chat/catalog` entry). */
 function catalogTextModule(spec: JsonObject): string {
   const errorCode = resolveRef(spec, { $ref: '#/components/schemas/ErrorCode' })
   if (!isObject(errorCode) || !Array.isArray(errorCode.oneOf)) throw new Error('components.schemas.ErrorCode.oneOf is missing from the spec')
-  const lines = errorCode.oneOf.filter(isObject).map((e) => `  ${JSON.stringify(e.const)}: ${JSON.stringify({ msg: e.title, hint: { en: e.description, zh: e['x-hint-zh'] } })},`)
+  const lines = errorCode.oneOf.filter(isObject).map((e) => `  ${JSON.stringify(e.const)}: ${JSON.stringify({ kind: e['x-kind'], msg: e.title, hint: { en: e.description, zh: e['x-hint-zh'] } })},`)
   const kinds = Object.entries(kindsOf(errorCode)).map(([kind, hint]) => `  ${kind}: ${JSON.stringify(hint)},`)
-  const codeKinds = Object.fromEntries(errorCode.oneOf.filter(isObject).map((e) => [String(e.const), e['x-kind'] ?? null]))
-  return `${HEADER('the error catalog\'s msg, hints (en, zh) and kinds, loaded by the client on demand (components.schemas.ErrorCode)')}
+  return `${HEADER('the error catalog\'s kinds, msgs and hints (en, zh), what the client\'s errors say (components.schemas.ErrorCode)')}
 import type { ErrorKind } from './codes.js'
 
-/** The kind of each documented code. */
-export const codeKinds: Readonly<Record<number, ErrorKind | undefined>> = ${JSON.stringify(codeKinds)}
-
-export const catalogText: Record<number, { readonly msg: string; readonly hint: { readonly en: string; readonly zh: string } } | undefined> = {
+/** Each documented code's kind, the platform's msg and the hint. */
+export const catalogText: Readonly<Record<number, { readonly kind: ErrorKind; readonly msg: string; readonly hint: { readonly en: string; readonly zh: string } } | undefined>> = {
 ${lines.join('\n')}
 }
 

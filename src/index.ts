@@ -7,7 +7,7 @@
  */
 export { createMeetingChatClient } from './client/client.js'
 export type {
-  CallOptions,
+  CallResult,
   CreateMeetingChatParams,
   MeetingChat,
   MeetingChatApi,
@@ -21,6 +21,7 @@ export { ConfigError, DEFAULTS, DOMAINS } from './client/options.js'
 export type {
   AppCredentials,
   AuthOptions,
+  CallOptions,
   Domain,
   MeetingChatClientOptions,
   RetryOptions,

@@ -67,6 +67,42 @@ function violations(imports: readonly Import[]): string[] {
   return out
 }
 
+/** The file a relative import of `from` names, as a path under src/ (`.js` written for `.ts`). */
+const targetOf = (i: Import): string => resolve(dirname(i.file), i.specifier).replace(/\.js$/, '.ts')
+
+/** Every import cycle among `imports` whose files all sit in one folder of src/, each as its files in order. */
+function cycles(imports: readonly Import[]): string[][] {
+  const edges = new Map<string, string[]>()
+  for (const i of imports) {
+    if (!i.specifier.startsWith('.')) continue
+    const target = targetOf(i)
+    if (folderOf(target) !== folderOf(i.file)) continue
+    edges.set(i.file, [...(edges.get(i.file) ?? []), target])
+  }
+  const found: string[][] = []
+  const state = new Map<string, 'open' | 'done'>()
+  const path: string[] = []
+  const visit = (file: string): void => {
+    state.set(file, 'open')
+    path.push(file)
+    for (const next of edges.get(file) ?? []) {
+      if (state.get(next) === 'open') found.push(path.slice(path.indexOf(next)).map((f) => relative(SRC, f)))
+      else if (!state.has(next)) visit(next)
+    }
+    path.pop()
+    state.set(file, 'done')
+  }
+  for (const file of edges.keys()) if (!state.has(file)) visit(file)
+  return found
+}
+
+/** Whether a source loads a module on demand (`import(...)`), which no file of src/client/ may: a call runs one path. */
+function loadsOnDemand(text: string): boolean {
+  const isDynamic = (node: ts.Node): boolean =>
+    (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) || ts.forEachChild(node, isDynamic) === true
+  return isDynamic(ts.createSourceFile('probe.ts', text, ts.ScriptTarget.Latest))
+}
+
 describe('the import rules', () => {
   it('are read from every file of src/', () => {
     expect(all.length).toBeGreaterThan(50)
@@ -75,6 +111,25 @@ describe('the import rules', () => {
 
   it('hold: nothing imports from a folder above it, nothing portable imports Node or msw', () => {
     expect(violations(all)).toEqual([])
+  })
+
+  it('hold: no import cycle inside a folder of src/ (type imports included)', () => {
+    expect(cycles(all)).toEqual([])
+  })
+
+  it('hold: nothing in src/client/ loads a module on demand', () => {
+    expect(sources.filter((f) => folderOf(f) === 'client' && loadsOnDemand(readFileSync(f, 'utf8'))).map((f) => relative(SRC, f))).toEqual([])
+  })
+
+  it('catch a cycle and a dynamic import', () => {
+    const at = (path: string, specifier: string): Import => ({ file: join(SRC, path), specifier })
+    expect(cycles([at('client/a.ts', './b.js'), at('client/b.ts', './c.js'), at('client/c.ts', './a.js'), at('client/c.ts', '../fake/x.js')])).toEqual([['client/a.ts', 'client/b.ts', 'client/c.ts']])
+    expect(cycles([at('client/a.ts', './b.js'), at('client/b.ts', './c.js')])).toEqual([])
+    expect(loadsOnDemand("export const load = () => import('./other.js')\n")).toBe(true)
+    expect(loadsOnDemand("const m = await import ( './x.js' )")).toBe(true)
+    // A type that names a module is not a load.
+    expect(loadsOnDemand("import { a } from './a.js'\nexport type T = import('./b.js').B\n")).toBe(false)
+    expect(loadsOnDemand("import { a } from './a.js'\nexport { b } from './b.js'\n")).toBe(false)
   })
 
   it('leave the spec reader and the seed schema without imports, so the generator runs them from source', () => {

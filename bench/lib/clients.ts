@@ -97,7 +97,9 @@ export function ourCall(mod: OurModule, baseUrl: string, auth: 'static' | 'app' 
     auth: auth === 'static' ? { tenantAccessToken: BENCH.tenantAccessToken } : { appId: BENCH.appId, appSecret: BENCH.appSecret },
   })
   const params = { calendarId: BENCH.calendarId, eventId: BENCH.eventId, meetingChatId: BENCH.meetingChatId }
-  return () => client.unbindMeetingChat(params)
+  return async () => {
+    await client.unbindMeetingChat(params)
+  }
 }
 
 /**

@@ -330,7 +330,9 @@ export async function cpuSection(o: { ours: OurModule; runs: number; calls: numb
       })
       if (data?.code !== 0) throw new Error('stub answered an error')
     },
-    'this package': () => ours.unbindMeetingChat(params),
+    'this package': async () => {
+      await ours.unbindMeetingChat(params)
+    },
   }
   const names = Object.keys(calls) as CpuSummary['client'][]
   const perRun: Record<string, number[]> = {}

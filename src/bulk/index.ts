@@ -7,9 +7,9 @@ import { ConfigError, type MeetingChatClientOptions } from '../client/options.js
 import type { CallLimiter } from '../client/pacing.js'
 import { createRateLimiter } from '../limiter/index.js'
 
-/** One item's outcome: `ok`, or the error that ended it (a FeishuApiError, a ConfigError for a bad id, or the abort reason). */
+/** One item's outcome: `ok` with the answer's log id, or the error that ended it (a FeishuApiError, a ConfigError for a bad id, or the abort reason). */
 export type UnbindResult<T> =
-  | { readonly item: T; readonly ok: true; readonly error?: undefined }
+  | { readonly item: T; readonly ok: true; readonly logId: string | null; readonly error?: undefined }
   | { readonly item: T; readonly ok: false; readonly error: Error }
 
 export interface BulkProgress {
@@ -125,8 +125,8 @@ export async function* unbindMeetingChats<T extends UnbindMeetingChatParams>(
     const timer = deadlineMs === undefined ? undefined : setTimeout(() => deadline.abort(new DOMException(`no result within ${deadlineMs} ms`, 'TimeoutError')), deadlineMs)
     try {
       const params = { calendarId: item.calendarId, eventId: item.eventId, meetingChatId: item.meetingChatId }
-      await client.unbindMeetingChat(params, { ...callOptions, signal: AbortSignal.any([signal, deadline.signal]) })
-      return { item, ok: true }
+      const { logId } = await client.unbindMeetingChat(params, { ...callOptions, signal: AbortSignal.any([signal, deadline.signal]) })
+      return { item, ok: true, logId }
     } catch (error) {
       if (deadline.signal.aborted && !signal.aborted) {
         return { item, ok: false, error: new FeishuApiError({ kind: 'timeout', msg: `no result within the item's deadline of ${deadlineMs} ms`, operation: 'unbindMeetingChat' }) }

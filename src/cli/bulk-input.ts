@@ -2,9 +2,7 @@
 // calendar_id,event_id,meeting_chat_id. Each item keeps its line number; each bad line becomes a problem.
 import { parse } from 'csv-parse/sync'
 import { FeishuApiError } from '../client/errors.js'
-import { describeValue } from '../client/describe.js'
-import { invalidParam } from '../client/explain.js'
-import { paramProblem, paramSpec } from '../client/validate.js'
+import { idError } from '../client/validate.js'
 
 export interface InputItem {
   /** 1-based line of the file where the item starts. */
@@ -29,8 +27,8 @@ export const COLUMNS = ['calendar_id', 'event_id', 'meeting_chat_id'] as const
 
 /** `value` when it may be sent as `param` of the unbind, else the invalid_request error the client would throw. */
 function checkParam(op: 'unbindMeetingChat', param: string, argName: string, value: unknown): string {
-  const problem = paramProblem(op, param, value)
-  if (problem !== undefined) throw invalidParam({ op, param, argName, value, problem }, paramSpec(op, param), { FeishuApiError, describeValue })
+  const refused = idError(op, param, argName, value)
+  if (refused) throw refused
   return value as string
 }
 

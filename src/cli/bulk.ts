@@ -117,7 +117,7 @@ export async function runBulkUnbind(
       bar?.increment(1, { failed: counts.failed + (ok ? 0 : 1) })
       if (ok) {
         counts.succeeded++
-        if (json) io.out(JSON.stringify({ ok: true, ...ids, ...(earlierDidIt && { note: earlierAttemptDidIt ? 'unbound by an earlier attempt whose answer was lost' : 'unbound by an earlier run' }) }))
+        if (json) io.out(JSON.stringify({ ok: true, ...ids, logId: result.ok ? result.logId : api?.logId ?? null, ...(earlierDidIt && { note: earlierAttemptDidIt ? 'unbound by an earlier attempt whose answer was lost' : 'unbound by an earlier run' }) }))
         continue
       }
       counts.failed++

@@ -113,24 +113,17 @@ function authFromEnv(env: Env): MeetingChatClientOptions['auth'] {
   throw new UsageError('No credentials: set FEISHU_APP_ID and FEISHU_APP_SECRET, or FEISHU_TENANT_ACCESS_TOKEN, or FEISHU_USER_ACCESS_TOKEN.')
 }
 
-function clientFrom(values: { domain?: string; timeout?: string; 'no-retry'?: boolean }, env: Env, extra: Partial<MeetingChatClientOptions> = {}): { client: MeetingChatClient; lastLogId: () => string | null } {
+function clientFrom(values: { domain?: string; timeout?: string; 'no-retry'?: boolean }, env: Env, extra: Partial<MeetingChatClientOptions> = {}): MeetingChatClient {
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout)
   if (timeoutMs !== undefined && !(timeoutMs >= 1)) throw new UsageError(`--timeout must be a number of milliseconds >= 1; got "${values.timeout}".`)
   const domain = values.domain ?? env.FEISHU_DOMAIN
-  const client = createMeetingChatClient({
+  return createMeetingChatClient({
     ...(domain !== undefined && { domain }),
     auth: authFromEnv(env),
     ...(timeoutMs !== undefined && { timeoutMs }),
     ...(values['no-retry'] && { retry: false as const }),
     ...extra,
   })
-  let logId: string | null = null
-  client.api.use({
-    onResponse({ response }) {
-      logId = response.headers.get('x-tt-logid')
-    },
-  })
-  return { client, lastLogId: () => logId }
 }
 
 /** `t-abcdef…wxyz`: enough to tell tokens apart, never enough to use one. */
@@ -292,7 +285,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (command === 'sandbox') return await runSandbox(values, io)
     // unbind --from stops its own way on Ctrl-C: calls in flight end, the journal is kept (src/cli/bulk.ts).
     if (command === 'unbind' && values.from !== undefined) {
-      return await runBulkUnbind(values as typeof values & { from: string }, { ...io, progressTty: process.stderr }, (extra) => clientFrom(values, io.env, extra).client, EXIT)
+      return await runBulkUnbind(values as typeof values & { from: string }, { ...io, progressTty: process.stderr }, (extra) => clientFrom(values, io.env, extra), EXIT)
     }
     return await interruptible(io, json, () => call(command, values, io, json))
   } catch (error) {
@@ -327,14 +320,16 @@ async function interruptible(io: Io, json: boolean, work: () => Promise<number>)
 async function call(command: string | undefined, values: Values, io: Io, json: boolean): Promise<number> {
   switch (command) {
     case 'token': {
-      const { client, lastLogId } = clientFrom(values, io.env)
+      const client = clientFrom(values, io.env)
       const env = io.env
       if (!env.FEISHU_APP_ID) throw new UsageError('token needs app credentials: set FEISHU_APP_ID and FEISHU_APP_SECRET.')
       if (env.FEISHU_APP_TICKET || env.FEISHU_TENANT_KEY) throw new UsageError("token shows a self-built app's tenant_access_token; a store app's comes from its ticket when you call unbind or create.")
-      const { data } = await client.api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: env.FEISHU_APP_ID, app_secret: env.FEISHU_APP_SECRET ?? '' } })
+      const { data, response } = await client.api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: env.FEISHU_APP_ID, app_secret: env.FEISHU_APP_SECRET ?? '' } })
       const token = data?.tenant_access_token ?? ''
-      report(io, json, { ok: true, operation: 'getTenantAccessTokenInternal', token: mask(token), expire: data?.expire, logId: lastLogId() }, [
-        `✔ Got a tenant_access_token ${mask(token)} for ${env.FEISHU_APP_ID}, valid for ${data?.expire} s (log id ${lastLogId() ?? '(none)'})`,
+      // The client hands back the answer's headers redacted of every secret it sent (a server may echo the body there).
+      const logId = response.headers.get('x-tt-logid')
+      report(io, json, { ok: true, operation: 'getTenantAccessTokenInternal', token: mask(token), expire: data?.expire, logId }, [
+        `✔ Got a tenant_access_token ${mask(token)} for ${env.FEISHU_APP_ID}, valid for ${data?.expire} s (log id ${logId ?? '(none)'})`,
       ])
       return EXIT.ok
     }
@@ -342,20 +337,18 @@ async function call(command: string | undefined, values: Values, io: Io, json: b
       const calendarId = required(values['calendar-id'], 'calendar-id', 'unbind')
       const eventId = required(values['event-id'], 'event-id', 'unbind')
       const meetingChatId = required(values['chat-id'], 'chat-id', 'unbind')
-      const { client, lastLogId } = clientFrom(values, io.env)
-      await client.unbindMeetingChat({ calendarId, eventId, meetingChatId })
-      report(io, json, { ok: true, operation: 'unbindMeetingChat', calendarId, eventId, meetingChatId, logId: lastLogId() }, [
-        `✔ Unbound meeting chat ${meetingChatId} from event ${eventId} (log id ${lastLogId() ?? '(none)'})`,
+      const { logId } = await clientFrom(values, io.env).unbindMeetingChat({ calendarId, eventId, meetingChatId })
+      report(io, json, { ok: true, operation: 'unbindMeetingChat', calendarId, eventId, meetingChatId, logId }, [
+        `✔ Unbound meeting chat ${meetingChatId} from event ${eventId} (log id ${logId ?? '(none)'})`,
       ])
       return EXIT.ok
     }
     case 'create': {
       const calendarId = required(values['calendar-id'], 'calendar-id', 'create')
       const eventId = required(values['event-id'], 'event-id', 'create')
-      const { client, lastLogId } = clientFrom(values, io.env)
-      const chat = await client.createMeetingChat({ calendarId, eventId })
-      report(io, json, { ok: true, operation: 'createMeetingChat', calendarId, eventId, ...chat, logId: lastLogId() }, [
-        `✔ Created meeting chat ${chat.meetingChatId} for event ${eventId} (log id ${lastLogId() ?? '(none)'})`,
+      const chat = await clientFrom(values, io.env).createMeetingChat({ calendarId, eventId })
+      report(io, json, { ok: true, operation: 'createMeetingChat', calendarId, eventId, ...chat }, [
+        `✔ Created meeting chat ${chat.meetingChatId} for event ${eventId} (log id ${chat.logId ?? '(none)'})`,
         `  applink: ${chat.applink}`,
       ])
       return EXIT.ok

@@ -1,5 +1,5 @@
-// An answer, read once and bounded, and what it is: the platform's success envelope, or (verdict.ts, loaded with
-// the first answer that is not one) the fields of the error it stands for. Nothing here sends or waits.
+// An answer, read once and bounded, and whether it is the platform's success envelope (classify.ts reads what
+// any other answer stands for). Nothing here sends or waits.
 import type { FeishuApiErrorInit } from './errors.js'
 
 export interface Envelope {
@@ -11,8 +11,6 @@ export interface Envelope {
 
 /** What arrived, with the body already read and parsed once. */
 export interface Answer {
-  /** The Response as fetched; its body is read. */
-  readonly response: Response
   readonly status: number
   readonly redirected: boolean
   readonly headers: Headers
@@ -28,9 +26,7 @@ export interface Failure {
   readonly waitMs: number | null
 }
 
-export type Verdict = { readonly ok: true; readonly envelope: Envelope } | Failure
-
-/** Whether `answer` is the platform's success: a 2xx with the envelope's code 0. Anything else is a failure, which verdict.ts reads. */
+/** Whether `answer` is the platform's success: a 2xx with the envelope's code 0. Anything else is a failure (classify.ts). */
 export const succeeded = (answer: Answer): boolean => answer.status >= 200 && answer.status < 300 && answer.envelope?.code === 0
 
 /** Raised when an answer's body is bigger than the limit: the read stopped there. */

@@ -2,18 +2,6 @@
 // (bounded by the size limit). It decides nothing: the transport classifies what comes back.
 import { parseEnvelope, readBody, TooLarge, type Answer } from './answer.js'
 
-export interface AttemptRequest {
-  readonly url: string
-  readonly method: string
-  readonly headers: Headers
-  readonly body: ArrayBuffer | undefined
-  /**
-   * The Request as openapi-fetch built it (no body), sent as it is, not rebuilt: with its own controller when
-   * it follows one, else with the attempt's signal given to fetch beside it.
-   */
-  readonly prepared?: { readonly request: Request; readonly controller: AbortController | null }
-}
-
 export interface AttemptLimits {
   readonly timeoutMs: number
   readonly maxResponseBytes: number
@@ -42,20 +30,19 @@ export function neverSent(error: unknown): boolean {
   return false
 }
 
-function send(request: AttemptRequest, signal: AbortSignal, fetch: AttemptLimits['fetch']): Promise<Response> {
-  const prepared = request.prepared
-  if (prepared?.controller) return fetch ? fetch(prepared.request) : globalThis.fetch(prepared.request)
-  // A Request with no signal of its own: the global fetch takes the signal beside it; a `fetch` option takes one Request.
-  if (prepared) return fetch ? fetch(new Request(prepared.request, { signal })) : globalThis.fetch(prepared.request, { signal })
-  const init: RequestInit = { method: request.method, headers: request.headers, body: request.body, signal, redirect: 'manual' }
-  return fetch ? fetch(new Request(request.url, init)) : globalThis.fetch(request.url, init)
+/**
+ * Sends the Request as openapi-fetch (or a middleware) built it, with this attempt's signal, the body as read once
+ * (a retry sends it again) and redirects not followed, so that a token never leaves the configured origin.
+ */
+function send(request: Request, body: ArrayBuffer | undefined, signal: AbortSignal, fetch: AttemptLimits['fetch']): Promise<Response> {
+  const init: RequestInit = { body, signal, redirect: 'manual' }
+  return fetch ? fetch(new Request(request, init)) : globalThis.fetch(request, init)
 }
 
 async function answerOf(sent: Promise<Response>, maxResponseBytes: number): Promise<Answer> {
   const response = await sent
   const text = await readBody(response, maxResponseBytes)
   return {
-    response,
     status: response.status,
     redirected: response.type === 'opaqueredirect',
     headers: response.headers,
@@ -64,9 +51,10 @@ async function answerOf(sent: Promise<Response>, maxResponseBytes: number): Prom
   }
 }
 
-export async function sendAttempt(request: AttemptRequest, limits: AttemptLimits): Promise<Answer> {
+/** Sends `request` once (with `body`, read from it once) and reads the answer, within the attempt's limits. */
+export async function sendAttempt(request: Request, body: ArrayBuffer | undefined, limits: AttemptLimits): Promise<Answer> {
   const { signal } = limits
-  const controller = request.prepared?.controller ?? new AbortController()
+  const controller = new AbortController()
   // Rejects the attempt when it must end: a fetch (or a body) that ignores the signal cannot hold the call.
   let stop: (reason: unknown) => void = () => {}
   let timedOut = false
@@ -85,7 +73,7 @@ export async function sendAttempt(request: AttemptRequest, limits: AttemptLimits
     // One race for the send and the read, either of which may ignore the signal: the first to settle wins.
     return await new Promise<Answer>((resolve, reject) => {
       stop = reject
-      answerOf(send(request, controller.signal, limits.fetch), limits.maxResponseBytes).then(resolve, reject)
+      answerOf(send(request, body, controller.signal, limits.fetch), limits.maxResponseBytes).then(resolve, reject)
     })
   } catch (thrown) {
     if (thrown instanceof TooLarge) throw thrown

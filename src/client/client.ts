@@ -1,27 +1,19 @@
-// createMeetingChatClient: the typed openapi-fetch client with auth, retries and timeouts, and the two
-// meeting-chat calls on top of it.
-import type { Client, Middleware } from 'openapi-fetch'
-import { secretFields } from '../generated/operations.js'
+// createMeetingChatClient: openapi-fetch's client with the transport as its fetch (auth, retries, deadlines, one typed
+// error), and the two meeting-chat calls on top of it. Every call, the client's own and client.api's, goes through
+// openapi-fetch, and so through any middleware added with client.api.use.
+import createClient, { createQuerySerializer, defaultPathSerializer, type Client } from 'openapi-fetch'
 import type { paths } from '../generated/schema.js'
+import { resendAppTicket } from './auth/app.js'
 import { createAuthStrategy } from './auth/strategies.js'
-import { checkCall, MEETING_CHAT, refuse, sendDirect, type MeetingChatOperation } from './call.js'
-import { FeishuApiError, loadCatalogText } from './errors.js'
-import { normalizeOptions, ConfigError, type MeetingChatClientOptions } from './options.js'
+import { checkToken, type AuthStrategy } from './auth/tokens.js'
+import { FeishuApiError } from './errors.js'
+import { ConfigError, normalizeOptions, type CallOptions, type MeetingChatClientOptions } from './options.js'
 import { pacingKey } from './pacing.js'
-import { OPERATIONS } from './operation.js'
-import { awaitWithin, loadChunk, raceWithin } from './lazy.js'
-import { createTransport, type Fetch } from './transport.js'
-import { fillPath } from './serialize.js'
-import { hasLoneSurrogate } from './validate.js'
+import { redactText, Secrets } from './redact.js'
+import { createTransport } from './transport.js'
+import { checkParams, checkSignal, idError } from './validate.js'
 
-export interface CallOptions {
-  /** Call as this user (user identity); sent exactly as given, never replaced by a cached token. */
-  readonly userAccessToken?: string
-  /** Call with this tenant_access_token (app identity) instead of the client's auth. */
-  readonly tenantAccessToken?: string
-  /** Aborts the call, and any retry still to come. */
-  readonly signal?: AbortSignal
-}
+export type { CallOptions } from './options.js'
 
 export interface UnbindMeetingChatParams {
   /** The event's calendar, e.g. `feishu.cn_xxx@group.calendar.feishu.cn`. */
@@ -33,171 +25,143 @@ export interface UnbindMeetingChatParams {
 }
 
 export interface CreateMeetingChatParams {
+  /** The event's calendar, e.g. `feishu.cn_xxx@group.calendar.feishu.cn`. */
   readonly calendarId: string
+  /** The event, e.g. `75d28f9b-e35c-4230-8a83-4a661497db54_0`. */
   readonly eventId: string
 }
 
-export interface MeetingChat {
+/** What a call that worked resolves with: the log id support asks for, of a success as of a failure. */
+export interface CallResult {
+  /** The answer's `X-Tt-Logid` (else `X-Request-Id`), or null when it had none. */
+  readonly logId: string | null
+}
+
+export interface MeetingChat extends CallResult {
   /** The chat's id, `oc_...`. */
   readonly meetingChatId: string
   /** A link that opens the chat in the Feishu / Lark app. */
   readonly applink: string
 }
 
+/** The typed openapi-fetch client of every operation of the spec. */
 export type MeetingChatApi = Client<paths, `${string}/${string}`>
 
 export interface MeetingChatClient {
-  /** Unbinds the meeting chat from the event. Resolves on success; rejects with FeishuApiError. */
-  unbindMeetingChat(params: UnbindMeetingChatParams, options?: CallOptions): Promise<void>
+  /** Unbinds the meeting chat from the event. Resolves with the answer's log id; rejects with FeishuApiError. */
+  unbindMeetingChat(params: UnbindMeetingChatParams, options?: CallOptions): Promise<CallResult>
   /** Creates the event's meeting chat and binds it. Rejects with FeishuApiError. */
   createMeetingChat(params: CreateMeetingChatParams, options?: CallOptions): Promise<MeetingChat>
   /** Store apps: asks the platform to push a new app_ticket (it arrives later as an event). */
-  resendAppTicket(options?: Pick<CallOptions, 'signal'>): Promise<void>
+  resendAppTicket(options?: Pick<CallOptions, 'signal'>): Promise<CallResult>
   /**
-   * The typed openapi-fetch client for every operation of the spec, with the same auth, retries and
-   * timeouts. It resolves `{ data }` on success and rejects with FeishuApiError on any failure.
+   * openapi-fetch's client for every operation of the spec, with the same auth, retries and deadline: it resolves
+   * `{ data, response }` on success and rejects with FeishuApiError on any failure. Middleware added with `use`
+   * sees every call of this client, the methods above and the token requests included.
    */
   readonly api: MeetingChatApi
   /** The base URL calls go to. */
   readonly baseUrl: string
 }
 
-const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const
+/** The path of the meeting-chat operations (DELETE unbinds, POST creates). */
+const MEETING_CHAT = '/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat' satisfies keyof paths
 
-/** What openapi-fetch's `use` throws for something that is not middleware. */
-const NOT_MIDDLEWARE = 'Middleware must be an object with one of `onRequest()`, `onResponse() or `onError()`'
+type MeetingChatOperation = 'unbindMeetingChat' | 'createMeetingChat'
 
-type Forward = (api: MeetingChatApi, init: Record<string, unknown>) => Promise<unknown>
+/** The ids of the meeting-chat calls, in the order they are checked: the spec's name and the argument's. */
+const IDS = [['calendar_id', 'calendarId'], ['event_id', 'eventId'], ['meeting_chat_id', 'meetingChatId']] as const
 
 /**
- * `client.api`, with openapi-fetch loaded on its first call (api.ts, a dynamic import; again after a failed load).
- * It keeps the middleware list itself, as openapi-fetch's `use` and `eject` keep theirs, and hands each call the
- * list as it stands when the call is made (openapi-fetch's per-request `middleware`, which it runs after its own,
- * empty here): a call made while openapi-fetch loads runs the middleware of that moment, and once it is loaded every
- * call goes to it at once. A load that fails, is aborted or outlasts the client's deadline rejects that call as any
- * other failure does. A call made while it loads still reads its other arguments (a body) once it has loaded.
+ * Checks the ids of `op` (each read once: what is checked is what is sent), then the call's options: a bad one is a
+ * local error, never a request.
  */
-export function lazyApi(load: () => Promise<MeetingChatApi>, onUse: () => void, limitMs = Infinity): MeetingChatApi {
-  let loaded: MeetingChatApi | undefined
-  let loading: Promise<MeetingChatApi> | undefined
-  const middleware: Middleware[] = []
-  // A load that never settles (a chunk request that hangs) ends at the client's deadline, as a call would.
-  const start = () => loadChunk(load, "client.api's openapi-fetch", limitMs).then(
-    (api) => (loaded = api),
-    (error: unknown) => {
-      loading = undefined
-      throw error
-    },
-  )
-  const ready = (signal: unknown): Promise<MeetingChatApi> => {
-    const abort = signal instanceof AbortSignal ? signal : undefined
-    if (abort?.aborted) return Promise.reject(abort.reason)
-    // The load goes on for the next call; this one stops waiting on its abort.
-    return raceWithin((loading ??= start()), Infinity, abort, undefined as never)
+function checkCall(op: MeetingChatOperation, params: Partial<UnbindMeetingChatParams> | undefined, options: CallOptions | undefined) {
+  const ids: string[] = []
+  for (const [param, argName] of op === 'unbindMeetingChat' ? IDS : IDS.slice(0, 2)) {
+    const value = params?.[argName]
+    const refused = idError(op, param, argName, value)
+    if (refused) throw refused
+    ids.push(value as string)
   }
-  const call = (init: unknown, forward: Forward): Promise<unknown> => {
-    const given = (init ?? {}) as Record<string, unknown>
-    let withMiddleware: Record<string, unknown>
-    try {
-      // openapi-fetch runs the per-request middleware after its own (none here): any iterable, as it spreads them.
-      withMiddleware = { ...given, middleware: [...middleware, ...((given.middleware === undefined ? [] : given.middleware) as Iterable<Middleware>)] }
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    return loaded ? forward(loaded, withMiddleware) : ready(given.signal).then((api) => forward(api, withMiddleware))
+  const [calendarId, eventId, meetingChatId = ''] = ids as [string, string, string?]
+  if (options?.userAccessToken !== undefined && options.tenantAccessToken !== undefined) {
+    throw new ConfigError('Pass either userAccessToken or tenantAccessToken to a call, not both.')
   }
-  const facade: Record<string, unknown> = {
-    use(...added: Middleware[]) {
-      onUse()
-      for (const m of added) {
-        if (!m) continue
-        if (typeof m !== 'object' || !('onRequest' in m || 'onResponse' in m || 'onError' in m)) throw new Error(NOT_MIDDLEWARE)
-        middleware.push(m)
-      }
-    },
-    eject(...removed: Middleware[]) {
-      for (const m of removed) {
-        const i = middleware.indexOf(m)
-        if (i !== -1) middleware.splice(i, 1)
-      }
-    },
-    request: (method: string, url: string, init?: unknown) => call(init, (api, withMiddleware) => api.request(method as never, url as never, withMiddleware as never)),
+  const token = options?.userAccessToken !== undefined
+    ? checkToken(options.userAccessToken, 'user', 'userAccessToken')
+    : options?.tenantAccessToken !== undefined ? checkToken(options.tenantAccessToken, 'tenant', 'tenantAccessToken') : undefined
+  const signal = checkSignal(options?.signal)
+  return {
+    path: { calendar_id: calendarId, event_id: eventId },
+    meetingChatId,
+    ...(token !== undefined && { headers: { Authorization: `Bearer ${token}` } }),
+    ...(signal && { signal }),
   }
-  for (const method of METHODS) facade[method] = (url: string, init?: unknown) => call(init, (api, withMiddleware) => (api[method] as (u: string, i: unknown) => Promise<unknown>)(url, withMiddleware))
-  return facade as unknown as MeetingChatApi
 }
 
-/** Creates a client. See the README for every option and its default. */
+/** openapi-fetch's own serializers, behind the checks of what no URL can carry. */
+const defaultQuery = createQuerySerializer()
+
+/** Creates a client: see {@link MeetingChatClientOptions} for every option and its default. */
 export function createMeetingChatClient(options: MeetingChatClientOptions = {}): MeetingChatClient {
   const normalized = normalizeOptions(options)
-  let auth: ReturnType<typeof createAuthStrategy>
-  const transport = createTransport({ options: normalized, auth: () => auth, pacingKey: pacingKey(options.auth) })
-  // Until middleware is added, what the client's own body-less calls send is built here (see meetingChat) and no one
-  // but the transport sees it. From then on they go through openapi-fetch as real Requests, which middleware may read or replace.
-  let observed = false
-  const api = lazyApi(
-    // The text of errors loads beside it, for the errors of the Requests it reads (request.ts).
-    () => {
-      void loadCatalogText()
-      return import('./api.js').then(({ createApi }) => createApi(normalized, transport, { FeishuApiError, ConfigError, OPERATIONS, secretFields, hasLoneSurrogate, fillPath }))
+  const secrets = new Secrets()
+  const given = options.auth as { appSecret?: unknown } | undefined
+  // Held from the start: redacted even from what arrives before the first token request.
+  if (typeof given?.appSecret === 'string') secrets.add(given.appSecret)
+  let auth: AuthStrategy | undefined
+  const transport = createTransport({ options: normalized, auth: () => auth, secrets, pacingKey: pacingKey(options.auth) })
+  const api: MeetingChatApi = createClient<paths>({
+    baseUrl: normalized.baseUrl,
+    fetch: transport.fetch,
+    pathSerializer: (template, params) => {
+      checkParams(params, 'path')
+      return defaultPathSerializer(template, params)
     },
-    () => {
-      transport.observed()
-      observed = true
+    querySerializer: (params) => {
+      checkParams(params, 'query')
+      return defaultQuery(params)
     },
-    normalized.deadlineMs,
-  )
-  auth = createAuthStrategy(options.auth, { api, transport, cache: options.tokenCache }, normalized.origin, normalized.deadlineMs)
-  // With no middleware, a bound success is the Response as fetched, its body read: it must go to no one but the
-  // methods below (never a per-request `middleware`), and all middleware must come through this `use`.
-  const unbindFetch = transport.bound('unbindMeetingChat')
-  const resendFetch = transport.bound('resendAppTicket')
-  const givenAuth = options.auth
-  // The URL template as openapi-fetch hands it to the path serializer: the base URL, then the path.
-  const meetingChatTemplate = `${normalized.baseUrl}${MEETING_CHAT}`
+  })
+  const deps = { api, fetchFor: transport.fetchFor, cache: options.tokenCache }
+  auth = createAuthStrategy(options.auth, deps, normalized.origin, normalized.deadlineMs)
+  const unbindFetch = transport.fetchFor('unbindMeetingChat')
+  const createFetch = transport.fetchFor('createMeetingChat')
 
-  /**
-   * Checks the ids and the call options and sends the call (DELETE unbinds, POST creates) to `fetch`, the transport's
-   * for that operation: built here while no middleware is added (call.ts), through openapi-fetch once middleware is
-   * added, which runs it.
-   */
-  async function meetingChat(op: MeetingChatOperation, fetch: Fetch, params: Partial<UnbindMeetingChatParams> | undefined, callOptions: CallOptions | undefined): Promise<void> {
-    const call = checkCall(op, params, callOptions)
-    if ('problem' in call) return refuse(call, normalized.deadlineMs)
-    if (!observed) {
-      await sendDirect(meetingChatTemplate, op, call, fetch)
-      return
-    }
-    const { path, query, headers, signal } = call
-    const init = { ...(headers && { headers }), ...(signal && { signal }), fetch, parseAs: 'stream' } as const
-    await (query ? api.DELETE(MEETING_CHAT, { ...init, params: { path, query } }) : api.POST(MEETING_CHAT, { ...init, params: { path } }))
+  /** The log id of an answer the transport handed back (redacted there), or of one a middleware made (redacted here). */
+  const logIdOf = (response: Response): string | null => {
+    const logId = response.headers.get('x-tt-logid') ?? response.headers.get('x-request-id')
+    return logId === null ? null : redactText(logId, secrets)
+  }
+  /** A middleware's onError may hand back an answer in place of the transport's error: one that is not a success is refused. */
+  const success = (response: Response, operation: MeetingChatOperation | 'resendAppTicket'): Response => {
+    if (response.ok) return response
+    throw new FeishuApiError({ kind: 'protocol', msg: `a middleware answered with HTTP ${response.status}, which is not a success`, httpStatus: response.status, logId: logIdOf(response), operation, retryable: false })
   }
 
   return {
     api,
     baseUrl: normalized.baseUrl,
 
-    unbindMeetingChat: (params, callOptions) => meetingChat('unbindMeetingChat', unbindFetch, params, callOptions),
+    async unbindMeetingChat(params, callOptions) {
+      const { meetingChatId, path, ...init } = checkCall('unbindMeetingChat', params, callOptions)
+      // The success carries nothing to read but its log id: openapi-fetch leaves the body alone.
+      const { response } = await api.DELETE(MEETING_CHAT, { ...init, params: { path, query: { meeting_chat_id: meetingChatId } }, fetch: unbindFetch, parseAs: 'stream' })
+      return { logId: logIdOf(success(response, 'unbindMeetingChat')) }
+    },
 
     async createMeetingChat(params, callOptions) {
-      const started = Date.now()
-      const op = 'createMeetingChat'
-      const created = transport.capture(op)
-      await meetingChat(op, created.fetch, params, callOptions)
-      const chat = created.envelope()?.data as { meeting_chat_id?: unknown; applink?: unknown } | undefined
+      const { meetingChatId: _none, path, ...init } = checkCall('createMeetingChat', params, callOptions)
+      const { data, response } = await api.POST(MEETING_CHAT, { ...init, params: { path }, fetch: createFetch })
+      const logId = logIdOf(success(response, 'createMeetingChat'))
+      const chat = (data as { data?: { meeting_chat_id?: unknown; applink?: unknown } } | undefined)?.data
       if (typeof chat?.meeting_chat_id !== 'string' || typeof chat.applink !== 'string') {
-        await awaitWithin(loadCatalogText(), normalized.deadlineMs - (Date.now() - started))
-        throw new FeishuApiError({ kind: 'protocol', msg: 'the answer has no data.meeting_chat_id and data.applink', httpStatus: 200, operation: op })
+        throw new FeishuApiError({ kind: 'protocol', msg: 'the answer has no data.meeting_chat_id and data.applink', httpStatus: response.status, logId, operation: 'createMeetingChat' })
       }
-      return { meetingChatId: chat.meeting_chat_id, applink: chat.applink }
+      return { meetingChatId: chat.meeting_chat_id, applink: chat.applink, logId }
     },
 
-    // Only store apps call it, and their token flows are in the same chunk.
-    resendAppTicket: (callOptions) => {
-      // The caller's abort ends the wait for the chunk too (app.ts checks the signal itself).
-      const signal = callOptions?.signal instanceof AbortSignal ? callOptions.signal : undefined
-      return raceWithin(loadChunk(() => import('./auth/app.js'), 'resendAppTicket', normalized.deadlineMs), Infinity, signal, undefined as never)
-        .then((m) => m.resendAppTicket(givenAuth, api, resendFetch, callOptions))
-    },
+    resendAppTicket: (callOptions) => resendAppTicket(options.auth, deps, callOptions).then((response) => ({ logId: logIdOf(success(response, 'resendAppTicket')) })),
   }
 }

@@ -5,3 +5,7 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object'
   return `${typeof value} ${String(value)}`
 }
+
+/** A secret as an error message may describe it: its type and length, never its value. */
+export const describeSecret = (value: unknown): string =>
+  typeof value === 'string' ? `a string of ${value.length} characters` : value === null ? 'null' : typeof value

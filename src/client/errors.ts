@@ -1,6 +1,7 @@
 // The one error type of the client: every failure, from a platform code to a dropped connection,
 // surfaces as a FeishuApiError with a `kind` to switch on. It never holds a token or a secret.
 import type { CatalogCode, errorCatalog } from '../generated/catalog.js'
+import { catalogText, kindHints } from '../generated/catalog-text.js'
 import { retryableCodes, type ErrorKind } from '../generated/codes.js'
 import type { OperationId } from '../generated/operations.js'
 
@@ -31,32 +32,6 @@ export interface FeishuApiErrorInit {
 
 /** The codes a retry can help. */
 export const RETRYABLE: ReadonlySet<number> = new Set(retryableCodes)
-
-// The text of errors (each code's msg and hint, each kind's hint, all from the spec) stays out of the hot bundle:
-// bundlers put it in a chunk of its own. The client loads it before it makes an error (see loadCatalogText).
-let catalogText: Record<number, { readonly hint: Hint } | undefined> | undefined
-let kindHints: Record<ErrorKind, Hint> | undefined
-let catalogLoading: Promise<void> | undefined
-
-/** The hint of an error made while the text is not loaded (it could not load): not shown in the message. */
-const NO_HINT: Hint = { en: 'See kind and msg.', zh: '请查看 kind 与 msg。' }
-
-/**
- * Loads the text of errors once: the client awaits it (within the call's deadline: awaitWithin) before it makes an
- * error that does not bring its own hint. It never rejects: if the text cannot load (a chunk a browser cannot fetch),
- * it is tried again next time, and the errors made meanwhile carry `NO_HINT`. Past a call's deadline nothing is
- * awaited: a timeout made then carries its hint only if the text was loaded before.
- */
-export function loadCatalogText(): Promise<void> {
-  catalogLoading ??= import('../generated/catalog-text.js').then(
-    (m) => {
-      catalogText = m.catalogText
-      kindHints = m.kindHints
-    },
-    () => { catalogLoading = undefined },
-  )
-  return catalogLoading
-}
 
 /** The catalog's codes whose kind is `K`. */
 export type CodeOfKind<K extends ErrorKind> = { [C in CatalogCode]: (typeof errorCatalog)[C]['kind'] extends K ? C : never }[CatalogCode]
@@ -96,13 +71,9 @@ class FeishuApiErrorClass extends Error {
   /** The body's `error` object (field and permission violations), when the platform sent one. */
   declare readonly detail: unknown
 
-  static loadHints(): Promise<void> {
-    return loadCatalogText()
-  }
-
   constructor(init: FeishuApiErrorInit) {
     const code = init.code ?? null
-    const hint = init.hint ?? (code === null ? undefined : catalogText?.[code]?.hint) ?? kindHints?.[init.kind] ?? NO_HINT
+    const hint = init.hint ?? (code === null ? undefined : catalogText[code]?.hint) ?? kindHints[init.kind]
     const status = init.httpStatus ?? null
     const unknown = init.earlierAttemptOutcomeUnknown === true
     const head = code === null ? `Feishu ${init.kind} error` : `Feishu API error ${code}`
@@ -110,7 +81,7 @@ class FeishuApiErrorClass extends Error {
     const note = unknown
       ? ' An earlier attempt got no answer and may have succeeded' + (code === 195108 ? ': the meeting chat may already be unbound.' : '.')
       : ''
-    super(`${head}${where ? ` (${where})` : ''}: ${init.msg}.${hint === NO_HINT ? '' : ` ${hint.en}`}${note}${init.logId ? ` [log id ${init.logId}]` : ''}`, {
+    super(`${head}${where ? ` (${where})` : ''}: ${init.msg}. ${hint.en}${note}${init.logId ? ` [log id ${init.logId}]` : ''}`, {
       cause: init.cause,
     })
     this.kind = init.kind
@@ -125,11 +96,6 @@ class FeishuApiErrorClass extends Error {
     this.retryAfterMs = init.retryAfterMs ?? null
     this.earlierAttemptOutcomeUnknown = unknown
     this.detail = init.detail ?? null
-  }
-
-  /** A copy with facts known only to the caller of the attempt that failed. */
-  with(extra: Partial<FeishuApiErrorInit>): FeishuApiError {
-    return new FeishuApiErrorClass({ ...initOf(this), ...extra }) as FeishuApiError
   }
 
   toJSON(): Record<string, unknown> {
@@ -172,10 +138,4 @@ export type FeishuApiError = { [K in ErrorKind]: FeishuApiErrorFields & { readon
 export const FeishuApiError: {
   new (init: FeishuApiErrorInit): FeishuApiError
   readonly prototype: FeishuApiError
-  /**
-   * Loads the text of hints (the spec's, per code and per kind), which stays out of the client's start bundle.
-   * Every error the client throws already carries its hint; await this before you make a FeishuApiError yourself
-   * without one (e.g. in a test), or it carries a placeholder hint. Never rejects.
-   */
-  loadHints(): Promise<void>
 } = FeishuApiErrorClass as never

@@ -43,6 +43,16 @@ export interface RetryOptions {
   readonly retryUnsafe?: boolean
 }
 
+/** Options of one call. */
+export interface CallOptions {
+  /** Call as this user (user identity); sent exactly as given, never replaced by a cached token. */
+  readonly userAccessToken?: string
+  /** Call with this tenant_access_token (app identity) instead of the client's auth. */
+  readonly tenantAccessToken?: string
+  /** Aborts the call, and any retry still to come. */
+  readonly signal?: AbortSignal
+}
+
 export interface MeetingChatClientOptions {
   /** 'feishu' (https://open.feishu.cn, default), 'lark' (https://open.larksuite.com) or a base URL (https, or http on loopback). */
   readonly domain?: Domain

@@ -1,153 +1,116 @@
-// Every rule of a call, the client's own or openapi-fetch's (through the fetch client.api gives it): it adds the
-// token, sends each attempt (sendAttempt), reads what an answer that is not a success means (verdict.ts, loaded
-// with the first such answer), replays once with a fresh token,
-// retries what the policy allows (nextDelayMs), and throws every failure as a FeishuApiError redacted in one place
-// (redactInit), all within the call's deadline.
-import { tokenPrefixes, type OperationId } from '../generated/operations.js'
-import { succeeded, TooLarge, type Answer, type Envelope, type Failure } from './answer.js'
-import { neverSent, NoAnswer, sendAttempt, type AttemptRequest } from './attempt.js'
-import { checkToken, type AuthStrategy } from './auth/strategies.js'
-import { FeishuApiError, loadCatalogText, RETRYABLE, type FeishuApiErrorInit } from './errors.js'
-import { OPERATIONS, type Operation } from './operation.js'
+// The fetch openapi-fetch is given: every rule of a call. It checks where the request goes, adds the token, waits for
+// the rate budget, sends each attempt (attempt.ts), reads what an answer that is not a success means (classify.ts),
+// replays once with a fresh token, retries what the policy allows (retry.ts), and throws every failure as a
+// FeishuApiError redacted of every secret the client has sent (redact.ts), all within the call's deadline.
+import { secretFields, tokenPrefixes, type OperationId } from '../generated/operations.js'
+import { succeeded, TooLarge, type Failure } from './answer.js'
+import { neverSent, NoAnswer, sendAttempt } from './attempt.js'
+import { checkToken, type AuthStrategy } from './auth/tokens.js'
+import { failureOf } from './classify.js'
+import { FeishuApiError, type FeishuApiErrorInit } from './errors.js'
+import { findOperation, OPERATIONS, type Operation } from './operation.js'
 import { ConfigError, type Normalized } from './options.js'
-import type { CallLimiter, PacingRequest } from './pacing.js'
-import { plainCause, redactInit, redactText } from './redact.js'
-import { awaitWithin, raceWithin } from './lazy.js'
+import { plainCause, redactHeaders, redactInit, type Secrets } from './redact.js'
 import { nextDelayMs, sleep } from './retry.js'
 
 export interface TransportDeps {
   readonly options: Normalized
+  /** The client's auth strategy (made after the transport: its token requests go through it). */
   readonly auth: () => AuthStrategy | undefined
-  /** Pacing (issue 14): the budget key of this client's calls (see pacing.ts). */
-  readonly pacingKey?: string
+  /** Every secret the client has sent, to redact from what it reports; the transport adds what it sends. */
+  readonly secrets: Secrets
+  /** The budget key of this client's calls (see pacing.ts). */
+  readonly pacingKey: string
   readonly now?: () => number
   readonly random?: () => number
 }
 
-/**
- * A request as the transport sends it. The client's own calls build one (call.ts); a Request that openapi-fetch
- * built for `client.api`, a token flow or a call with middleware is read into one by the reader client.api's chunk
- * installs (request.ts): its body read once, the operation found from its method and path, its origin checked.
- * What the client's own calls build is never handed to user code, and its URL, made from the normalized base URL
- * and the checked, encoded ids, is not parsed here: fetch parses it. The attempt gives the parts to fetch, which
- * builds the one Request sent; building one here as well cost a second undici Request per call (about 4 µs, and
- * 3-6 µs more for fetch to copy it).
- */
-export interface Outgoing extends AttemptRequest {
-  /** The operation of the spec, null for a path the spec does not have. */
-  readonly id: OperationId | null
-  /** Whether it needs a token (a path the spec does not have does). */
-  readonly secured: boolean
-  /** Whether a replay is safe. */
-  readonly idempotent: boolean
-  /** The credentials the request carries in its body (the token endpoints' JSON), redacted from every error. */
-  readonly secrets: readonly string[]
-  /** The caller's signal. */
-  readonly signal: AbortSignal | null
-}
-
-/** Reads a Request openapi-fetch built into what the transport sends; `known` is the operation when the caller named it. */
-export type ReadRequest = (request: Request, known: Operation | undefined) => Outgoing | Promise<Outgoing>
-
-/** Marks what the client's own calls build (call.ts): no Request, whatever its class or properties, passes for one. */
-export const BUILT = Symbol('built')
-
-/** What the client's own calls hand the transport. */
-export type Built = Outgoing & { readonly [BUILT]: true }
-
-/** What the transport's fetches take: a Request from openapi-fetch, or what the client's own calls build. */
-export type Fetch = (request: Request | Built) => Promise<Response>
+export type Fetch = (request: Request) => Promise<Response>
 
 export interface Transport {
-  /**
-   * Sends a request with every rule of the client, and resolves with its successful answer. `known` is the
-   * operation when the caller named it; else a Request's reader finds it (see {@link Outgoing}).
-   */
-  send(request: Request | Built, known?: Operation, onEnvelope?: (envelope: Envelope) => void): Promise<Answer>
-  /**
-   * For one operation whose success carries nothing the caller reads (call it with parseAs: 'stream'): no lookup,
-   * and openapi-fetch does not parse the answer a second time.
-   */
-  bound(operation: OperationId): Fetch
-  /**
-   * For one call of an operation whose success the caller reads: a fetch as {@link bound}'s, and the envelope of
-   * its success, kept apart from the Response, which middleware may replace.
-   */
-  capture(operation: OperationId): { readonly fetch: Fetch; envelope(): Envelope | undefined }
-  /**
-   * Called when middleware is added to the openapi-fetch client: from then on a bound success is a new, body-less
-   * Response that middleware may clone or read. Until then nothing but the client's own methods sees it, and
-   * the Response as fetched is handed back as it is.
-   */
-  observed(): void
-  /** Installed by client.api's chunk, which is loaded before openapi-fetch hands the transport any Request. */
-  readRequests(read: ReadRequest): void
+  /** For any request of the spec: its operation is found from its method and path. */
+  readonly fetch: Fetch
+  /** For requests of one operation, no lookup: the client's own calls and token requests pass it to openapi-fetch per call. */
+  fetchFor(operation: OperationId): Fetch
+}
+
+/** Methods whose replay is safe, for a path the spec does not have. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
+
+/** The credentials in a request body (the token requests' JSON fields the spec marks x-secret). */
+function bodySecrets(body: ArrayBuffer): string[] {
+  try {
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(body))
+    if (typeof parsed !== 'object' || parsed === null) return []
+    return secretFields.map((k) => (parsed as Record<string, unknown>)[k]).filter((v): v is string => typeof v === 'string')
+  } catch {
+    return []
+  }
 }
 
 /**
- * Runs a step that the call waits on (the token, the limiter's budget, recording a hold) until the deadline; past
- * it, or on the caller's abort, the call stops waiting and the step's signal aborts. The step is raced, so one that
- * ignores its signal (a shared token fetch, a limiter's store) cannot hold the call either.
+ * Waits for a step the call depends on (the token, the rate budget, recording a hold) at most `ms`, and not past
+ * the caller's abort; then the step's own signal aborts and the call stops waiting, whatever the step does (a
+ * token provider or a limiter's store that ignores its signal cannot hold the call).
  */
-async function within<T>(step: (stop: AbortSignal) => Promise<T>, ms: number, signal: AbortSignal | null, onLate: () => Promise<FeishuApiError>): Promise<T> {
+function within<T>(step: (stop: AbortSignal) => Promise<T>, ms: number, signal: AbortSignal, late: () => FeishuApiError): Promise<T> {
+  signal.throwIfAborted()
   const stop = new AbortController()
-  const result = await raceWithin(step(stop.signal), ms, signal, LATE).catch((thrown: unknown) => {
-    stop.abort(signal?.reason)
-    throw thrown
+  return new Promise<T>((resolve, reject) => {
+    const end = <V>(settle: (value: V) => void) => (value: V) => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', onAbort)
+      settle(value)
+    }
+    const onAbort = () => {
+      stop.abort(signal.reason)
+      end(reject)(signal.reason)
+    }
+    const timer = setTimeout(() => {
+      stop.abort()
+      end(reject)(late())
+    }, Math.max(0, ms))
+    signal.addEventListener('abort', onAbort, { once: true })
+    step(stop.signal).then(end(resolve), end(reject))
   })
-  if (result !== LATE) return result
-  stop.abort()
-  throw await onLate()
 }
 
-/** What `within` resolves to once its time is up. */
-const LATE = Symbol('late')
-
-/** What verdict.ts needs of the modules loaded at start. */
-const VERDICT_DEPS = { redactText, redactInit, retryable: RETRYABLE }
-
 export function createTransport(deps: TransportDeps): Transport {
-  const { options } = deps
+  const { options, secrets } = deps
   const now = deps.now ?? Date.now
   const random = deps.random ?? Math.random
-  let observed = false
+  const originSlash = `${options.origin}/`
 
-  /**
-   * What an answer that is not a success means (verdict.ts), loaded with the catalog's text on the first one, within
-   * the call's deadline and not past the caller's abort. If it does not load in time (a chunk a browser cannot
-   * fetch, or one that stalls), the attempt counts as one that got no usable answer: retryable while time is left,
-   * a timeout once the deadline has passed.
-   */
-  const judge = async (answer: Answer, operation: OperationId | null, secrets: readonly string[], deadline: number, signal: AbortSignal | null): Promise<Failure> => {
-    const loaded = await awaitWithin(Promise.all([import('./verdict.js'), loadCatalogText()]), deadline - now(), signal)
-    return loaded
-      ? loaded[0].failureOf(answer, operation, options.origin, secrets, now(), VERDICT_DEPS)
-      : { ok: false, waitMs: null, error: { kind: now() < deadline ? 'network' : 'timeout', msg: `HTTP ${answer.status}: what it means did not load in time`, httpStatus: answer.status, operation, retryable: true } }
+  /** The path below the base URL, for the operation lookup. */
+  const pathOf = (url: string): string => {
+    const query = url.indexOf('?', originSlash.length)
+    const path = url.slice(options.origin.length, query === -1 ? url.length : query)
+    return options.basePath !== '' && path.startsWith(options.basePath) ? path.slice(options.basePath.length) : path
   }
 
-  let read: ReadRequest | undefined
-
-  async function call<T>(input: Request | Built, known: Operation | undefined, onEnvelope: ((envelope: Envelope) => void) | undefined, finish: (answer: Answer) => T): Promise<T> {
+  async function call(request: Request, known: Operation | undefined): Promise<Response> {
     let started = now()
     const deadline = started + options.deadlineMs
-    let request: Outgoing
-    if (BUILT in input) {
-      request = input
-    } else {
-      // Cannot happen: openapi-fetch hands the transport a Request only once client.api's chunk has installed the reader.
-      if (!read) throw new Error('feishu-meeting-chat: client.api not loaded')
-      const reading = read(input, known)
-      request = 'then' in reading ? await reading : reading
+    const { url, method, headers } = request
+    if (!url.startsWith(originSlash)) {
+      // Credentials only ever go to the configured origin: a per-request baseUrl, or a middleware's new URL, is refused.
+      throw new ConfigError(`Refusing to send a request to ${new URL(url).origin}: this client is configured for ${options.origin}. Create another client for that origin.`)
     }
-    const { url, method, headers, body, signal, secured } = request
-    const operation = request.id
-    const requestSecrets = request.secrets
+    const op = known ?? findOperation(method, pathOf(url))
+    const operation = op?.id ?? null
+    const secured = op?.secured ?? true
+    const idempotent = op?.idempotent ?? SAFE_METHODS.has(method)
+    // The caller's signal, which openapi-fetch gave the Request.
+    const signal = request.signal
+    // Read once, so that a retry can send it again.
+    const body = request.body === null ? undefined : await request.arrayBuffer()
+    if (body !== undefined) for (const secret of bodySecrets(body)) secrets.add(secret)
+
     const explicit = headers.get('authorization')
-    // A request without a body is sent as openapi-fetch built it on the first attempt.
-    let reusable = request.prepared
     // The token as checked is the secret redacted; a header that is not `Bearer <token>` is kept secret whole.
     const explicitToken = explicit === null ? undefined : /^Bearer (.*)$/.exec(explicit)?.[1] ?? explicit
     const strategy = secured && explicit === null ? deps.auth() : undefined
+    if (explicitToken !== undefined) secrets.add(explicitToken)
     if (secured) {
       if (explicitToken !== undefined) {
         const value = explicit?.startsWith('Bearer ') ? explicitToken : ''
@@ -156,53 +119,44 @@ export function createTransport(deps: TransportDeps): Transport {
         throw new ConfigError(`${operation ?? 'This request'} needs a token: configure auth on the client, or pass { userAccessToken } or { tenantAccessToken } to the call.`)
       }
     }
-    /** The error to throw: the attempt's facts, redacted of every secret the request carried, with its text loaded. */
-    const failure = async (init: FeishuApiErrorInit, secrets: readonly string[]) => {
-      // Within the deadline: past it (a timeout), no wait.
-      await awaitWithin(loadCatalogText(), deadline - now(), signal)
-      return new FeishuApiError(redactInit(init, secrets))
-    }
-    const lateError = (attempts: number, earlierUnknown: boolean, what: string) => failure({
+    const failure = (init: FeishuApiErrorInit) => new FeishuApiError(redactInit(init, secrets))
+    const late = (attempts: number, earlierUnknown: boolean, what: string) => failure({
       kind: 'timeout',
       msg: `${what} within the call's deadline of ${options.deadlineMs} ms`,
       operation,
       attempts,
       retryable: true,
       earlierAttemptOutcomeUnknown: earlierUnknown,
-    }, requestSecrets)
+    })
 
-    // Pacing (issue 14): app-identity calls (user-token calls only if the limiter asks) wait for the rate budget.
+    // App-identity calls (user-token calls only if the limiter asks) wait for the rate budget.
     const limiter = options.rateLimiter
     const userCall = strategy ? strategy.identity === 'user' : explicitToken?.startsWith(tokenPrefixes.user_access_token)
-    const pacing = limiter && operation && secured && (limiter.userCalls || !userCall) ? { key: deps.pacingKey ?? 'default', operation } : undefined
+    const pacing = limiter && operation && secured && (limiter.userCalls || !userCall) ? { key: deps.pacingKey, operation } : undefined
 
     let attempts = 0
     let tokenReplayed = false
     let earlierUnknown = false
     for (;;) {
-      signal?.throwIfAborted()
+      signal.throwIfAborted()
       let token: string | undefined
       if (strategy) {
         const given = strategy.token()
         // A token at hand costs no timer; a pending one is awaited only until the deadline.
-        token = typeof given === 'string'
-          ? given
-          : await within(() => given, Math.max(0, deadline - now()), signal, () => lateError(attempts, earlierUnknown, 'no token'))
+        token = typeof given === 'string' ? given : await within(() => given, deadline - now(), signal, () => late(attempts, earlierUnknown, 'no token'))
+        secrets.add(token)
         headers.set('authorization', `Bearer ${token}`)
-        signal?.throwIfAborted()
       }
-      const secrets = token !== undefined ? [token, ...requestSecrets] : explicitToken !== undefined ? [explicitToken, ...requestSecrets] : requestSecrets
       if (pacing && limiter) {
-        // Pacing (issue 14): each attempt waits for the budget before it is sent, within the call's deadline
-        // (a hold of an hour after a 429 must not keep a call waiting past it); the wait is not counted in maxElapsedMs.
+        // Each attempt waits for the budget before it is sent, within the call's deadline; the wait is not counted in maxElapsedMs.
         const waitStarted = now()
-        await within((stop) => limiter.acquire(pacing, stop), Math.max(0, deadline - waitStarted), signal, () => lateError(attempts, earlierUnknown, 'no rate budget'))
+        await within((stop) => limiter.acquire(pacing, stop), deadline - waitStarted, signal, () => late(attempts, earlierUnknown, 'no rate budget'))
         started += now() - waitStarted
-        // An abort that lands as the wait ends: the attempt's listener would not hear it.
-        signal?.throwIfAborted()
       }
+      // An abort that lands as a wait ends: the attempt's listener would not hear it.
+      signal.throwIfAborted()
       const remaining = deadline - now()
-      if (remaining <= 0) throw await lateError(attempts, earlierUnknown, 'no answer')
+      if (remaining <= 0) throw late(attempts, earlierUnknown, 'no answer')
       const timeoutMs = Math.min(options.timeoutMs, remaining)
       attempts++
 
@@ -210,22 +164,13 @@ export function createTransport(deps: TransportDeps): Transport {
       let unknownOutcome = false
       try {
         // Every attempt is sent from this one line: anything that must run before each send goes just above it.
-        const attempt = sendAttempt(
-          { url, method, headers, body, prepared: reusable },
-          { timeoutMs, maxResponseBytes: options.maxResponseBytes, signal, fetch: options.fetch },
-        )
-        // The prepared Request and its controller serve one attempt: a retry or a replay builds its own.
-        reusable = undefined
-        const answer = await attempt
-        if (succeeded(answer)) {
-          onEnvelope?.(answer.envelope!)
-          return finish(answer)
-        }
-        verdict = await judge(answer, operation, secrets, deadline, signal)
+        const answer = await sendAttempt(request, body, { timeoutMs, maxResponseBytes: options.maxResponseBytes, signal, fetch: options.fetch })
+        if (succeeded(answer)) return new Response(answer.text, { status: answer.status, headers: redactHeaders(answer.headers, secrets) })
+        verdict = failureOf(answer, operation, options.origin, secrets, now())
       } catch (thrown) {
-        if (signal?.aborted) throw signal.reason
+        if (signal.aborted) throw signal.reason
         if (thrown instanceof TooLarge) {
-          throw await failure({ kind: 'protocol', msg: thrown.message, httpStatus: thrown.status, operation, attempts, retryable: false, earlierAttemptOutcomeUnknown: earlierUnknown }, secrets)
+          throw failure({ kind: 'protocol', msg: thrown.message, httpStatus: thrown.status, operation, attempts, retryable: false, earlierAttemptOutcomeUnknown: earlierUnknown })
         }
         if (!(thrown instanceof NoAnswer)) throw thrown
         // Only a meeting-chat call that may have reached the platform leaves its outcome unknown (token requests change nothing).
@@ -246,9 +191,9 @@ export function createTransport(deps: TransportDeps): Transport {
         }
       }
       const { error, waitMs } = verdict
-      // Pacing (issue 14): the platform's reset overrides the limiter's count: every call of the budget waits it out.
+      // The platform's reset overrides the limiter's count: every call of the budget waits it out.
       if (pacing && limiter && error.kind === 'rate_limited' && waitMs !== null) {
-        await within(() => limiter.hold(pacing, waitMs), Math.max(0, deadline - now()), signal, () => lateError(attempts, earlierUnknown, 'no answer from the rate limiter'))
+        await within(() => limiter.hold(pacing, waitMs), deadline - now(), signal, () => late(attempts, earlierUnknown, 'no answer from the rate limiter'))
       }
       if (strategy && token !== undefined && !tokenReplayed && typeof error.code === 'number' && strategy.refused(token, error.code)) {
         // The token was refused, not the request: one replay with a fresh token, not counted as an attempt.
@@ -256,47 +201,24 @@ export function createTransport(deps: TransportDeps): Transport {
         attempts--
         continue
       }
-      const delay = nextDelayMs(error, { attempts, idempotent: request.idempotent, waitMs, elapsedMs: now() - started, remainingMs: deadline - now() }, options.retry, random)
-      if (delay === null) {
-        throw await failure({ ...error, attempts, earlierAttemptOutcomeUnknown: earlierUnknown, retryAfterMs: waitMs }, secrets)
-      }
+      const delay = nextDelayMs(error, { attempts, idempotent, waitMs, elapsedMs: now() - started, remainingMs: deadline - now() }, options.retry, random)
+      if (delay === null) throw failure({ ...error, attempts, earlierAttemptOutcomeUnknown: earlierUnknown, retryAfterMs: waitMs })
       await sleep(delay, signal)
       earlierUnknown ||= unknownOutcome
     }
   }
 
-  /**
-   * The caller asks for parseAs: 'stream' and has the envelope already. With no middleware, only it sees the
-   * answer: the Response as fetched, its body read. With middleware, one with the status and headers as they
-   * came and no body, so that a middleware that clones or reads it gets an empty body, not a TypeError.
-   */
-  const respond = (answer: Answer): Response => observed ? new Response(null, { status: answer.status, headers: answer.headers }) : answer.response
-
-  const boundFetches = new Map<OperationId, Fetch>()
+  const fetches = new Map<OperationId, Fetch>()
   return {
-    send: (request, known, onEnvelope) => call(request, known, onEnvelope, (answer) => answer),
-    bound(id) {
-      let bound = boundFetches.get(id)
+    fetch: (request) => call(request, undefined),
+    fetchFor(id) {
+      let bound = fetches.get(id)
       if (!bound) {
         const op = OPERATIONS[id]
-        bound = (request) => call(request, op, undefined, respond)
-        boundFetches.set(id, bound)
+        bound = (request) => call(request, op)
+        fetches.set(id, bound)
       }
       return bound
-    },
-    capture(id) {
-      const op = OPERATIONS[id]
-      let envelope: Envelope | undefined
-      return {
-        fetch: (request) => call(request, op, (answered) => { envelope = answered }, respond),
-        envelope: () => envelope,
-      }
-    },
-    observed() {
-      observed = true
-    },
-    readRequests(reader) {
-      read = reader
     },
   }
 }

@@ -338,12 +338,14 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the built client in headless Chromium
 
   it('creates a meeting chat, then unbinds it; the owner unbinds her own', () => {
     const create = results.steps['create']
-    expect(create).toEqual({ ok: true, value: { meetingChatId: expect.stringMatching(/^oc_[0-9a-f]{32}$/), applink: expect.any(String) } })
+    expect(create).toEqual({ ok: true, value: { meetingChatId: expect.stringMatching(/^oc_[0-9a-f]{32}$/), applink: expect.any(String), logId: expect.any(String) } })
     const chatId = (create as { value: { meetingChatId: string } }).value.meetingChatId
-    expect(results.steps['unbindCreated']).toEqual({ ok: true, value: null })
-    expect(results.steps['userUnbindsOwnChat']).toEqual({ ok: true, value: null })
+    // A success carries its log id: the one the sandbox's answer had.
+    const unbound = results.steps['unbindCreated'] as { ok: true; value: { logId: string } }
+    expect(unbound).toEqual({ ok: true, value: { logId: expect.any(String) } })
+    expect(results.steps['userUnbindsOwnChat']).toEqual({ ok: true, value: { logId: expect.any(String) } })
     const unbind = results.seen.find((s) => s.origin === origin && s.method === 'DELETE' && s.search === `?meeting_chat_id=${chatId}`)
-    expect(unbind).toMatchObject({ path: meetingChatPath(calendars.alice, events.planning), status: 200, code: 0 })
+    expect(unbind).toMatchObject({ path: meetingChatPath(calendars.alice, events.planning), status: 200, code: 0, logId: unbound.value.logId })
   })
 
   // Note: a response the service worker constructs is not CORS-filtered by Chromium, so this proves the

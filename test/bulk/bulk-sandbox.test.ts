@@ -14,11 +14,6 @@ let time: VirtualTime
 beforeEach(async () => {
   sandbox = await startSandbox({ port: 0, seed: bulkSeed(COUNT, LIMIT) })
   await fetch(`${sandbox.url}/openapi.json`) // loads fetch's internals before the clock is faked
-  // The modules the client loads on first need (app auth, client.api with openapi-fetch, which the token flow calls,
-  // error texts): loading one is I/O the clock must not outrun.
-  await import('../../src/client/auth/app.js')
-  await import('../../src/client/api.js')
-  await (await import('../../src/client/errors.js')).loadCatalogText()
   time = useVirtualTime()
   // Both the sandbox and the limiter count in calendar seconds and minutes: start at the top of a minute.
   vi.setSystemTime(new Date('2026-01-01T00:00:00.000Z'))

@@ -2,7 +2,6 @@
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll } from 'vitest'
-import { loadCatalogText } from '../../src/client/errors.ts'
 
 export const BASE = 'https://open.feishu.cn'
 export const CHAT_PATH = `${BASE}/open-apis/calendar/v4/calendars/:calendar_id/events/:event_id/meeting_chat`
@@ -14,15 +13,8 @@ export const APP = { appId: 'cli_a1b2c3d4e5f6a7b8', appSecret: 'sEcReT-app-secre
 
 export const server = setupServer()
 
-/** Loads what the client loads on demand (app-credential flows, the catalog's text), so that no test with a fake clock waits on a module load. */
-export async function preloadOnDemand(): Promise<void> {
-  await import('../../src/client/auth/app.ts')
-  await loadCatalogText()
-}
-
 export function useServer(): void {
-  beforeAll(async () => {
-    await preloadOnDemand()
+  beforeAll(() => {
     server.listen({ onUnhandledFrame: 'error' })
   })
   afterEach(() => server.resetHandlers())

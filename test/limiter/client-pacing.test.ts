@@ -31,13 +31,6 @@ function recordingLimiter(userCalls = false) {
 }
 
 describe('a client with a rateLimiter', () => {
-  // The client loads its app auth, client.api (which the token flow calls) and error texts on first need: load
-  // them while the clock is still real.
-  beforeAll(async () => {
-    await import('../../src/client/auth/app.js')
-    await import('../../src/client/api.js')
-    await (await import('../../src/client/errors.js')).loadCatalogText()
-  })
   beforeEach(() => {
     vi.useFakeTimers()
     vi.setSystemTime(new Date('2026-01-01T00:00:00.000Z')) // the top of a second: the limiter's windows are calendar seconds

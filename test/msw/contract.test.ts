@@ -31,16 +31,16 @@ const ids = {
 }
 
 /** How each operation is called through the client; what a success resolves to, from the example. */
-const drivers: Record<OperationId, { call: (client: MeetingChatClient) => Promise<unknown>; resolved: (example: Json) => unknown }> = {
+const drivers: Record<OperationId, { call: (client: MeetingChatClient) => Promise<unknown>; resolved: (example: Json, logId: string | undefined) => unknown }> = {
   unbindMeetingChat: {
     call: (client) => client.unbindMeetingChat(ids),
-    resolved: () => undefined,
+    resolved: (_example, logId) => ({ logId }),
   },
   createMeetingChat: {
     call: (client) => client.createMeetingChat({ calendarId: ids.calendarId, eventId: ids.eventId }),
-    resolved: (example) => {
+    resolved: (example, logId) => {
       const data = isObject(example) && isObject(example.data) ? example.data : {}
-      return { meetingChatId: data.meeting_chat_id, applink: data.applink }
+      return { meetingChatId: data.meeting_chat_id, applink: data.applink, logId }
     },
   },
   getTenantAccessTokenInternal: {
@@ -84,7 +84,7 @@ describe('every documented response, through the client', () => {
 
     if (doc.status >= 200 && doc.status < 300) {
       expect(error).toBeUndefined()
-      expect(value).toEqual(drivers[operationId].resolved(doc.value))
+      expect(value).toEqual(drivers[operationId].resolved(doc.value, answered?.logId))
     } else if (code !== undefined) {
       const entry = errorCatalog[code as CatalogCode]
       expect(error).toBeInstanceOf(FeishuApiError)

@@ -1,16 +1,16 @@
 // App credentials (self-built and store apps): the client fetches tenant tokens itself, caches them and
-// shares one fetch among concurrent callers. Loaded on the first token request only (see strategies.ts).
-// The app secret and tokens live only in closures here: never on an object that can be logged.
+// shares one fetch among concurrent callers. The app secret and tokens live only in closures here: never on
+// an object that can be logged.
 import type { Client } from 'openapi-fetch'
 import type { OperationId } from '../../generated/operations.js'
 import type { paths } from '../../generated/schema.js'
+import { describeSecret } from '../describe.js'
 import { FeishuApiError } from '../errors.js'
-import { ConfigError, type AuthOptions } from '../options.js'
-import { checkSignal } from '../call.js'
-import type { CallOptions } from '../client.js'
-import type { Fetch, Transport } from '../transport.js'
-import { describeSecret, TENANT_TOKEN_INVALID, type AuthStrategy } from './strategies.js'
+import { ConfigError, type AuthOptions, type CallOptions } from '../options.js'
+import type { Fetch } from '../transport.js'
+import { checkSignal } from '../validate.js'
 import { TokenCache, type IssuedToken } from './token-cache.js'
+import { TENANT_TOKEN_INVALID, type AuthStrategy } from './tokens.js'
 
 const APP_TOKEN_INVALID = 99991664
 
@@ -20,16 +20,18 @@ export type AppConfig = { readonly appId: string; readonly appSecret: string; re
 )
 
 export interface AppDeps {
+  /** The client's openapi-fetch client: token requests go through it, and so through its middleware. */
   readonly api: Client<paths, `${string}/${string}`>
-  readonly transport: Transport
-  /** The cache to share; by default one per client, made when the first token is needed. */
+  /** The transport's fetch for one operation (see transport.ts). */
+  readonly fetchFor: (operation: OperationId) => Fetch
+  /** The cache to share; by default one per client. */
   readonly cache: TokenCache | undefined
 }
 
 /** Unwraps the token endpoint's answer (the transport already turned non-zero codes into errors). */
-function issued(data: Record<string, unknown> | undefined, field: 'tenant_access_token' | 'app_access_token', operation: OperationId) {
-  const token = data?.[field]
-  const expire = data?.expire
+function issued(data: object | undefined, field: 'tenant_access_token' | 'app_access_token', operation: OperationId) {
+  const token = (data as Record<string, unknown> | undefined)?.[field]
+  const expire = (data as Record<string, unknown> | undefined)?.expire
   const malformed = typeof token !== 'string' || token === '' || token.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(token)
   if (malformed || typeof expire !== 'number' || !(expire > 0)) {
     // Never quote the token: it may be real even when its envelope is wrong.
@@ -48,16 +50,15 @@ function within<T>(work: Promise<T>, ms: number, what: string, operation: Operat
 }
 
 export function appStrategy(config: AppConfig, deps: AppDeps): AuthStrategy {
-  const { api, transport } = deps
+  const { api, fetchFor } = deps
   const cache = deps.cache ?? new TokenCache()
   const { appId, appSecret, origin, deadlineMs } = config
   if (config.kind === 'internal') {
     const key = `${origin} internal ${appId}`
     const fetchToken = async () => {
       const operation = 'getTenantAccessTokenInternal'
-      const answer = transport.capture(operation)
-      await api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: appSecret }, fetch: answer.fetch, parseAs: 'stream' })
-      return issued(answer.envelope(), 'tenant_access_token', operation)
+      const { data } = await api.POST('/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: appSecret }, fetch: fetchFor(operation) })
+      return issued(data, 'tenant_access_token', operation)
     }
     return cachedTenantStrategy(cache, key, fetchToken)
   }
@@ -72,18 +73,16 @@ export function appStrategy(config: AppConfig, deps: AppDeps): AuthStrategy {
       throw new ConfigError(`auth.appTicket() must return the latest app_ticket string; got ${describeSecret(ticket)}. Trigger a push with client.resendAppTicket() if you have none.`)
     }
     const operation = 'getAppAccessToken'
-    const answer = transport.capture(operation)
-    await api.POST('/open-apis/auth/v3/app_access_token', { body: { app_id: appId, app_secret: appSecret, app_ticket: ticket }, fetch: answer.fetch, parseAs: 'stream' })
-    return issued(answer.envelope(), 'app_access_token', operation)
+    const { data } = await api.POST('/open-apis/auth/v3/app_access_token', { body: { app_id: appId, app_secret: appSecret, app_ticket: ticket }, fetch: fetchFor(operation) })
+    return issued(data, 'app_access_token', operation)
   }
   const fetchTenantToken = async () => {
     for (let replay = 0; ; replay++) {
       const appToken = await cache.get(appKey, fetchAppToken)
       try {
         const operation = 'getTenantAccessToken'
-        const answer = transport.capture(operation)
-        await api.POST('/open-apis/auth/v3/tenant_access_token', { body: { app_access_token: appToken, tenant_key: tenantKey }, fetch: answer.fetch, parseAs: 'stream' })
-        return issued(answer.envelope(), 'tenant_access_token', operation)
+        const { data } = await api.POST('/open-apis/auth/v3/tenant_access_token', { body: { app_access_token: appToken, tenant_key: tenantKey }, fetch: fetchFor(operation) })
+        return issued(data, 'tenant_access_token', operation)
       } catch (error) {
         // The app token went stale before its expiry: drop it and try once with a fresh one.
         if (replay > 0 || !(error instanceof FeishuApiError) || error.code !== APP_TOKEN_INVALID) throw error
@@ -109,16 +108,16 @@ function cachedTenantStrategy(cache: TokenCache, key: string, fetchToken: () => 
 }
 
 /** client.resendAppTicket: asks the platform to push a new app_ticket, with the app credentials of `auth`. */
-export async function resendAppTicket(auth: AuthOptions | undefined, api: AppDeps['api'], fetch: Fetch, callOptions: Pick<CallOptions, 'signal'> | undefined): Promise<void> {
+export async function resendAppTicket(auth: AuthOptions | undefined, deps: Pick<AppDeps, 'api' | 'fetchFor'>, callOptions: Pick<CallOptions, 'signal'> | undefined): Promise<Response> {
   const app = auth as (AuthOptions & { appId?: unknown; appSecret?: unknown }) | undefined
   if (typeof app?.appId !== 'string' || typeof app.appSecret !== 'string') {
     throw new ConfigError('resendAppTicket needs app credentials: create the client with auth: { appId, appSecret, ... }.')
   }
   const signal = checkSignal(callOptions?.signal)
-  await api.POST('/open-apis/auth/v3/app_ticket/resend', {
+  const { response } = await deps.api.POST('/open-apis/auth/v3/app_ticket/resend', {
     body: { app_id: app.appId, app_secret: app.appSecret },
     ...(signal && { signal }),
-    fetch,
-    parseAs: 'stream',
+    fetch: deps.fetchFor('resendAppTicket'),
   })
+  return response
 }

@@ -1,35 +1,25 @@
 // What an answer that is not a success means: the kind, code, msg, log id and wait of the error it stands for.
-// A pure function of what arrived. The transport loads it, with the catalog's text, on the first such answer:
-// an app whose calls succeed never loads it. What it needs of the modules loaded at start is handed to it
-// (VerdictDeps), so that it shares no module with them and a Node import of the client still reads two files.
-import { catalogText, codeKinds } from '../generated/catalog-text.js'
+// A pure function of what arrived, with the spec's codes, kinds and msgs.
+import { catalogText } from '../generated/catalog-text.js'
 import type { ErrorKind } from '../generated/codes.js'
 import type { OperationId } from '../generated/operations.js'
-import type { Answer, Failure, Verdict } from './answer.js'
-import type { FeishuApiErrorInit } from './errors.js'
-import type { redactInit, redactText } from './redact.js'
-
-/** What the verdict needs of the modules loaded at start. */
-export interface VerdictDeps {
-  readonly redactText: typeof redactText
-  readonly redactInit: typeof redactInit
-  /** The codes a retry can help. */
-  readonly retryable: ReadonlySet<number>
-}
+import type { Answer, Failure } from './answer.js'
+import { RETRYABLE, type FeishuApiErrorInit } from './errors.js'
+import { redactInit, redactText } from './redact.js'
 
 /** Longest header value quoted in an error: a server may send anything there. */
 const MAX_QUOTED = 200
 
 /** A header value fit to quote: redacted and cut short. */
-export function quoteHeader(value: string | null, secrets: readonly string[], redact: typeof redactText): string | null {
+export function quoteHeader(value: string | null, secrets: Iterable<string>): string | null {
   if (value === null) return null
-  const text = redact(value, secrets)
+  const text = redactText(value, secrets)
   return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text
 }
 
 /** The kind of a code the spec documents. */
 export function kindOfCode(code: number): ErrorKind | undefined {
-  return Object.hasOwn(codeKinds, code) ? codeKinds[code] : undefined
+  return Object.hasOwn(catalogText, code) ? catalogText[code]?.kind : undefined
 }
 
 /** The kind of an HTTP status that carries no code of the catalog. */
@@ -54,7 +44,7 @@ export function requestedWaitMs(headers: Headers, now: number): number | null {
 }
 
 /** The error fields of the platform's JSON envelope `{code, msg, error?}`. */
-export function errorFromEnvelope(body: { code: number; msg?: unknown; error?: unknown }, status: number, logId: string | null, retryable: ReadonlySet<number>): FeishuApiErrorInit {
+export function errorFromEnvelope(body: { code: number; msg?: unknown; error?: unknown }, status: number, logId: string | null): FeishuApiErrorInit {
   const kind = kindOfCode(body.code)
   const detail = body.error
   const bodyLogId = typeof detail === 'object' && detail !== null && typeof (detail as { log_id?: unknown }).log_id === 'string'
@@ -66,22 +56,15 @@ export function errorFromEnvelope(body: { code: number; msg?: unknown; error?: u
     msg: typeof body.msg === 'string' && body.msg.trim() ? body.msg : catalogText[body.code]?.msg ?? 'unknown error',
     httpStatus: status,
     logId: logId ?? bodyLogId,
-    retryable: kind ? retryable.has(body.code) : status === 429 || status >= 500,
+    retryable: kind ? RETRYABLE.has(body.code) : status === 429 || status >= 500,
     detail,
   }
 }
 
-/** What `answer` means for `operation`; every field taken from it is redacted of `secrets`. */
-export function classify(answer: Answer, operation: OperationId | null, origin: string, secrets: readonly string[], now: number, deps: VerdictDeps): Verdict {
-  const { envelope, status } = answer
-  return envelope?.code === 0 && status >= 200 && status < 300 ? { ok: true, envelope } : failureOf(answer, operation, origin, secrets, now, deps)
-}
-
-/** The error an answer that is not a success stands for (see {@link classify}). */
-export function failureOf(answer: Answer, operation: OperationId | null, origin: string, secrets: readonly string[], now: number, deps: VerdictDeps): Failure {
+/** The error an answer that is not a success stands for, every field taken from it redacted of `secrets`. */
+export function failureOf(answer: Answer, operation: OperationId | null, origin: string, secrets: Iterable<string>, now: number): Failure {
   const { status, headers, envelope } = answer
-  const { redactText, redactInit } = deps
-  const logId = quoteHeader(headers.get('x-tt-logid') ?? headers.get('x-request-id'), secrets, redactText)
+  const logId = quoteHeader(headers.get('x-tt-logid') ?? headers.get('x-request-id'), secrets)
   let error: FeishuApiErrorInit
   if (answer.redirected || (status >= 300 && status < 400)) {
     error = {
@@ -96,14 +79,14 @@ export function failureOf(answer: Answer, operation: OperationId | null, origin:
     error = {
       // A 429 is a rate limit whatever its body; other non-JSON answers are not the platform's protocol.
       kind: status === 429 ? 'rate_limited' : 'protocol',
-      msg: `HTTP ${status} with ${answer.text === '' ? 'an empty body' : `a body that is not the platform's JSON (${quoteHeader(headers.get('content-type'), secrets, redactText) ?? 'no content type'})`}`,
+      msg: `HTTP ${status} with ${answer.text === '' ? 'an empty body' : `a body that is not the platform's JSON (${quoteHeader(headers.get('content-type'), secrets) ?? 'no content type'})`}`,
       httpStatus: status,
       logId,
       operation,
       retryable: status >= 500 || status === 429,
     }
   } else {
-    error = { ...errorFromEnvelope(envelope, status, logId, deps.retryable), operation }
+    error = { ...errorFromEnvelope(envelope, status, logId), operation }
   }
   return { ok: false, error: redactInit(error, secrets), waitMs: error.retryable ? requestedWaitMs(headers, now) : null }
 }

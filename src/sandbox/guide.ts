@@ -1,7 +1,8 @@
 // What a reader of the sandbox needs to start: each credential of its seed, and the ids that credential can
 // act on. The platform model answers, not a copy of its rules: each credential gets its token the way a
 // client gets it (the token endpoints' rules), then a try of unbind on every event that has a meeting chat
-// and of create on every event that has none, on a throwaway platform built from the same seed. The
+// and of create on every event that has none, on a throwaway platform built from the same seed (one per
+// credential, for both operations: building it from a large seed is most of the cost). The
 // sandbox's banner (src/cli/main.ts) and its docs console (`/docs/sandbox.json`) print what this finds.
 import type { CatalogCode } from '../generated/catalog.js'
 import type { OperationId } from '../generated/operations.js'
@@ -108,48 +109,62 @@ function candidates(seed: Seed): Candidate[] {
   return list
 }
 
-/** Tries one operation on every event it applies to, on a platform of its own: the targets allowed, and the first refusal. */
-function probe(seed: Seed, candidate: Candidate, operationId: 'unbindMeetingChat' | 'createMeetingChat') {
-  // A clock that stands still: seeded token lifetimes and rate-limit windows are as at the sandbox's start.
-  const platform = createPlatform(seed, createManualClock())
-  const op = mockOperation(operationId)
-  const allowed: { calendarId: string; eventId: string; meetingChatId: string }[] = []
-  let more = false
-  let refusal: Refusal | undefined
+interface Found {
+  readonly allowed: UnbindTarget[]
+  more: boolean
+  refusal: Refusal | undefined
+}
+
+/**
+ * Tries unbind on every event of the seed that has a meeting chat, and create on every event that has none,
+ * on a platform of its own: the targets allowed, and the first refusal. Each event is tried once, so what a
+ * success changes (a chat unbound, a chat created) is never seen by another try.
+ */
+function probe(seed: Seed, candidate: Candidate): { unbind: Found; create: Found } {
+  // A clock that stands still but between the two operations: seeded token lifetimes are as at the
+  // sandbox's start, and the unbind tries count in no rate-limit window of the create tries.
+  const clock = createManualClock()
+  const platform = createPlatform(seed, clock)
+  const chats = new Map((seed.events ?? []).map((e) => [e, platform.state.meetingChat(e.calendarId, e.eventId)?.chatId]))
+  const unbind: Found = { allowed: [], more: false, refusal: undefined }
+  const create: Found = { allowed: [], more: false, refusal: undefined }
   const token = candidate.obtain(platform)
-  if (token instanceof Refusal) return { allowed, more, refusal: token }
-  const caller = platform.admit(op, `Bearer ${token}`)
-  if (caller instanceof Refusal) return { allowed, more, refusal: caller }
-  for (const event of seed.events ?? []) {
-    const chat = platform.state.meetingChat(event.calendarId, event.eventId)
-    // Unbind where the event has a meeting chat, create where it has none: each event is tried once, so
-    // what a success changes (the chat unbound, a chat created) is never seen by another try.
-    if ((operationId === 'unbindMeetingChat') !== (chat !== undefined)) continue
-    const outcome = platform.perform({
-      op,
-      caller,
-      input: { params: { calendar_id: event.calendarId, event_id: event.eventId }, query: chat ? { meeting_chat_id: chat.chatId } : {}, body: undefined },
-      host: HOST,
-    })
-    if (outcome instanceof Refusal) {
-      refusal ??= outcome
+  if (token instanceof Refusal) return { unbind: { ...unbind, refusal: token }, create }
+  for (const [operationId, found] of [['unbindMeetingChat', unbind], ['createMeetingChat', create]] as const) {
+    const op = mockOperation(operationId)
+    const caller = platform.admit(op, `Bearer ${token}`)
+    if (caller instanceof Refusal) {
+      found.refusal = caller
       continue
     }
-    if (allowed.length === MAX_TARGETS) {
-      more = true
-      break
+    for (const [event, chatId] of chats) {
+      if ((operationId === 'unbindMeetingChat') !== (chatId !== undefined)) continue
+      const outcome = platform.perform({
+        op,
+        caller,
+        input: { params: { calendar_id: event.calendarId, event_id: event.eventId }, query: chatId === undefined ? {} : { meeting_chat_id: chatId }, body: undefined },
+        host: HOST,
+      })
+      if (outcome instanceof Refusal) {
+        found.refusal ??= outcome
+        continue
+      }
+      if (found.allowed.length === MAX_TARGETS) {
+        found.more = true
+        break
+      }
+      found.allowed.push({ calendarId: event.calendarId, eventId: event.eventId, meetingChatId: chatId ?? '' })
     }
-    allowed.push({ calendarId: event.calendarId, eventId: event.eventId, meetingChatId: chat?.chatId ?? '' })
+    clock.advance(61_000)
   }
-  return { allowed, more, refusal }
+  return { unbind, create }
 }
 
 /** Each credential of the seed (the first {@link MAX_CREDENTIALS}) with the ids it can act on. */
 export function seedGuide(seed: Seed): SeedGuide {
   const all = candidates(seed)
   const credentials = all.slice(0, MAX_CREDENTIALS).map((candidate): GuideCredential => {
-    const unbind = probe(seed, candidate, 'unbindMeetingChat')
-    const create = probe(seed, candidate, 'createMeetingChat')
+    const { unbind, create } = probe(seed, candidate)
     const acts = unbind.allowed.length + create.allowed.length > 0
     return {
       label: candidate.label,

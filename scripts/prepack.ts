@@ -33,8 +33,9 @@ function oldest(paths: readonly string[]): number {
 
 const steps = [
   { script: 'build', outputs: ['dist/index.js', 'dist/cli/bin.js'], sources: ['src', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.ts', 'package.json'] },
-  // The docs read the spec (through src/generated) and the doc comments of src/; index.html first, api/ last.
-  { script: 'docs', outputs: ['build/docs/index.html', 'build/docs/api/index.html'], sources: ['src', 'openapi', 'scripts/docs.ts', 'tsconfig.build.json'] },
+  // The docs read the spec (through src/generated), the doc comments of src/, the page's script, the README's
+  // opening (llms.txt) and Scalar's version (package.json); index.html first, api/ last.
+  { script: 'docs', outputs: ['build/docs/index.html', 'build/docs/api/index.html'], sources: ['src', 'openapi', 'scripts/docs.ts', 'scripts/docs-site', 'scripts/llms.ts', 'README.md', 'package.json', 'tsconfig.build.json'] },
 ]
 
 for (const { script, outputs, sources } of steps) {

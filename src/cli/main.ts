@@ -4,8 +4,9 @@ import { readFile } from 'node:fs/promises'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { createMeetingChatClient, FeishuApiError, type ErrorKind, type MeetingChatClient, type MeetingChatClientOptions } from '../index.js'
 import { ConfigError } from '../client/options.js'
-import { demo, demoSeed } from '../fake/demo.js'
+import { demoSeed } from '../fake/demo.js'
 import { SeedError, validateSeed, type Seed } from '../fake/seed.js'
+import { sandboxBanner } from '../sandbox/banner.js'
 import { DEFAULT_PORT, startSandbox } from '../sandbox/server.js'
 import { EXIT_INTERRUPTED, runBulkUnbind } from './bulk.js'
 
@@ -180,30 +181,6 @@ async function loadSeed(file: string): Promise<Seed> {
   }
 }
 
-function sandboxBanner(url: string, isDemo: boolean, seed: Seed): string[] {
-  // The listening line comes last: once it is printed, the sandbox is serving and handles Ctrl-C.
-  const listening = `Sandbox listening on ${url}  (spec: ${url}/openapi.json, docs: ${url}/docs). Ctrl-C stops it.`
-  if (!isDemo) {
-    return [`Seed: ${seed.apps?.length ?? 0} app(s), ${seed.calendars?.length ?? 0} calendar(s), ${seed.events?.length ?? 0} event(s), ${seed.chats?.length ?? 0} chat(s).`, listening]
-  }
-  const lines: string[] = []
-  const cal = encodeURIComponent(demo.calendars.alice)
-  lines.push(
-    'Demo credentials (sandbox only):',
-    `  export FEISHU_DOMAIN=${url} FEISHU_APP_ID=${demo.app.appId} FEISHU_APP_SECRET=${demo.app.appSecret}`,
-    `  user tokens: alice ${demo.users.alice.userAccessToken} (owns the chats), bob ${demo.users.bob.userAccessToken} (reader)`,
-    'Demo ids:',
-    `  calendar ${demo.calendars.alice} (Alice's primary), ${demo.calendars.app} (the app's)`,
-    `  events   ${demo.events.weeklySync} (chat ${demo.chats.weeklySync}), ${demo.events.planning} (no chat yet)`,
-    'Try:',
-    `  curl -s -X POST ${url}/open-apis/auth/v3/tenant_access_token/internal -H 'Content-Type: application/json' -d '{"app_id":"${demo.app.appId}","app_secret":"${demo.app.appSecret}"}'`,
-    `  curl -i -X DELETE '${url}/open-apis/calendar/v4/calendars/${cal}/events/${demo.events.weeklySync}/meeting_chat?meeting_chat_id=${demo.chats.weeklySync}' -H 'Authorization: Bearer ${demo.users.alice.userAccessToken}'`,
-    '',
-    listening,
-  )
-  return lines
-}
-
 async function runSandbox(values: { port?: string; seed?: string; 'print-seed'?: boolean }, io: Io): Promise<number> {
   if (values['print-seed']) {
     io.out(JSON.stringify(demoSeed(), null, 2))
@@ -228,7 +205,7 @@ async function runSandbox(values: { port?: string; seed?: string; 'print-seed'?:
     }
     process.once('SIGINT', () => stop('SIGINT'))
     process.once('SIGTERM', () => stop('SIGTERM'))
-    io.out(sandboxBanner(sandbox.url, values.seed === undefined, seed).join('\n'))
+    io.out(sandboxBanner(sandbox.url, seed, values.seed ?? null).join('\n'))
   })
   return EXIT.ok
 }

@@ -72,6 +72,28 @@ export const spec = {
         "tags": [
           "Meeting chat"
         ],
+        "x-codeSamples": [
+          {
+            "lang": "Shell",
+            "label": "curl",
+            "source": "# FEISHU_DOMAIN: https://open.feishu.cn, https://open.larksuite.com or the sandbox's URL\ncurl -s -X DELETE \"${FEISHU_DOMAIN:-https://open.feishu.cn}/open-apis/calendar/v4/calendars/feishu.cn_demo_app%40group.calendar.feishu.cn/events/demo-app-standup_0/meeting_chat?meeting_chat_id=oc_5ce6d572455d361153b7cb51da133945\" \\\n  -H \"Authorization: Bearer $FEISHU_TENANT_ACCESS_TOKEN\"\n"
+          },
+          {
+            "lang": "TypeScript",
+            "label": "feishu-meeting-chat",
+            "source": "import { createMeetingChatClient } from 'feishu-meeting-chat'\n\nconst client = createMeetingChatClient({\n  domain: process.env.FEISHU_DOMAIN ?? 'feishu', // 'lark', or the sandbox's URL\n  auth: { appId: process.env.FEISHU_APP_ID ?? '', appSecret: process.env.FEISHU_APP_SECRET ?? '' },\n})\n// Rejects with a FeishuApiError (kind, code, hint, logId) when the platform refuses.\nawait client.unbindMeetingChat({\n  calendarId: 'feishu.cn_demo_app@group.calendar.feishu.cn',\n  eventId: 'demo-app-standup_0',\n  meetingChatId: 'oc_5ce6d572455d361153b7cb51da133945',\n})\nconsole.log('unbound')\n"
+          },
+          {
+            "lang": "Shell",
+            "label": "CLI",
+            "source": "# Credentials from FEISHU_APP_ID + FEISHU_APP_SECRET (or a token variable), the host from FEISHU_DOMAIN\nfeishu-meeting-chat unbind --calendar-id feishu.cn_demo_app@group.calendar.feishu.cn \\\n  --event-id demo-app-standup_0 --chat-id oc_5ce6d572455d361153b7cb51da133945\n"
+          },
+          {
+            "lang": "TypeScript",
+            "label": "@larksuiteoapi/node-sdk",
+            "source": "import * as lark from '@larksuiteoapi/node-sdk'\n\nconst client = new lark.Client({\n  appId: process.env.FEISHU_APP_ID ?? '',\n  appSecret: process.env.FEISHU_APP_SECRET ?? '',\n  domain: process.env.FEISHU_DOMAIN ?? lark.Domain.Feishu, // a URL\n})\nconst answer = await client.calendar.v4.calendarEventMeetingChat.delete({\n  path: { calendar_id: 'feishu.cn_demo_app@group.calendar.feishu.cn', event_id: 'demo-app-standup_0' },\n  params: { meeting_chat_id: 'oc_5ce6d572455d361153b7cb51da133945' },\n})\nconsole.log(answer.code, answer.msg)\n"
+          }
+        ],
         "description": "Unbinds, as the current identity (app or user), a meeting chat already created for an event.\nThe chat itself remains; it is no longer the event's meeting chat.\n\nPreconditions:\n- The identity is decided by the token in `Authorization`: `tenant_access_token` is the app\n  identity, `user_access_token` the user identity.\n- With the app identity, the app must have the bot capability enabled.\n- The event's calendar must be the current identity's primary calendar, with `writer` access. Its\n  id comes from `POST /open-apis/calendar/v4/calendars/primary`.\n- The current operator must be the owner of the meeting chat.\n\nScopes (any one): `calendar:calendar` (update calendars and events), `calendar:calendar.event:update`\n(update events). App types: custom, isv. Rate limit: 1000/min and 50/s.\n\n调用该接口以当前身份（应用或用户）为日程解绑已创建的会议群。\n- 当前身份由 Header Authorization 的 Token 类型决定。tenant_access_token 指应用身份，user_access_token 指用户身份。\n- 如果使用应用身份调用该接口，则需要确保应用开启了机器人能力。\n- 日程所在的日历需要是当前身份的主日历，且具有日历的 writer 权限。你可以调用「查询主日历信息」接口（POST /open-apis/calendar/v4/calendars/primary），获取当前身份的主日历信息。\n- 当前的操作人需要是会议群的群主。\n\n权限要求（开启任一）：更新日历及日程信息 `calendar:calendar`；更新日程 `calendar:calendar.event:update`。\n",
         "security": [
           {
@@ -175,6 +197,28 @@ export const spec = {
         "tags": [
           "Meeting chat"
         ],
+        "x-codeSamples": [
+          {
+            "lang": "Shell",
+            "label": "curl",
+            "source": "# FEISHU_DOMAIN: https://open.feishu.cn, https://open.larksuite.com or the sandbox's URL\ncurl -s -X POST \"${FEISHU_DOMAIN:-https://open.feishu.cn}/open-apis/calendar/v4/calendars/feishu.cn_demo_alice%40group.calendar.feishu.cn/events/demo-planning_0/meeting_chat\" \\\n  -H \"Authorization: Bearer $FEISHU_TENANT_ACCESS_TOKEN\"\n"
+          },
+          {
+            "lang": "TypeScript",
+            "label": "feishu-meeting-chat",
+            "source": "import { createMeetingChatClient } from 'feishu-meeting-chat'\n\nconst client = createMeetingChatClient({\n  domain: process.env.FEISHU_DOMAIN ?? 'feishu', // 'lark', or the sandbox's URL\n  auth: { appId: process.env.FEISHU_APP_ID ?? '', appSecret: process.env.FEISHU_APP_SECRET ?? '' },\n})\n// Not retried: a replay after a lost answer could create a second chat.\nconst chat = await client.createMeetingChat({\n  calendarId: 'feishu.cn_demo_alice@group.calendar.feishu.cn',\n  eventId: 'demo-planning_0',\n})\nconsole.log(chat.meetingChatId, chat.applink)\n"
+          },
+          {
+            "lang": "Shell",
+            "label": "CLI",
+            "source": "# Credentials from FEISHU_APP_ID + FEISHU_APP_SECRET (or a token variable), the host from FEISHU_DOMAIN\nfeishu-meeting-chat create --calendar-id feishu.cn_demo_alice@group.calendar.feishu.cn --event-id demo-planning_0\n"
+          },
+          {
+            "lang": "TypeScript",
+            "label": "@larksuiteoapi/node-sdk",
+            "source": "import * as lark from '@larksuiteoapi/node-sdk'\n\nconst client = new lark.Client({\n  appId: process.env.FEISHU_APP_ID ?? '',\n  appSecret: process.env.FEISHU_APP_SECRET ?? '',\n  domain: process.env.FEISHU_DOMAIN ?? lark.Domain.Feishu, // a URL\n})\nconst answer = await client.calendar.v4.calendarEventMeetingChat.create({\n  path: { calendar_id: 'feishu.cn_demo_alice@group.calendar.feishu.cn', event_id: 'demo-planning_0' },\n})\nconsole.log(answer.code, answer.data?.meeting_chat_id)\n"
+          }
+        ],
         "description": "Creates, as the current identity (app or user), a meeting chat for an event and binds it to the\nevent. No query, and no body is needed (see the request body for what clients send).\n\nPreconditions: those of unbinding (bot capability for the app identity, the primary calendar with\n`writer` access), and the event has at least 2 attendees and its attendee list is not hidden.\nSame scopes, app types and rate limit (1000/min, 50/s).\n\n调用该接口以当前身份（应用或用户）为日程创建一个会议群。日程参与人需至少 2 人，且日程参与人列表未被隐藏。\n",
         "security": [
           {
@@ -268,6 +312,28 @@ export const spec = {
         "tags": [
           "Authentication"
         ],
+        "x-codeSamples": [
+          {
+            "lang": "Shell",
+            "label": "curl",
+            "source": "curl -s -X POST \"${FEISHU_DOMAIN:-https://open.feishu.cn}/open-apis/auth/v3/tenant_access_token/internal\" \\\n  -H 'Content-Type: application/json' \\\n  -d \"{\\\"app_id\\\":\\\"$FEISHU_APP_ID\\\",\\\"app_secret\\\":\\\"$FEISHU_APP_SECRET\\\"}\"\n"
+          },
+          {
+            "lang": "TypeScript",
+            "label": "feishu-meeting-chat",
+            "source": "import { createMeetingChatClient } from 'feishu-meeting-chat'\n\n// The client gets, caches and renews this token itself for calls made with { auth: { appId, appSecret } };\n// client.api calls any operation of the spec, typed, when you need the raw answer.\nconst client = createMeetingChatClient({ domain: process.env.FEISHU_DOMAIN ?? 'feishu' })\nconst { data } = await client.api.POST('/open-apis/auth/v3/tenant_access_token/internal', {\n  body: { app_id: process.env.FEISHU_APP_ID ?? '', app_secret: process.env.FEISHU_APP_SECRET ?? '' },\n})\nconsole.log(`a tenant_access_token valid for ${data?.expire} s`)\n"
+          },
+          {
+            "lang": "Shell",
+            "label": "CLI",
+            "source": "# Prints the token masked, and how long it is valid\nfeishu-meeting-chat token\n"
+          },
+          {
+            "lang": "TypeScript",
+            "label": "@larksuiteoapi/node-sdk",
+            "source": "import * as lark from '@larksuiteoapi/node-sdk'\n\nconst client = new lark.Client({\n  appId: process.env.FEISHU_APP_ID ?? '',\n  appSecret: process.env.FEISHU_APP_SECRET ?? '',\n  domain: process.env.FEISHU_DOMAIN ?? lark.Domain.Feishu, // a URL\n})\nconst answer = await client.auth.v3.tenantAccessToken.internal({\n  data: { app_id: process.env.FEISHU_APP_ID ?? '', app_secret: process.env.FEISHU_APP_SECRET ?? '' },\n})\nconsole.log(answer.code, answer.msg)\n"
+          }
+        ],
         "description": "Exchanges a self-built app's `app_id` and `app_secret` for a `tenant_access_token`.\nThe HTTP status of this endpoint's errors is not documented by the platform; this contract uses 400.\n\n自建应用通过 app_id 与 app_secret 获取 tenant_access_token。\n",
         "security": [],
         "requestBody": {
@@ -333,6 +399,23 @@ export const spec = {
         "summary": "Store app app_access_token (商店应用获取 app_access_token)",
         "tags": [
           "Authentication"
+        ],
+        "x-codeSamples": [
+          {
+            "lang": "Shell",
+            "label": "curl",
+            "source": "# FEISHU_APP_TICKET: the latest app_ticket the platform pushed to the store app\ncurl -s -X POST \"${FEISHU_DOMAIN:-https://open.feishu.cn}/open-apis/auth/v3/app_access_token\" \\\n  -H 'Content-Type: application/json' \\\n  -d \"{\\\"app_id\\\":\\\"$FEISHU_APP_ID\\\",\\\"app_secret\\\":\\\"$FEISHU_APP_SECRET\\\",\\\"app_ticket\\\":\\\"$FEISHU_APP_TICKET\\\"}\"\n"
+          },
+          {
+            "lang": "TypeScript",
+            "label": "feishu-meeting-chat",
+            "source": "import { createMeetingChatClient } from 'feishu-meeting-chat'\n\n// With { auth: { appId, appSecret, appTicket, tenantKey } } the client gets this token itself;\n// client.api calls any operation of the spec, typed, when you need the raw answer.\nconst client = createMeetingChatClient({ domain: process.env.FEISHU_DOMAIN ?? 'feishu' })\nconst { data } = await client.api.POST('/open-apis/auth/v3/app_access_token', {\n  body: {\n    app_id: process.env.FEISHU_APP_ID ?? '',\n    app_secret: process.env.FEISHU_APP_SECRET ?? '',\n    app_ticket: process.env.FEISHU_APP_TICKET ?? '',\n  },\n})\nconsole.log(`an app_access_token valid for ${data?.expire} s`)\n"
+          },
+          {
+            "lang": "TypeScript",
+            "label": "@larksuiteoapi/node-sdk",
+            "source": "import * as lark from '@larksuiteoapi/node-sdk'\n\nconst client = new lark.Client({\n  appId: process.env.FEISHU_APP_ID ?? '',\n  appSecret: process.env.FEISHU_APP_SECRET ?? '',\n  appType: lark.AppType.ISV,\n  domain: process.env.FEISHU_DOMAIN ?? lark.Domain.Feishu, // a URL\n})\nconst answer = await client.auth.v3.appAccessToken.create({\n  data: {\n    app_id: process.env.FEISHU_APP_ID ?? '',\n    app_secret: process.env.FEISHU_APP_SECRET ?? '',\n    app_ticket: process.env.FEISHU_APP_TICKET ?? '',\n  },\n})\nconsole.log(answer.code, answer.msg)\n"
+          }
         ],
         "description": "Exchanges a store app's `app_id`, `app_secret` and the latest `app_ticket` (pushed by the platform as\nan event every hour) for an `app_access_token`. Errors use HTTP 400 in this contract (undocumented).\n\n商店应用通过 app_id、app_secret 与 app_ticket 获取 app_access_token。\n",
         "security": [],
@@ -427,6 +510,23 @@ export const spec = {
         "tags": [
           "Authentication"
         ],
+        "x-codeSamples": [
+          {
+            "lang": "Shell",
+            "label": "curl",
+            "source": "# APP_ACCESS_TOKEN: from app_access_token; FEISHU_TENANT_KEY: the tenant that installed the store app\ncurl -s -X POST \"${FEISHU_DOMAIN:-https://open.feishu.cn}/open-apis/auth/v3/tenant_access_token\" \\\n  -H 'Content-Type: application/json' \\\n  -d \"{\\\"app_access_token\\\":\\\"$APP_ACCESS_TOKEN\\\",\\\"tenant_key\\\":\\\"$FEISHU_TENANT_KEY\\\"}\"\n"
+          },
+          {
+            "lang": "TypeScript",
+            "label": "feishu-meeting-chat",
+            "source": "import { createMeetingChatClient } from 'feishu-meeting-chat'\n\n// With { auth: { appId, appSecret, appTicket, tenantKey } } the client gets both tokens itself;\n// client.api calls any operation of the spec, typed, when you need the raw answers.\nconst client = createMeetingChatClient({ domain: process.env.FEISHU_DOMAIN ?? 'feishu' })\nconst app = await client.api.POST('/open-apis/auth/v3/app_access_token', {\n  body: {\n    app_id: process.env.FEISHU_APP_ID ?? '',\n    app_secret: process.env.FEISHU_APP_SECRET ?? '',\n    app_ticket: process.env.FEISHU_APP_TICKET ?? '',\n  },\n})\nconst { data } = await client.api.POST('/open-apis/auth/v3/tenant_access_token', {\n  body: { app_access_token: app.data?.app_access_token ?? '', tenant_key: process.env.FEISHU_TENANT_KEY ?? '' },\n})\nconsole.log(`a tenant_access_token valid for ${data?.expire} s`)\n"
+          },
+          {
+            "lang": "TypeScript",
+            "label": "@larksuiteoapi/node-sdk",
+            "source": "import * as lark from '@larksuiteoapi/node-sdk'\n\nconst client = new lark.Client({\n  appId: process.env.FEISHU_APP_ID ?? '',\n  appSecret: process.env.FEISHU_APP_SECRET ?? '',\n  appType: lark.AppType.ISV,\n  domain: process.env.FEISHU_DOMAIN ?? lark.Domain.Feishu, // a URL\n})\nconst app = await client.auth.v3.appAccessToken.create({\n  data: {\n    app_id: process.env.FEISHU_APP_ID ?? '',\n    app_secret: process.env.FEISHU_APP_SECRET ?? '',\n    app_ticket: process.env.FEISHU_APP_TICKET ?? '',\n  },\n})\n// The platform answers the token at the top level, where the SDK's types say `data`.\nconst appAccessToken = (app as { app_access_token?: string }).app_access_token ?? ''\nconst answer = await client.auth.v3.tenantAccessToken.create({\n  data: { app_access_token: appAccessToken, tenant_key: process.env.FEISHU_TENANT_KEY ?? '' },\n})\nconsole.log(answer.code, answer.msg)\n"
+          }
+        ],
         "description": "Exchanges a store app's `app_access_token` and a tenant's `tenant_key` for that tenant's\n`tenant_access_token`. Errors use HTTP 400 in this contract (undocumented).\n\n商店应用通过 app_access_token 与 tenant_key 获取租户的 tenant_access_token。\n",
         "security": [],
         "requestBody": {
@@ -518,6 +618,23 @@ export const spec = {
         "summary": "Re-push app_ticket (重新获取 app_ticket)",
         "tags": [
           "Authentication"
+        ],
+        "x-codeSamples": [
+          {
+            "lang": "Shell",
+            "label": "curl",
+            "source": "curl -s -X POST \"${FEISHU_DOMAIN:-https://open.feishu.cn}/open-apis/auth/v3/app_ticket/resend\" \\\n  -H 'Content-Type: application/json' \\\n  -d \"{\\\"app_id\\\":\\\"$FEISHU_APP_ID\\\",\\\"app_secret\\\":\\\"$FEISHU_APP_SECRET\\\"}\"\n"
+          },
+          {
+            "lang": "TypeScript",
+            "label": "feishu-meeting-chat",
+            "source": "import { createMeetingChatClient } from 'feishu-meeting-chat'\n\nconst client = createMeetingChatClient({\n  domain: process.env.FEISHU_DOMAIN ?? 'feishu', // 'lark', or the sandbox's URL\n  auth: {\n    appId: process.env.FEISHU_APP_ID ?? '',\n    appSecret: process.env.FEISHU_APP_SECRET ?? '',\n    appTicket: () => process.env.FEISHU_APP_TICKET ?? '', // your store of the latest pushed ticket\n    tenantKey: process.env.FEISHU_TENANT_KEY ?? '',\n  },\n})\n// The new ticket arrives later, as an app_ticket event to the app's subscription.\nawait client.resendAppTicket()\nconsole.log('push requested')\n"
+          },
+          {
+            "lang": "TypeScript",
+            "label": "@larksuiteoapi/node-sdk",
+            "source": "import * as lark from '@larksuiteoapi/node-sdk'\n\nconst client = new lark.Client({\n  appId: process.env.FEISHU_APP_ID ?? '',\n  appSecret: process.env.FEISHU_APP_SECRET ?? '',\n  appType: lark.AppType.ISV,\n  domain: process.env.FEISHU_DOMAIN ?? lark.Domain.Feishu, // a URL\n})\nconst answer = await client.auth.v3.appTicket.resend({\n  data: { app_id: process.env.FEISHU_APP_ID ?? '', app_secret: process.env.FEISHU_APP_SECRET ?? '' },\n})\nconsole.log(answer.code, answer.msg)\n"
+          }
         ],
         "description": "Asks the platform to push a new `app_ticket` to a store app's event subscription. The ticket does\nnot come back in this response: it arrives later as an `app_ticket` event. Errors use HTTP 400 in\nthis contract (undocumented).\n\n触发飞书重新推送 app_ticket；app_ticket 通过事件推送到应用，而非本接口的响应。\n",
         "security": [],

@@ -1,7 +1,8 @@
 /**
  * `feishu-meeting-chat/sandbox`: the stateful fake served over real HTTP on 127.0.0.1, so any client (curl,
  * the CLI, the official SDKs) can talk to it as to the platform. A thin shell: every answer comes from the
- * fake. It also serves the spec (`/openapi.json`, `/openapi.yaml`) and these docs (`/docs/`).
+ * fake. It also serves the spec (`/openapi.json`, `/openapi.yaml`) and these docs (`/docs/`), whose HTTP
+ * reference is a console that sends to it (prefilled from `/docs/sandbox.json`: the seed's ids and a token).
  *
  * @module feishu-meeting-chat/sandbox
  */
@@ -17,6 +18,7 @@ import type { Seed } from '../fake/seed.js'
 import { route } from '../contract/operations.js'
 import { errorReply, jsonReply, notFoundResponse, type Reply } from '../mock/respond.js'
 import { fromFetch } from '../mock/request.js'
+import { consoleInfo } from './console.js'
 import { headerRecord, incomingRequest, plainTarget, type PlainTarget } from './incoming.js'
 
 export interface SandboxOptions {
@@ -51,6 +53,7 @@ const DOC_TYPES: Readonly<Record<string, string>> = {
   '.js': 'text/javascript; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
   '.yaml': 'application/yaml; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
@@ -127,7 +130,8 @@ async function sendResponse(res: ServerResponse, response: Response): Promise<vo
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const fake = createFake(options.seed ?? demoSeed())
+  const seed = options.seed ?? demoSeed()
+  const fake = createFake(seed)
   const reply = replyOf(fake)
   const limit = options.maxBodyBytes ?? 64 * 1024
   const specJson = `${JSON.stringify(spec, null, 2)}\n`
@@ -154,6 +158,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (pathname === '/openapi.yaml') return send(res, new Response(specYaml, { headers: { 'content-type': 'application/yaml; charset=utf-8' } }))
       // The docs link relatively (api/, openapi.yaml): serve them under /docs/.
       if (pathname === '/docs') return send(res, new Response(null, { status: 301, headers: { location: '/docs/' } }))
+      // What makes the docs page a console of this sandbox (src/sandbox/console.ts): not a file of the docs.
+      if (pathname === '/docs/sandbox.json') return send(res, new Response(JSON.stringify(consoleInfo(origin, seed)), { headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } }))
       if (pathname.startsWith('/docs/')) {
         return send(res, (await docsFile(docsDir, pathname))
           ?? new Response(`Not in the docs (${docsDir}): in a clone of the repository, run \`npm run docs\`, then reload.\n`, { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }))

@@ -146,7 +146,7 @@ const withNode20 = { PATH: `${dirname(node20)}${delimiter}${process.env.PATH ?? 
 
 describe('packed from a fresh clone', () => {
   it('prepack builds what the bin and the imports need, and the docs the sandbox serves', () => {
-    for (const file of ['dist/index.js', 'dist/cli/bin.js', 'dist/msw/index.js', 'dist/sandbox/server.js', 'build/docs/index.html', 'build/docs/api/index.html']) {
+    for (const file of ['dist/index.js', 'dist/cli/bin.js', 'dist/msw/index.js', 'dist/sandbox/server.js', 'build/docs/index.html', 'build/docs/api/index.html', 'build/docs/scalar/api-reference.js', 'build/docs/console.js', 'build/docs/llms.txt', 'llms.txt']) {
       assert.ok(packedFiles.includes(file), `${file} is in the tarball`)
     }
   })
@@ -227,7 +227,7 @@ describe('installed with only its declared dependencies', { concurrency: 2 }, ()
     }
   })
 
-  it('sandbox: imported and started; /docs answers 200 with the HTML docs', async () => {
+  it('sandbox: imported and started; /docs answers 200 with the HTML docs, and the console\'s assets and sandbox.json', async () => {
     await installs.base
     const r = await exec(node20, ['sandbox-docs.mjs'], base())
     assert.equal(r.code, 0, show(r))

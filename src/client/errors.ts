@@ -135,6 +135,7 @@ type FeishuApiErrorFields = Omit<FeishuApiErrorClass, 'kind' | 'code'>
  */
 export type FeishuApiError = { [K in ErrorKind]: FeishuApiErrorFields & { readonly kind: K; readonly code: CodeFor<K> } }[ErrorKind]
 
+/** @class */
 export const FeishuApiError: {
   new (init: FeishuApiErrorInit): FeishuApiError
   readonly prototype: FeishuApiError

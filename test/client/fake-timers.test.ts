@@ -9,7 +9,7 @@ import { createMeetingChatClient } from '../../src/index.ts'
 const BASE = 'https://open.feishu.cn'
 const ids = { calendarId: 'feishu.cn_abc@group.calendar.feishu.cn', eventId: '75d28f9b-e35c-4230-8a83-123_0', meetingChatId: 'oc_a0553eda9014c201e6969b478895c230' }
 const server = setupServer()
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }))
 afterAll(() => server.close())
 
 it('a call made under fake timers waits out a 429\'s reset in fake time, then succeeds', async () => {

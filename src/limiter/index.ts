@@ -44,6 +44,11 @@ export interface RateLimiterOptions {
   readonly onStoreFailure?: (failure: StoreFailure) => void
   /** How long the first calls wait for a Redis client that is still connecting before using the local budget (default 2000 ms). */
   readonly connectTimeoutMs?: number
+  /**
+   * The longest hold a rate-limit answer sets (default 60000 ms: the platform's longest window is a minute). A reset
+   * further away holds the budget this long; the calls sent after it learn from the platform whether it still stands.
+   */
+  readonly maxHoldMs?: number
 }
 
 /** A CallLimiter with what it was built with, for messages and tests. */
@@ -56,6 +61,7 @@ export interface RateLimiter extends CallLimiter {
 
 export const DEFAULT_KEY_PREFIX = 'feishu-meeting-chat'
 const DEFAULT_CONNECT_TIMEOUT_MS = 2_000
+const DEFAULT_MAX_HOLD_MS = 60_000
 
 /** The client's state, as ioredis (`status`) and node-redis (`isReady`) tell it. */
 interface RedisLike {
@@ -124,6 +130,10 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   const headroom = options.headroom ?? DEFAULT_HEADROOM
   if (typeof headroom !== 'number' || !(headroom >= 0 && headroom < 1)) {
     throw new ConfigError(`headroom must be a number from 0 to below 1; got ${describeValue(headroom)}.`)
+  }
+  const maxHoldMs = options.maxHoldMs ?? DEFAULT_MAX_HOLD_MS
+  if (typeof maxHoldMs !== 'number' || !Number.isFinite(maxHoldMs) || maxHoldMs <= 0) {
+    throw new ConfigError(`maxHoldMs must be a positive number of milliseconds; got ${describeValue(maxHoldMs)}.`)
   }
   const redis = options.redis
   if (redis !== undefined && (typeof redis !== 'object' || redis === null)) {
@@ -205,43 +215,65 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     },
     userCalls: options.userCalls === true,
 
-    async acquire(request: PacingRequest, signal?: AbortSignal): Promise<void> {
+    async acquire(request: PacingRequest, signal?: AbortSignal, maxWaitMs = Infinity): Promise<number | undefined> {
+      const { key, operation } = request
+      // The call's deadline on this clock: a wait that would not end before it is not started, its length is returned.
+      const until = Date.now() + Math.max(0, maxWaitMs)
+      const wait = async (ms: number): Promise<number | undefined> => {
+        if (Date.now() + ms >= until) return ms
+        await sleep(ms, signal ?? null)
+        return undefined
+      }
       for (;;) {
         signal?.throwIfAborted()
-        const held = await withStore(request.operation, async (w) => (await w.hold.get(request.key))?.msBeforeNext ?? 0)
+        const held = await withStore(operation, async (w) => (await w.hold.get(key))?.msBeforeNext ?? 0)
         if (held <= 0) break
-        await sleep(held, signal ?? null)
+        const late = await wait(held)
+        if (late !== undefined) return late
       }
       // The minute's point first, kept while waiting for the second's: a refused second never wastes a minute point.
       // If that wait crosses into the next minute, the call is counted again in the minute it is sent in.
       for (;;) {
-        const taken: number[] = []
-        for (const [name, size, field] of WINDOWS.slice().reverse()) {
-          if (budgets[request.operation]?.[field] == null) continue
-          for (;;) {
-            signal?.throwIfAborted()
-            const now = Date.now()
-            const window = Math.floor(now / size)
-            const left = (window + 1) * size - now
-            const granted = left > GUARD_MS && (await withStore(request.operation, (w) => take(w[name], `${request.key}:${window}`)))
-            if (granted) {
-              if (size === 60_000) taken.push(window)
-              break
+        let minute: number | undefined
+        let sent = false
+        try {
+          for (const [name, size, field] of WINDOWS.slice().reverse()) {
+            if (budgets[operation]?.[field] == null) continue
+            for (;;) {
+              signal?.throwIfAborted()
+              const now = Date.now()
+              const window = Math.floor(now / size)
+              const left = (window + 1) * size - now
+              const granted = left > GUARD_MS && (await withStore(operation, (w) => take(w[name], `${key}:${window}`)))
+              if (granted) {
+                if (size === 60_000) minute = window
+                break
+              }
+              const late = await wait(Math.max(1, (window + 1) * size - Date.now()))
+              if (late !== undefined) return late
             }
-            await sleep(Math.max(1, (window + 1) * size - Date.now()), signal ?? null)
+          }
+          sent = true
+        } finally {
+          // A call that will not be sent (its wait for the second would end past its deadline, or it was aborted)
+          // gives its minute's point back.
+          if (!sent && minute !== undefined) {
+            const taken = minute
+            await withStore(operation, async (w) => { await w.minute?.reward(`${key}:${taken}`) }).catch(() => undefined)
           }
         }
-        const minute = taken[0]
-        if (minute === undefined || Math.floor(Date.now() / 60_000) === minute) return
+        if (minute === undefined || Math.floor(Date.now() / 60_000) === minute) return undefined
       }
     },
 
     async hold(request: PacingRequest, ms: number): Promise<void> {
       if (!(ms > 0)) return
+      // At most maxHoldMs: one absurd reset must not stop every process of the app for an hour.
+      const capped = Math.min(ms, maxHoldMs)
       // Stores count whole seconds; a shorter hold already in place is extended, never a longer one cut.
       await withStore(request.operation, async (w) => {
         const current = (await w.hold.get(request.key))?.msBeforeNext ?? 0
-        if (current < ms) await w.hold.block(request.key, Math.ceil(ms / 1000))
+        if (current < capped) await w.hold.block(request.key, Math.ceil(capped / 1000))
       })
     },
   }

@@ -31,11 +31,12 @@ function recordingLimiter(userCalls = false) {
 }
 
 describe('a client with a rateLimiter', () => {
-  // The client loads its app auth, client.api (which the token flow calls) and error texts on first need: load
-  // them while the clock is still real.
+  // The client loads its app auth, client.api (which the token flow calls), what a failure means and error texts
+  // on first need: load them while the clock is still real.
   beforeAll(async () => {
     await import('../../src/client/auth/app.js')
     await import('../../src/client/api.js')
+    await import('../../src/client/verdict.js')
     await (await import('../../src/client/errors.js')).loadCatalogText()
   })
   beforeEach(() => {
@@ -60,16 +61,41 @@ describe('a client with a rateLimiter', () => {
     expect(state.unbinds).toBe(5)
   })
 
-  it('counts the wait for the budget against the call\'s deadline: a call with no budget in time ends, nothing sent', async () => {
+  it('fails a call whose wait for the budget would end past its deadline at once, as rate_limited with the wait, nothing sent', async () => {
     const { state, fetch } = platform()
     const rateLimiter = createRateLimiter({ limits: { unbindMeetingChat: { perSecond: 1 } }, headroom: 0 })
     const client = createMeetingChatClient({ auth: APP, fetch, rateLimiter, deadlineMs: 500 })
-    const outcomes = Promise.allSettled([1, 2, 3].map(() => client.unbindMeetingChat(params)))
-    await vi.advanceTimersByTimeAsync(2_000)
+    const settledAt: number[] = []
+    const outcomes = Promise.allSettled([1, 2, 3].map(() => client.unbindMeetingChat(params).finally(() => settledAt.push(Date.now()))))
+    await vi.advanceTimersByTimeAsync(0)
     const settled = await outcomes
     expect(settled.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected'])
-    for (const o of settled.slice(1)) expect(o.status === 'rejected' && o.reason).toMatchObject({ kind: 'timeout', attempts: 0, msg: expect.stringMatching(/no rate budget within the call's deadline of 500 ms/) })
+    // The next second starts in 1000 ms, past the deadline of 500 ms: no wait at all.
+    for (const o of settled.slice(1)) expect(o.status === 'rejected' && o.reason).toMatchObject({ kind: 'rate_limited', attempts: 0, retryAfterMs: 1_000, retryable: true, msg: expect.stringMatching(/no rate budget within the call's deadline of 500 ms/) })
+    expect(settledAt).toEqual([0, 0, 0].map(() => new Date('2026-01-01T00:00:00.000Z').getTime()))
     expect(state.unbinds).toBe(1)
+  })
+
+  it('waits for the budget when the wait ends within the deadline', async () => {
+    const { state, fetch } = platform()
+    const rateLimiter = createRateLimiter({ limits: { unbindMeetingChat: { perSecond: 1 } }, headroom: 0 })
+    const client = createMeetingChatClient({ auth: APP, fetch, rateLimiter, deadlineMs: 1_500 })
+    const calls = Promise.all([1, 2].map(() => client.unbindMeetingChat(params)))
+    await vi.advanceTimersByTimeAsync(999)
+    expect(state.unbinds).toBe(1)
+    await vi.advanceTimersByTimeAsync(1)
+    await calls
+    expect(state.unbinds).toBe(2)
+  })
+
+  it('passes the limiter the time left before the deadline, and fails the call with the wait it answers', async () => {
+    const { state, fetch } = platform()
+    const asked: Array<number | undefined> = []
+    const limiter: CallLimiter = { acquire: async (_request, _signal, maxWaitMs) => { asked.push(maxWaitMs); return 42_000 }, hold: async () => {} }
+    const client = createMeetingChatClient({ auth: APP, fetch, rateLimiter: limiter, deadlineMs: 7_000 })
+    await expect(client.unbindMeetingChat(params)).rejects.toMatchObject({ kind: 'rate_limited', retryAfterMs: 42_000, attempts: 0 })
+    expect(asked).toEqual([7_000])
+    expect(state.unbinds).toBe(0)
   })
 
   it('ends a call held by a limiter that never grants and ignores its signal, at the deadline', async () => {

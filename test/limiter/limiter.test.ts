@@ -166,6 +166,8 @@ describe('createRateLimiter', () => {
     expect(() => createRateLimiter({ redis: 'redis://x' as unknown as object })).toThrow(ConfigError)
     expect(() => createRateLimiter({ maxHoldMs: 0 })).toThrow(/maxHoldMs must be a positive number/)
     expect(() => createRateLimiter({ maxHoldMs: Infinity })).toThrow(ConfigError)
+    expect(() => createRateLimiter({ commandTimeoutMs: -1 })).toThrow(/commandTimeoutMs must be a positive number/)
+    expect(() => createRateLimiter({ connectTimeoutMs: Number.NaN })).toThrow(/connectTimeoutMs must be a positive number/)
   })
 })
 

@@ -3,7 +3,7 @@
 // waits on Redis until it answers again; one that refuses the password or the connection says why (WRONGPASS,
 // ECONNREFUSED) through onStoreFailure. Debian's redis-server on a free loopback port, as test/fleet starts it; the
 // client's side runs on the fake clock while Redis sleeps.
-import { Redis } from 'ioredis'
+import { Redis, type RedisOptions } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createMeetingChatClient } from '../../src/index.ts'
 import { createRateLimiter, type StoreFailure } from '../../src/limiter/index.ts'
@@ -35,7 +35,7 @@ afterAll(async () => {
   await server?.stop('SIGKILL')
 })
 
-function redisClient(options: ConstructorParameters<typeof Redis>[0] & object): Redis {
+function redisClient(options: RedisOptions): Redis {
   const client = new Redis({ host: '127.0.0.1', ...options })
   client.on('error', () => {})
   clients.push(client)

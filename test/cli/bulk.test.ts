@@ -154,7 +154,7 @@ describe('unbind --from FILE', () => {
     expect([...successesPerChat(sandbox).values()]).toEqual([1, 1])
   })
 
-  it('resumes twice from a journal that ends in a line cut short, doing every item exactly once', async () => {
+  it('resumes twice from a journal that ends in a line cut short, doing every item exactly once, and says the line is damaged', async () => {
     const count = 5
     const seed = bulkSeed(count, roomy)
     // Chat 0 was unbound and recorded; chat 1 was sent by the run that was killed, and its unbind took effect.
@@ -171,15 +171,18 @@ describe('unbind --from FILE', () => {
     const args = ['unbind', '--from', file, '--journal', journal, '--json']
 
     const run1 = await cli(args, env(sandbox.url))
-    expect(run1.stderr).toBe('')
+    const warning = `⚠ The journal ${journal} is damaged at line 4 (cut short)`
+    expect(run1.stderr.startsWith(warning)).toBe(true)
     expect(run1.code).toBe(0)
     expect(lines(run1.stdout).at(-1)).toMatchObject({ summary: true, succeeded: count - 1, failed: 0, skippedFromJournal: 1 })
-    // Every line of the journal is whole.
+    // The cut line is kept, on a line of its own, for later runs to read the same way; every other line is whole.
     expect(readFileSync(journal, 'utf8').endsWith('\n')).toBe(true)
-    for (const line of readFileSync(journal, 'utf8').trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow()
+    const written = readFileSync(journal, 'utf8').trim().split('\n')
+    expect(written[3]).toBe(entry('start', 2).slice(0, 30))
+    for (const line of written.filter((_, i) => i !== 3)) expect(() => JSON.parse(line) as unknown).not.toThrow()
 
     const run2 = await cli(args, env(sandbox.url))
-    expect(run2.stderr).toBe('')
+    expect(run2.stderr.startsWith(warning.replace('(cut short)', '(not JSON)'))).toBe(true)
     expect(run2.code).toBe(0)
     expect(lines(run2.stdout).at(-1)).toMatchObject({ summary: true, succeeded: 0, failed: 0, skippedFromJournal: count })
 

@@ -133,3 +133,83 @@ describe('two runs on one journal', () => {
     expect(readFileSync(`${journal}.lock`, 'utf8')).toContain(String(process.pid)) // not taken from its holder
   })
 })
+
+describe('a damaged journal', () => {
+  /** A journal of a run that unbound all `count` items, and the sandbox where they are unbound. */
+  async function finishedRun(count: number) {
+    sandbox = await startSandbox({ port: 0, seed: bulkSeed(count, roomy) })
+    const { file, journal } = workspace(count)
+    const first = await cli(['unbind', '--from', file, '--journal', journal, '--json', '--concurrency', '4'], env(sandbox.url))
+    expect(first.code).toBe(0)
+    return { s: sandbox, file, bytes: readFileSync(journal) }
+  }
+
+  /** Runs again on a copy of the journal damaged by `damage`; the lines of the journal as they were, to damage. */
+  async function againWith(s: Sandbox, file: string, damaged: Buffer | string) {
+    const journal = join(mkdtempSync(join(tmpdir(), 'fmc-damaged-')), 'journal.jsonl')
+    writeFileSync(journal, damaged)
+    const result = await cli(['unbind', '--from', file, '--journal', journal, '--json'], env(s.url))
+    return { ...result, journal }
+  }
+
+  it('cut short anywhere (5 cuts): every item the first run unbound counts as done, with one warning naming the line', async () => {
+    const count = 40
+    const { s, file, bytes } = await finishedRun(count)
+    // Cuts inside a line, from early to late (a cut at a line's end reads as a run stopped there).
+    const cuts = [0.1, 0.3, 0.5, 0.7, 0.95].map((f) => {
+      let at = Math.floor(bytes.length * f)
+      while (bytes[at - 1] === 0x0a || bytes[at] === 0x0a) at++
+      return at
+    })
+    const runs = await Promise.all(cuts.map((at) => againWith(s, file, bytes.subarray(0, at))))
+    for (const [i, run] of runs.entries()) {
+      const cutLine = bytes.subarray(0, cuts[i]).toString('utf8').split('\n').length
+      expect(run.code).toBe(0)
+      expect(lines(run.stdout).filter((l) => l.ok === false)).toEqual([])
+      const summary = lines(run.stdout).at(-1) as { succeeded: number; failed: number; skippedFromJournal: number }
+      expect(summary).toMatchObject({ summary: true, failed: 0 })
+      expect(summary.succeeded + summary.skippedFromJournal).toBe(count)
+      expect(run.stderr.trim().split('\n')).toHaveLength(1)
+      expect(run.stderr).toContain(`The journal ${run.journal} is damaged at line ${cutLine} (cut short)`)
+    }
+    // The second runs sent only what the first had done: every answer was 195108, none unbound anything again.
+    const answers = answersPerChat(s)
+    expect([...answers.ok.values()]).toEqual(Array(count).fill(1))
+  })
+
+  it('a changed byte, a null line, a line of the wrong shape, a line that is not UTF-8: each read as unknown, never an internal error', async () => {
+    const count = 30
+    const { s, file, bytes } = await finishedRun(count)
+    const text = bytes.toString('utf8').split('\n')
+    const at = (i: number, line: string) => text.map((l, j) => (j === i ? line : l)).join('\n')
+    const flip = (line: string) => line.replace('"meetingChatId":"oc_', '"meetingChatId":"oc-') // a changed byte, still JSON
+    const cases: Array<[string, Buffer | string, number]> = [
+      ['a changed byte that breaks the JSON', at(43, (text[43] ?? '').replace('"at":', '"at";')), 44],
+      ['a changed byte that keeps it JSON', at(20, flip(text[20] ?? '')), 21],
+      ['null', at(5, 'null'), 6],
+      ['the wrong shape', at(11, '{"at":"end","ok":true}'), 12],
+      ['not UTF-8', Buffer.concat([Buffer.from(text.slice(0, 30).join('\n') + '\n'), Buffer.from([0xe9, 0x0a]), Buffer.from(text.slice(31).join('\n'))]), 31],
+    ]
+    const runs = await Promise.all(cases.map(([, damaged]) => againWith(s, file, damaged)))
+    for (const [i, run] of runs.entries()) {
+      const [name, , line] = cases[i] as (typeof cases)[number]
+      expect({ name, code: run.code }).toEqual({ name, code: 0 })
+      expect(lines(run.stdout).at(-1)).toMatchObject({ summary: true, failed: 0 })
+      expect(run.stderr).toContain(`The journal ${run.journal} is damaged at line ${line} (`)
+      expect(run.stderr).not.toContain('Unexpected error')
+    }
+    const answers = answersPerChat(s)
+    expect([...answers.ok.values()]).toEqual(Array(count).fill(1))
+  })
+
+  it('a file that is not a journal at all is refused before anything is sent (exit 2), and left as it was', async () => {
+    sandbox = await startSandbox({ port: 0, seed: bulkSeed(3, roomy) })
+    const { file } = workspace(3)
+    const before = readFileSync(file)
+    const result = await cli(['unbind', '--from', file, '--journal', file], env(sandbox.url))
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(`✘ ${file} is not a journal this command wrote (line 1:`)
+    expect(readFileSync(file)).toEqual(before)
+    expect(sandbox.fake.calls).toEqual([])
+  })
+})

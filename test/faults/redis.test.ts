@@ -89,19 +89,23 @@ run('a slow Redis', () => {
     }
     await calls
     // One commandTimeoutMs on the fake clock (not the call's 5 s deadline), then the local budget: all ten sent.
-    expect(Date.now() - start).toBe(1_000)
+    // (A call that reached Redis a moment after the others waits its own commandTimeoutMs, no more.)
+    const tookMs = Date.now() - start
+    expect(tookMs).toBeGreaterThanOrEqual(1_000)
+    expect(tookMs).toBeLessThan(2_000)
     expect(state.unbinds).toBe(11)
     expect(failures).toHaveLength(1)
     expect(failures[0]).toMatchObject({ state: 'fallback', error: { message: 'Redis did not answer within 1000 ms' } })
     expect(rateLimiter.degraded).toBe(true)
 
     // In fallback, a call does not wait on Redis at all: it is sent with the clock standing still.
+    const before = Date.now()
     let more = false
     const another = client.unbindMeetingChat(ids).then(() => { more = true })
     await turns(() => more, 1000)
     expect(more).toBe(true)
     await another
-    expect(Date.now() - start).toBe(1_000)
+    expect(Date.now()).toBe(before)
     expect(awake).toBe(false) // all of it while Redis still slept
 
     // Redis wakes: the next call's probe gets an answer, and the budget is shared again.

@@ -49,15 +49,16 @@ export async function runBulkUnbind(
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 1000)) {
     throw new ConfigError(`--concurrency must be an integer from 1 to 1000; got "${values.concurrency}".`)
   }
-  let text: string
+  // Read as bytes: a line that is not UTF-8 is a bad line, not U+FFFD sent as part of an id.
+  let bytes: Uint8Array
   try {
-    text = await readFile(values.from, 'utf8')
+    bytes = await readFile(values.from)
   } catch (error) {
     throw new ConfigError(`Cannot read ${values.from}: ${(error as Error).message}`)
   }
   let input
   try {
-    input = parseInput(text)
+    input = parseInput(bytes)
   } catch (error) {
     throw new ConfigError(`${values.from}: ${(error as Error).message}`)
   }

@@ -90,6 +90,26 @@ describe('unbind --from FILE', () => {
     expect(sandbox.fake.calls).toEqual([])
   })
 
+  it('reads a byte that is not UTF-8 and a quote left open as bad lines where their records start: --strict sends nothing; without it, neither is sent', async () => {
+    sandbox = await startSandbox({ port: 0, seed: bulkSeed(4, roomy) })
+    const file = join(dir(), 'items.csv')
+    const [a, b, c, d] = bulkItems(4).map((it) => `${it.calendarId},${it.eventId},${it.meetingChatId}`)
+    // Line 3: a Latin-1 é (as a spreadsheet saves it); line 4: a quote never closed, which swallows line 5.
+    writeFileSync(file, Buffer.concat([Buffer.from(`calendar_id,event_id,meeting_chat_id\n${a}\n`), Buffer.from(`${b?.replace('bulk-1_0', 'caf\xe9_0')}\n`, 'latin1'), Buffer.from(`"${c}\n${d}\n`)]))
+    const strict = await cli(['unbind', '--from', file, '--strict'], env(sandbox.url))
+    expect(strict.code).toBe(2)
+    expect(strict.stderr).toContain(`${file}:3: not UTF-8 (column`)
+    expect(strict.stderr).toContain(`${file}:4: a quote opened on this line is never closed (lines 4 to 5 are read as one record: none of them is sent)`)
+    expect(strict.stderr).toContain('2 bad line(s)')
+    expect(sandbox.fake.calls).toEqual([])
+
+    const lenient = await cli(['unbind', '--from', file, '--json'], env(sandbox.url))
+    expect(lenient.code).toBe(2)
+    expect(lines(lenient.stdout).filter((l) => l.kind === 'bad_line').map((l) => l.line)).toEqual([3, 4])
+    expect(lines(lenient.stdout).at(-1)).toMatchObject({ summary: true, succeeded: 1, failed: 0, badLines: 2 })
+    expect(sandbox.fake.calls.filter((c) => c.operationId === 'unbindMeetingChat').map((c) => decodeURIComponent(c.url))).toEqual([expect.stringContaining('bulk-0_0')])
+  })
+
   it('counts an item an earlier run sent without recording the answer as done when the platform says it is already unbound', async () => {
     const seed = bulkSeed(2, roomy)
     // Chat 0 was unbound by the earlier run's last call, whose answer the journal never got.

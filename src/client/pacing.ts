@@ -12,9 +12,10 @@ export interface PacingRequest {
 export interface CallLimiter {
   /**
    * Resolves with nothing (or 0) when a call may be sent, having taken its place in the budget; rejects with the
-   * signal's reason if it aborts first. `maxWaitMs` is the time left before the call's deadline: a wait that would
-   * not end within it is not started, and the promise resolves at once with that wait in ms (a positive number),
-   * nothing taken. The client then fails the call as `rate_limited` with `retryAfterMs` set to it.
+   * signal's reason if it aborts first. `maxWaitMs` is the longest the call may wait (the time left before its
+   * deadline, less what its attempt needs): a wait that would not end within it is not started, and the promise
+   * resolves at once with that wait in ms (a positive number), nothing taken. The client then fails the call as
+   * `rate_limited` with `retryAfterMs` set to it.
    */
   acquire(request: PacingRequest, signal?: AbortSignal, maxWaitMs?: number): Promise<number | void>
   /** The platform asked to wait `ms` (a rate-limit answer's `x-ogw-ratelimit-reset`): hold every call of this budget as long (a limiter may cap it). */

@@ -194,13 +194,15 @@ export function createTransport(deps: TransportDeps): Transport {
       const secrets = token !== undefined ? [token, ...requestSecrets] : explicitToken !== undefined ? [explicitToken, ...requestSecrets] : requestSecrets
       if (pacing && limiter) {
         // Pacing (issue 14): each attempt waits for the budget before it is sent, within the call's deadline; the
-        // wait is not counted in maxElapsedMs. A wait that would end past the deadline is not started: the limiter
-        // says how long it would be, and the call fails at once as rate_limited (issue 31).
+        // wait is not counted in maxElapsedMs. A wait that would not leave the attempt its timeoutMs (or half the
+        // time left, when less than twice that is left) is not started: the limiter says how long it would be, and
+        // the call fails at once as rate_limited (issue 31).
         const waitStarted = now()
         const left = Math.max(0, deadline - waitStarted)
-        const wait = await within((stop) => limiter.acquire(pacing, stop, left), left, signal, () => lateError(attempts, earlierUnknown, 'no rate budget'))
+        const maxWait = left - Math.min(options.timeoutMs, left / 2)
+        const wait = await within((stop) => limiter.acquire(pacing, stop, maxWait), left, signal, () => lateError(attempts, earlierUnknown, 'no rate budget'))
         if (typeof wait === 'number' && wait > 0) {
-          throw await failure({ kind: 'rate_limited', msg: `no rate budget within the call's deadline of ${options.deadlineMs} ms: the rate limiter has room again in ${wait} ms`, operation, attempts, retryable: true, retryAfterMs: wait, earlierAttemptOutcomeUnknown: earlierUnknown }, secrets)
+          throw await failure({ kind: 'rate_limited', msg: `no rate budget in time for an attempt within the call's deadline of ${options.deadlineMs} ms: the rate limiter has room again in ${wait} ms`, operation, attempts, retryable: true, retryAfterMs: wait, earlierAttemptOutcomeUnknown: earlierUnknown }, secrets)
         }
         started += now() - waitStarted
         // An abort that lands as the wait ends: the attempt's listener would not hear it.

@@ -85,6 +85,19 @@ describe('a rate-limit reset an hour away, with a rateLimiter', () => {
     expect(server.requests.unbind - before).toBe(2)
   })
 
+  it('with the default deadline (60 s) and timeoutMs (10 s): a call a second after the hold does not wait 59 s of its 60 for it', async () => {
+    server.script('unbind', () => 'rate-limited-1h')
+    const before = server.requests.unbind
+    const client = createMeetingChatClient({ domain: server.url, auth: APP, rateLimiter: createRateLimiter() })
+    const first = await settle(() => client.unbindMeetingChat(item(0)))
+    expect(first.error).toMatchObject({ kind: 'rate_limited', retryAfterMs: 3_600_000 })
+    vi.setSystemTime(Date.now() + 1_000)
+    const second = await settle(() => client.unbindMeetingChat(item(1)))
+    expect(second.error).toMatchObject({ kind: 'rate_limited', attempts: 0, retryAfterMs: 59_000 })
+    expect(second.tookMs).toBe(0)
+    expect(server.requests.unbind - before).toBe(1)
+  })
+
   it('bulk with its own per-item deadlineMs: items held past it end rate_limited at once, not as timeouts', async () => {
     server.script('unbind', () => 'ok')
     const before = server.requests.unbind

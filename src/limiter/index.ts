@@ -151,7 +151,7 @@ function checkBudget(name: string, value: unknown): number | undefined {
 /**
  * Creates a rate limiter to pass as the client's `rateLimiter`: it holds every app-identity call until the
  * operation's budget (per app and tenant) allows it, and holds them all when the platform answers with a
- * rate-limit reset.
+ * rate-limit reset (at most `maxHoldMs`). A wait that would end past what the call may wait is not started.
  *
  * @example
  * // Redis: the default export of the ioredis package (your dependency, not this package's)

@@ -162,13 +162,15 @@ export function createTransport(deps: TransportDeps): Transport {
       await awaitWithin(loadCatalogText(), deadline - now(), signal)
       return new FeishuApiError(redactInit(init, secrets))
     }
-    const lateError = (attempts: number, earlierUnknown: boolean, what: string) => failure({
-      kind: 'timeout',
+    /** A timeout; with `retryAfterMs`, the rate limiter's refusal of a wait it could not end in time (issue 31). */
+    const lateError = (attempts: number, earlierUnknown: boolean, what: string, retryAfterMs?: number) => failure({
+      kind: retryAfterMs ? 'rate_limited' : 'timeout',
       msg: `${what} within the call's deadline of ${options.deadlineMs} ms`,
       operation,
       attempts,
       retryable: true,
       earlierAttemptOutcomeUnknown: earlierUnknown,
+      retryAfterMs,
     }, requestSecrets)
 
     // Pacing (issue 14): app-identity calls (user-token calls only if the limiter asks) wait for the rate budget.
@@ -199,11 +201,8 @@ export function createTransport(deps: TransportDeps): Transport {
         // the call fails at once as rate_limited (issue 31).
         const waitStarted = now()
         const left = Math.max(0, deadline - waitStarted)
-        const maxWait = left - Math.min(options.timeoutMs, left / 2)
-        const wait = await within((stop) => limiter.acquire(pacing, stop, maxWait), left, signal, () => lateError(attempts, earlierUnknown, 'no rate budget'))
-        if (typeof wait === 'number' && wait > 0) {
-          throw await failure({ kind: 'rate_limited', msg: `no rate budget in time for an attempt within the call's deadline of ${options.deadlineMs} ms: the rate limiter has room again in ${wait} ms`, operation, attempts, retryable: true, retryAfterMs: wait, earlierAttemptOutcomeUnknown: earlierUnknown }, secrets)
-        }
+        const wait = await within((stop) => limiter.acquire(pacing, stop, left - Math.min(options.timeoutMs, left / 2)), left, signal, () => lateError(attempts, earlierUnknown, 'no rate budget'))
+        if ((wait ?? 0) > 0) throw await lateError(attempts, earlierUnknown, 'no rate budget', wait as number)
         started += now() - waitStarted
         // An abort that lands as the wait ends: the attempt's listener would not hear it.
         signal?.throwIfAborted()

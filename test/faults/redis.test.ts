@@ -72,10 +72,11 @@ run('a slow Redis', () => {
     await client.unbindMeetingChat(ids)
     expect(rateLimiter.degraded).toBe(false)
 
-    // Redis sleeps 3 s: every command sent to it meanwhile waits. A moment of real time, so that it is asleep.
+    // Redis sleeps 5 s: every command sent to it meanwhile waits. A moment of real time, so that it is asleep.
     const sleeper = redisClient({ port: server!.port })
+    await ready(sleeper)
     let awake = false
-    const sleeping = sleeper.call('DEBUG', 'SLEEP', '3').then(() => { awake = true })
+    const sleeping = sleeper.call('DEBUG', 'SLEEP', '5').then(() => { awake = true })
     await new Promise((resolve) => setTimeout(resolve, 200))
     expect(awake).toBe(false)
 

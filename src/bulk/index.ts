@@ -34,7 +34,11 @@ export interface UnbindMeetingChatsOptions extends Omit<MeetingChatClientOptions
   readonly rateLimiter?: CallLimiter | false
   /** Stops taking items and aborts the calls in flight: each of them ends with the signal's reason. */
   readonly signal?: AbortSignal
-  /** Time allowed for each item, pacing waits and retries included; past it the item ends with `kind: 'timeout'`. None by default. */
+  /**
+   * Time allowed for each item, pacing waits and retries included; past it the item ends with `kind: 'timeout'`, and an
+   * item whose wait for the rate budget would end past it ends at once as `rate_limited` with `retryAfterMs` (with a
+   * given `client`, that client's own `deadlineMs` decides this). None by default (the client's `deadlineMs`).
+   */
   readonly deadlineMs?: number
   /** The identity of every call (`userAccessToken` or `tenantAccessToken`), else the client's `auth`. */
   readonly callOptions?: Omit<CallOptions, 'signal'>
@@ -72,7 +76,9 @@ export async function* unbindMeetingChats<T extends UnbindMeetingChatParams>(
   const deadlineMs = options.deadlineMs === undefined ? undefined : positiveInteger('deadlineMs', options.deadlineMs, 1)
   const { concurrency: _c, rateLimiter: _r, signal: outer, deadlineMs: _d, callOptions, onProgress, client: given, ...clientOptions } = options
   const rateLimiter = options.rateLimiter === false ? undefined : (options.rateLimiter ?? createRateLimiter({ userCalls: true }))
-  const client = given ?? createMeetingChatClient({ ...clientOptions, ...(rateLimiter && { rateLimiter }) })
+  // The item's deadline is its call's: the client then knows it, and fails a wait for the budget that would end past
+  // it at once (rate_limited, with retryAfterMs) instead of waiting it out. The timer in run() stays for a given client.
+  const client = given ?? createMeetingChatClient({ ...clientOptions, ...(rateLimiter && { rateLimiter }), ...(deadlineMs !== undefined && { deadlineMs }) })
   const source: Iterator<T> | AsyncIterator<T> = Symbol.asyncIterator in Object(items)
     ? (items as AsyncIterable<T>)[Symbol.asyncIterator]()
     : (items as Iterable<T>)[Symbol.iterator]()

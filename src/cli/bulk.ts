@@ -32,7 +32,8 @@ export const EXIT_INTERRUPTED = 130
 
 /**
  * 195108 ("chat not bound to this event") after an attempt that may have reached the platform, of this call
- * (the client's `earlierAttemptOutcomeUnknown`) or of an earlier run (unsure in the journal): that attempt did the unbind.
+ * (the client's `earlierAttemptOutcomeUnknown`) or of an earlier run (sent without a final end in the journal, or not
+ * recorded as done in a damaged one): that attempt did the unbind.
  */
 const ALREADY_UNBOUND = 195108
 
@@ -48,15 +49,16 @@ export async function runBulkUnbind(
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 1000)) {
     throw new ConfigError(`--concurrency must be an integer from 1 to 1000; got "${values.concurrency}".`)
   }
-  let text: string
+  // Read as bytes: a line that is not UTF-8 is a bad line, not U+FFFD sent as part of an id.
+  let bytes: Uint8Array
   try {
-    text = await readFile(values.from, 'utf8')
+    bytes = await readFile(values.from)
   } catch (error) {
     throw new ConfigError(`Cannot read ${values.from}: ${(error as Error).message}`)
   }
   let input
   try {
-    input = parseInput(text)
+    input = parseInput(bytes)
   } catch (error) {
     throw new ConfigError(`${values.from}: ${(error as Error).message}`)
   }
@@ -73,6 +75,7 @@ export async function runBulkUnbind(
   }
 
   const journal = values.journal === undefined ? undefined : openJournal(values.journal)
+  if (journal?.warning) io.err(`⚠ ${journal.warning}`)
   const todo = input.items.filter((item) => !journal?.finished.has(itemKey(item)))
   const skipped = input.items.length - todo.length
   const client = makeClient({ rateLimiter: createRateLimiter({ userCalls: true }) })
@@ -109,7 +112,7 @@ export async function runBulkUnbind(
       const api = error instanceof FeishuApiError ? error : undefined
       const alreadyUnbound = api?.code === ALREADY_UNBOUND
       const earlierAttemptDidIt = alreadyUnbound && api.earlierAttemptOutcomeUnknown
-      const earlierRunDidIt = alreadyUnbound && !earlierAttemptDidIt && journal?.unsure.has(itemKey(item)) === true
+      const earlierRunDidIt = alreadyUnbound && !earlierAttemptDidIt && journal?.maybeSent(itemKey(item)) === true
       const earlierDidIt = earlierAttemptDidIt || earlierRunDidIt
       if (signal.aborted && !result.ok && !api) continue // stopped by Ctrl-C: unfinished, the journal says so
       const ok = result.ok || earlierDidIt

@@ -99,28 +99,9 @@ class FeishuApiErrorClass extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    // The cause stays out: it may be a runtime's own error object.
-    const { cause: _cause, ...fields } = initOf(this)
-    return { name: this.name, message: this.message, ...fields }
-  }
-}
-
-/** The fields an error was made from. */
-function initOf(error: FeishuApiErrorClass): FeishuApiErrorInit {
-  return {
-    kind: error.kind,
-    code: error.code,
-    msg: error.msg,
-    httpStatus: error.httpStatus,
-    logId: error.logId,
-    hint: error.hint,
-    retryable: error.retryable,
-    operation: error.operation,
-    attempts: error.attempts,
-    retryAfterMs: error.retryAfterMs,
-    earlierAttemptOutcomeUnknown: error.earlierAttemptOutcomeUnknown,
-    detail: error.detail,
-    cause: error.cause,
+    // Its own fields (name, kind, code, ...) and the message; the cause stays out (not enumerable): it may be a
+    // runtime's own error object.
+    return { ...this, message: this.message }
   }
 }
 

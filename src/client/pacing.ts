@@ -10,9 +10,15 @@ export interface PacingRequest {
 }
 
 export interface CallLimiter {
-  /** Resolves when a call may be sent; rejects with the signal's reason if it aborts first. */
-  acquire(request: PacingRequest, signal?: AbortSignal): Promise<void>
-  /** The platform asked to wait `ms` (a rate-limit answer's `x-ogw-ratelimit-reset`): hold every call of this budget as long. */
+  /**
+   * Resolves with nothing (or 0) when a call may be sent, having taken its place in the budget; rejects with the
+   * signal's reason if it aborts first. `maxWaitMs` is the longest the call may wait (the time left before its
+   * deadline, less what its attempt needs): a wait that would not end within it is not started, and the promise
+   * resolves at once with that wait in ms (a positive number), nothing taken. The client then fails the call as
+   * `rate_limited` with `retryAfterMs` set to it.
+   */
+  acquire(request: PacingRequest, signal?: AbortSignal, maxWaitMs?: number): Promise<number | void>
+  /** The platform asked to wait `ms` (a rate-limit answer's `x-ogw-ratelimit-reset`): hold every call of this budget as long (a limiter may cap it). */
   hold(request: PacingRequest, ms: number): Promise<void>
   /** Whether calls made with a user_access_token are paced too (default: no, only app-identity calls). */
   readonly userCalls?: boolean

@@ -120,13 +120,15 @@ export function createTransport(deps: TransportDeps): Transport {
       }
     }
     const failure = (init: FeishuApiErrorInit) => new FeishuApiError(redactInit(init, secrets))
-    const late = (attempts: number, earlierUnknown: boolean, what: string) => failure({
-      kind: 'timeout',
+    /** A timeout; with `retryAfterMs`, the rate limiter's refusal of a wait it could not end in time. */
+    const late = (attempts: number, earlierUnknown: boolean, what: string, retryAfterMs?: number) => failure({
+      kind: retryAfterMs ? 'rate_limited' : 'timeout',
       msg: `${what} within the call's deadline of ${options.deadlineMs} ms`,
       operation,
       attempts,
       retryable: true,
       earlierAttemptOutcomeUnknown: earlierUnknown,
+      retryAfterMs,
     })
 
     // App-identity calls (user-token calls only if the limiter asks) wait for the rate budget.
@@ -148,9 +150,13 @@ export function createTransport(deps: TransportDeps): Transport {
         headers.set('authorization', `Bearer ${token}`)
       }
       if (pacing && limiter) {
-        // Each attempt waits for the budget before it is sent, within the call's deadline; the wait is not counted in maxElapsedMs.
+        // Each attempt waits for the budget before it is sent; the wait is not counted in maxElapsedMs. A wait that would
+        // not leave the attempt its timeoutMs (or half the time left, when less than twice that is left) is not started:
+        // the limiter says how long it would be, and the call fails at once as rate_limited.
         const waitStarted = now()
-        await within((stop) => limiter.acquire(pacing, stop), deadline - waitStarted, signal, () => late(attempts, earlierUnknown, 'no rate budget'))
+        const left = Math.max(0, deadline - waitStarted)
+        const wait = await within((stop) => limiter.acquire(pacing, stop, left - Math.min(options.timeoutMs, left / 2)), left, signal, () => late(attempts, earlierUnknown, 'no rate budget'))
+        if ((wait ?? 0) > 0) throw late(attempts, earlierUnknown, 'no rate budget', wait as number)
         started += now() - waitStarted
       }
       // An abort that lands as a wait ends: the attempt's listener would not hear it.

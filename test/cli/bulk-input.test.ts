@@ -28,3 +28,55 @@ describe('parseInput', () => {
     expect(input.problems[3]?.message).toBe('the same item as line 1')
   })
 })
+
+describe('parseInput, with what a spreadsheet or an editor may leave in a file', () => {
+  const HEADER = 'calendar_id,event_id,meeting_chat_id\n'
+  const latin1 = (text: string) => Buffer.from(text, 'latin1')
+
+  it('a byte that is not UTF-8 (Latin-1 é) makes its line bad, never U+FFFD sent as an id; the other lines still read', () => {
+    const input = parseInput(latin1(`${HEADER}cal,e_0,${CHAT}\ncal,caf\xe9_0,${CHAT}\ncal,e_1,${CHAT}\n`))
+    expect(input.items.map((i) => i.line)).toEqual([2, 4])
+    expect(input.problems).toEqual([{ line: 3, message: expect.stringMatching(/^not UTF-8 \(column 8\): save the file as UTF-8/) }])
+    expect(JSON.stringify(input.items)).not.toContain('\uFFFD')
+  })
+
+  it('the same in JSONL', () => {
+    const good = JSON.stringify({ calendar_id: 'cal', event_id: 'e_0', meeting_chat_id: CHAT })
+    const input = parseInput(latin1(`${good}\n{"calendar_id":"cal","event_id":"caf\xe9_0","meeting_chat_id":"${CHAT}"}\n`))
+    expect(input.format).toBe('jsonl')
+    expect(input.items.map((i) => i.line)).toEqual([1])
+    expect(input.problems).toEqual([{ line: 2, message: expect.stringMatching(/^not UTF-8 \(column 37\)/) }])
+  })
+
+  it('a field over several lines is a bad line, reported where its record starts', () => {
+    const input = parseInput(`${HEADER}cal,e_0,${CHAT}\n"cal\nendar",e_1,${CHAT}\ncal,e_2,${CHAT}\n`)
+    expect(input.items.map((i) => [i.line, i.eventId])).toEqual([[2, 'e_0'], [5, 'e_2']])
+    expect(input.problems).toEqual([{ line: 3, message: 'a quoted field runs over lines 3 to 4; an id has no line break: close the quote on line 3' }])
+  })
+
+  it('... with CRLF line ends and blank lines too', () => {
+    const input = parseInput(`calendar_id,event_id,meeting_chat_id\r\n\r\ncal,e_0,${CHAT}\r\n"cal\r\n\r\nendar",e_1,${CHAT}\r\n\r\ncal,e_2,${CHAT}\r\n`)
+    expect(input.items.map((i) => [i.line, i.eventId])).toEqual([[3, 'e_0'], [8, 'e_2']])
+    expect(input.problems.map((p) => p.line)).toEqual([4])
+    expect(input.problems[0]?.message).toMatch(/^a quoted field runs over lines 4 to 6;/)
+  })
+
+  it('a quote left open names the lines it swallowed, at the line where it opened', () => {
+    const input = parseInput(`${HEADER}cal,e_0,${CHAT}\n"cal,e_1,${CHAT}\ncal,e_2,${CHAT}\n`)
+    expect(input.items.map((i) => i.line)).toEqual([2])
+    expect(input.problems).toEqual([{ line: 3, message: 'a quote opened on this line is never closed (lines 3 to 4 are read as one record: none of them is sent)' }])
+  })
+
+  it('a quote left open until a later quote: one bad line naming the lines swallowed; the lines after it still read', () => {
+    const input = parseInput(`${HEADER}cal,e_0,${CHAT}\n"cal,e_1,${CHAT}\ncal,e_2,"${CHAT}"\ncal,e_3,${CHAT}\n`)
+    expect(input.items.map((i) => [i.line, i.eventId])).toEqual([[2, 'e_0'], [5, 'e_3']])
+    expect(input.problems).toEqual([{ line: 3, message: expect.stringMatching(/^a closing quote is followed by more of the field .* \(lines 3 to 4 are read as one record: none of them is sent\)$/) }])
+  })
+
+  it('a quote inside an unquoted field, and a quoted field with text after it, each where it starts', () => {
+    const input = parseInput(`${HEADER}cal,e"0,${CHAT}\n"cal"x,e_1,${CHAT}\n`)
+    expect(input.problems.map((p) => p.line)).toEqual([2, 3])
+    expect(input.problems[0]?.message).toMatch(/^a quote inside an unquoted field/)
+    expect(input.problems[1]?.message).toBe('a closing quote is followed by more of the field (quote the whole field, and double each quote inside it: "a""b")')
+  })
+})

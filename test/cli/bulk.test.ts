@@ -90,6 +90,26 @@ describe('unbind --from FILE', () => {
     expect(sandbox.fake.calls).toEqual([])
   })
 
+  it('reads a byte that is not UTF-8 and a quote left open as bad lines where their records start: --strict sends nothing; without it, neither is sent', async () => {
+    sandbox = await startSandbox({ port: 0, seed: bulkSeed(4, roomy) })
+    const file = join(dir(), 'items.csv')
+    const [a, b, c, d] = bulkItems(4).map((it) => `${it.calendarId},${it.eventId},${it.meetingChatId}`)
+    // Line 3: a Latin-1 é (as a spreadsheet saves it); line 4: a quote never closed, which swallows line 5.
+    writeFileSync(file, Buffer.concat([Buffer.from(`calendar_id,event_id,meeting_chat_id\n${a}\n`), Buffer.from(`${b?.replace('bulk-1_0', 'caf\xe9_0')}\n`, 'latin1'), Buffer.from(`"${c}\n${d}\n`)]))
+    const strict = await cli(['unbind', '--from', file, '--strict'], env(sandbox.url))
+    expect(strict.code).toBe(2)
+    expect(strict.stderr).toContain(`${file}:3: not UTF-8 (column`)
+    expect(strict.stderr).toContain(`${file}:4: a quote opened on this line is never closed (lines 4 to 5 are read as one record: none of them is sent)`)
+    expect(strict.stderr).toContain('2 bad line(s)')
+    expect(sandbox.fake.calls).toEqual([])
+
+    const lenient = await cli(['unbind', '--from', file, '--json'], env(sandbox.url))
+    expect(lenient.code).toBe(2)
+    expect(lines(lenient.stdout).filter((l) => l.kind === 'bad_line').map((l) => l.line)).toEqual([3, 4])
+    expect(lines(lenient.stdout).at(-1)).toMatchObject({ summary: true, succeeded: 1, failed: 0, badLines: 2 })
+    expect(sandbox.fake.calls.filter((c) => c.operationId === 'unbindMeetingChat').map((c) => decodeURIComponent(c.url))).toEqual([expect.stringContaining('bulk-0_0')])
+  })
+
   it('counts an item an earlier run sent without recording the answer as done when the platform says it is already unbound', async () => {
     const seed = bulkSeed(2, roomy)
     // Chat 0 was unbound by the earlier run's last call, whose answer the journal never got.
@@ -154,7 +174,7 @@ describe('unbind --from FILE', () => {
     expect([...successesPerChat(sandbox).values()]).toEqual([1, 1])
   })
 
-  it('resumes twice from a journal that ends in a line cut short, doing every item exactly once', async () => {
+  it('resumes twice from a journal that ends in a line cut short, doing every item exactly once, and says the line is damaged', async () => {
     const count = 5
     const seed = bulkSeed(count, roomy)
     // Chat 0 was unbound and recorded; chat 1 was sent by the run that was killed, and its unbind took effect.
@@ -171,15 +191,18 @@ describe('unbind --from FILE', () => {
     const args = ['unbind', '--from', file, '--journal', journal, '--json']
 
     const run1 = await cli(args, env(sandbox.url))
-    expect(run1.stderr).toBe('')
+    const warning = `⚠ The journal ${journal} is damaged at line 4 (cut short)`
+    expect(run1.stderr.startsWith(warning)).toBe(true)
     expect(run1.code).toBe(0)
     expect(lines(run1.stdout).at(-1)).toMatchObject({ summary: true, succeeded: count - 1, failed: 0, skippedFromJournal: 1 })
-    // Every line of the journal is whole.
+    // The cut line is kept, on a line of its own, for later runs to read the same way; every other line is whole.
     expect(readFileSync(journal, 'utf8').endsWith('\n')).toBe(true)
-    for (const line of readFileSync(journal, 'utf8').trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow()
+    const written = readFileSync(journal, 'utf8').trim().split('\n')
+    expect(written[3]).toBe(entry('start', 2).slice(0, 30))
+    for (const line of written.filter((_, i) => i !== 3)) expect(() => JSON.parse(line) as unknown).not.toThrow()
 
     const run2 = await cli(args, env(sandbox.url))
-    expect(run2.stderr).toBe('')
+    expect(run2.stderr.startsWith(warning.replace('(cut short)', '(not JSON)'))).toBe(true)
     expect(run2.code).toBe(0)
     expect(lines(run2.stdout).at(-1)).toMatchObject({ summary: true, succeeded: 0, failed: 0, skippedFromJournal: count })
 

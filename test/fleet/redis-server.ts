@@ -6,7 +6,8 @@ export const hasRedisServer = spawnSync('redis-server', ['--version']).status ==
 
 export interface RedisServer {
   readonly port: number
-  stop(): Promise<void>
+  /** Stops it: SIGTERM, or SIGKILL for a server that may be busy (DEBUG SLEEP) and would answer SIGTERM only after. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>
 }
 
 function freePort(): Promise<number> {
@@ -20,9 +21,10 @@ function freePort(): Promise<number> {
   })
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+/** `args`: more options, e.g. `['--requirepass', 'x']` or `['--enable-debug-command', 'local']`. */
+export async function startRedisServer(args: readonly string[] = []): Promise<RedisServer> {
   const port = await freePort()
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   await new Promise<void>((resolve, reject) => {
@@ -38,8 +40,8 @@ export async function startRedisServer(): Promise<RedisServer> {
   })
   return {
     port,
-    async stop() {
-      child.kill('SIGTERM')
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
       await exited
     },
   }

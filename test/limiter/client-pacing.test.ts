@@ -53,16 +53,60 @@ describe('a client with a rateLimiter', () => {
     expect(state.unbinds).toBe(5)
   })
 
-  it('counts the wait for the budget against the call\'s deadline: a call with no budget in time ends, nothing sent', async () => {
+  it('fails a call whose wait for the budget would end past its deadline at once, as rate_limited with the wait, nothing sent', async () => {
     const { state, fetch } = platform()
     const rateLimiter = createRateLimiter({ limits: { unbindMeetingChat: { perSecond: 1 } }, headroom: 0 })
     const client = createMeetingChatClient({ auth: APP, fetch, rateLimiter, deadlineMs: 500 })
-    const outcomes = Promise.allSettled([1, 2, 3].map(() => client.unbindMeetingChat(params)))
-    await vi.advanceTimersByTimeAsync(2_000)
+    const settledAt: number[] = []
+    const outcomes = Promise.allSettled([1, 2, 3].map(() => client.unbindMeetingChat(params).finally(() => settledAt.push(Date.now()))))
+    await vi.advanceTimersByTimeAsync(0)
     const settled = await outcomes
     expect(settled.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected'])
-    for (const o of settled.slice(1)) expect(o.status === 'rejected' && o.reason).toMatchObject({ kind: 'timeout', attempts: 0, msg: expect.stringMatching(/no rate budget within the call's deadline of 500 ms/) })
+    // The next second starts in 1000 ms, past the deadline of 500 ms: no wait at all.
+    for (const o of settled.slice(1)) expect(o.status === 'rejected' && o.reason).toMatchObject({ kind: 'rate_limited', attempts: 0, retryAfterMs: 1_000, retryable: true, msg: "no rate budget within the call's deadline of 500 ms" })
+    expect(settledAt).toEqual([0, 0, 0].map(() => new Date('2026-01-01T00:00:00.000Z').getTime()))
     expect(state.unbinds).toBe(1)
+  })
+
+  it('waits for the budget when the wait leaves the attempt its time (timeoutMs, or half the time left)', async () => {
+    const { state, fetch } = platform()
+    const rateLimiter = createRateLimiter({ limits: { unbindMeetingChat: { perSecond: 1 } }, headroom: 0 })
+    const client = createMeetingChatClient({ auth: APP, fetch, rateLimiter, deadlineMs: 2_100 }) // may wait 1050 ms
+    const calls = Promise.all([1, 2].map(() => client.unbindMeetingChat(params)))
+    await vi.advanceTimersByTimeAsync(999)
+    expect(state.unbinds).toBe(1)
+    await vi.advanceTimersByTimeAsync(1)
+    await calls
+    expect(state.unbinds).toBe(2)
+  })
+
+  it('passes the limiter the time left less what the attempt needs, and fails the call with the wait it answers', async () => {
+    const { state, fetch } = platform()
+    const asked: Array<number | undefined> = []
+    const limiter: CallLimiter = { acquire: async (_request, _signal, maxWaitMs) => { asked.push(maxWaitMs); return 42_000 }, hold: async () => {} }
+    const ask = async (deadlineMs: number, timeoutMs: number) => {
+      const client = createMeetingChatClient({ auth: APP, fetch, rateLimiter: limiter, deadlineMs, timeoutMs })
+      await expect(client.unbindMeetingChat(params)).rejects.toMatchObject({ kind: 'rate_limited', retryAfterMs: 42_000, attempts: 0 })
+    }
+    await ask(60_000, 10_000) // the time left less timeoutMs
+    await ask(7_000, 10_000) // half the time left, when less than twice timeoutMs is left
+    expect(asked).toEqual([50_000, 3_500])
+    expect(state.unbinds).toBe(0)
+  })
+
+  it('does not start a wait that would leave the attempt too little time: a minute\'s budget spent 5 s into it', async () => {
+    const { state, fetch } = platform()
+    const rateLimiter = createRateLimiter({ limits: { unbindMeetingChat: { perMinute: 1 } }, headroom: 0 })
+    const client = createMeetingChatClient({ auth: APP, fetch, rateLimiter }) // deadlineMs 60 s, timeoutMs 10 s
+    vi.setSystemTime(new Date('2026-01-01T00:00:05.000Z'))
+    await client.unbindMeetingChat(params)
+    // The next minute is 55 s away: the attempt would have 5 s of its 10.
+    await expect(client.unbindMeetingChat(params)).rejects.toMatchObject({ kind: 'rate_limited', retryAfterMs: 55_000, attempts: 0 })
+    vi.setSystemTime(new Date('2026-01-01T00:00:15.000Z'))
+    const waited = client.unbindMeetingChat(params) // 45 s away: it waits
+    await vi.advanceTimersByTimeAsync(45_000)
+    await waited
+    expect(state.unbinds).toBe(2)
   })
 
   it('ends a call held by a limiter that never grants and ignores its signal, at the deadline', async () => {

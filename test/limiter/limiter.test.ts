@@ -17,7 +17,7 @@ afterEach(() => {
 })
 
 /** Starts `n` acquires and returns how many have resolved, read after each step of `advance`. */
-function start(acquire: () => Promise<void>, n: number) {
+function start(acquire: () => Promise<unknown>, n: number) {
   let done = 0
   const all = Array.from({ length: n }, () => acquire().then(() => { done++ }))
   return { done: () => done, all: Promise.all(all) }
@@ -82,6 +82,44 @@ describe('createRateLimiter', () => {
     expect(run.done()).toBe(1)
   })
 
+  it('holds at most maxHoldMs, a minute by default, whatever reset the platform gave', async () => {
+    const limiter = createRateLimiter()
+    await limiter.hold(unbind, 3_600_000)
+    const run = start(() => limiter.acquire(unbind), 1)
+    await vi.advanceTimersByTimeAsync(59_999)
+    expect(run.done()).toBe(0)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(run.done()).toBe(1)
+
+    const short = createRateLimiter({ maxHoldMs: 5_000 })
+    await short.hold(unbind, 3_600_000)
+    const held = start(() => short.acquire(unbind), 1)
+    await vi.advanceTimersByTimeAsync(4_999)
+    expect(held.done()).toBe(0)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(held.done()).toBe(1)
+  })
+
+  it('does not start a wait that would not end within maxWaitMs: it answers that wait at once, taking nothing', async () => {
+    const limiter = createRateLimiter({ limits: { unbindMeetingChat: { perSecond: 1, perMinute: 2 } }, headroom: 0 })
+    expect(await limiter.acquire(unbind, undefined, 0)).toBeUndefined() // room now: no wait, granted
+    // The second's budget is spent: the next second is 1000 ms away, not within 500 ms.
+    expect(await limiter.acquire(unbind, undefined, 500)).toBe(1_000)
+    expect(await limiter.acquire(unbind, undefined, 1_000)).toBe(1_000) // a wait that ends at the deadline leaves no time to send
+    expect(Date.now()).toBe(new Date('2026-01-01T00:00:00.000Z').getTime())
+    // Neither refused call kept the minute's point it took first: the minute still has room for one more.
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(await limiter.acquire(unbind, undefined, 0)).toBeUndefined()
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(await limiter.acquire(unbind, undefined, 1_000)).toBe(58_000) // now the minute is spent
+
+    await limiter.hold(unbind, 3_000)
+    expect(await limiter.acquire(unbind, undefined, 2_999)).toBe(3_000)
+    const run = start(() => limiter.acquire({ ...unbind, key: 'cli_other' }, undefined, 1_000), 1)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(run.done()).toBe(1) // another app's budget is not held
+  })
+
   it('counts each app and tenant apart', async () => {
     const limiter = createRateLimiter({ limits: { unbindMeetingChat: { perSecond: 2 } }, headroom: 0 })
     const a = start(() => limiter.acquire(unbind), 3)
@@ -126,6 +164,10 @@ describe('createRateLimiter', () => {
     expect(() => createRateLimiter({ keyPrefix: '' })).toThrow(ConfigError)
     expect(() => createRateLimiter({ limits: { unbindMeetingChat: { perSecond: 0.5 } } })).toThrow(ConfigError)
     expect(() => createRateLimiter({ redis: 'redis://x' as unknown as object })).toThrow(ConfigError)
+    expect(() => createRateLimiter({ maxHoldMs: 0 })).toThrow(/maxHoldMs must be a positive number/)
+    expect(() => createRateLimiter({ maxHoldMs: Infinity })).toThrow(ConfigError)
+    expect(() => createRateLimiter({ commandTimeoutMs: -1 })).toThrow(/commandTimeoutMs must be a positive number/)
+    expect(() => createRateLimiter({ connectTimeoutMs: Number.NaN })).toThrow(/connectTimeoutMs must be a positive number/)
   })
 })
 

@@ -14,6 +14,8 @@ export interface Answer {
   readonly status: number
   readonly redirected: boolean
   readonly headers: Headers
+  /** The body as it came, for the Response handed back on success. */
+  readonly bytes: Uint8Array<ArrayBuffer>
   readonly text: string
   /** The body when it is the platform's JSON envelope `{ code, ... }`. */
   readonly envelope: Envelope | undefined
@@ -36,19 +38,17 @@ export class TooLarge extends Error {
   }
 }
 
-const decoder = new TextDecoder()
-
-/** The body as text, read as a stream that stops (and cancels the rest) once it passes `limit` bytes. */
-export async function readBody(response: Response, limit: number): Promise<string> {
+/** The body, read as a stream that stops (and cancels the rest) once it passes `limit` bytes. */
+export async function readBody(response: Response, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(response.headers.get('content-length') ?? NaN)
   if (declared > limit) {
     await response.body?.cancel().catch(() => {})
     throw new TooLarge(limit, response.status)
   }
   const body = response.body
-  if (body === null) return ''
+  if (body === null) return new Uint8Array(0)
   const reader = body.getReader()
-  const chunks: Uint8Array[] = []
+  const chunks: Uint8Array<ArrayBuffer>[] = []
   let size = 0
   for (;;) {
     const { done, value } = await reader.read()
@@ -58,16 +58,16 @@ export async function readBody(response: Response, limit: number): Promise<strin
       await reader.cancel().catch(() => {})
       throw new TooLarge(limit, response.status)
     }
-    chunks.push(value)
+    chunks.push(value as Uint8Array<ArrayBuffer>)
   }
-  if (chunks.length === 1) return decoder.decode(chunks[0])
+  if (chunks.length === 1) return chunks[0]!
   const all = new Uint8Array(size)
   let at = 0
   for (const chunk of chunks) {
     all.set(chunk, at)
     at += chunk.byteLength
   }
-  return decoder.decode(all)
+  return all
 }
 
 /** The platform's envelope, when `text` is one (a JSON object with a numeric `code`). */

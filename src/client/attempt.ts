@@ -39,13 +39,17 @@ function send(request: Request, body: ArrayBuffer | undefined, signal: AbortSign
   return fetch ? fetch(new Request(request, init)) : globalThis.fetch(request, init)
 }
 
+const decoder = new TextDecoder()
+
 async function answerOf(sent: Promise<Response>, maxResponseBytes: number): Promise<Answer> {
   const response = await sent
-  const text = await readBody(response, maxResponseBytes)
+  const bytes = await readBody(response, maxResponseBytes)
+  const text = decoder.decode(bytes)
   return {
     status: response.status,
     redirected: response.type === 'opaqueredirect',
     headers: response.headers,
+    bytes,
     text,
     envelope: parseEnvelope(text),
   }

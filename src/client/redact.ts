@@ -15,10 +15,13 @@ export const MAX_SECRETS = 256
  */
 export class Secrets implements Iterable<string> {
   readonly #values = new Set<string>()
+  #latest: string | undefined
 
   /** Remembers `secret` as the latest used (shorter than 4 characters: nothing a redaction could tell from text). */
   add(secret: string): void {
-    if (secret.length < 4) return
+    // The same token call after call: already the latest.
+    if (secret.length < 4 || secret === this.#latest) return
+    this.#latest = secret
     // Delete and add: the Set's order is the order of last use, so the oldest is dropped first.
     this.#values.delete(secret)
     this.#values.add(secret)

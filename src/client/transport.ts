@@ -171,7 +171,7 @@ export function createTransport(deps: TransportDeps): Transport {
       try {
         // Every attempt is sent from this one line: anything that must run before each send goes just above it.
         const answer = await sendAttempt(request, body, { timeoutMs, maxResponseBytes: options.maxResponseBytes, signal, fetch: options.fetch })
-        if (succeeded(answer)) return new Response(answer.text, { status: answer.status, headers: redactHeaders(answer.headers, secrets) })
+        if (succeeded(answer)) return new Response(answer.bytes, { status: answer.status, headers: redactHeaders(answer.headers, secrets) })
         verdict = failureOf(answer, operation, options.origin, secrets, now())
       } catch (thrown) {
         if (signal.aborted) throw signal.reason

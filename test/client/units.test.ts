@@ -12,7 +12,7 @@ import { nextDelayMs } from '../../src/client/retry.ts'
 import { createMeetingChatClient } from '../../src/index.ts'
 
 const answer = (status: number, text: string, headers: Record<string, string> = {}): Answer => ({
-  status, redirected: false, headers: new Headers(headers), text, envelope: parseEnvelope(text),
+  status, redirected: false, headers: new Headers(headers), bytes: new TextEncoder().encode(text), text, envelope: parseEnvelope(text),
 })
 const policy = normalizeOptions({}).retry
 
@@ -49,7 +49,7 @@ describe('failureOf', () => {
 
 describe('readBody', () => {
   it('reads up to the limit and stops past it', async () => {
-    await expect(readBody(new Response('x'.repeat(10)), 10)).resolves.toBe('x'.repeat(10))
+    await expect(readBody(new Response('x'.repeat(10)), 10)).resolves.toEqual(new TextEncoder().encode('x'.repeat(10)))
     await expect(readBody(new Response('x'.repeat(11)), 10)).rejects.toBeInstanceOf(TooLarge)
   })
 })

@@ -20,7 +20,7 @@ export const catalogText: Record<number, { readonly msg: string; readonly hint: 
   191001: {"msg":"invalid calendar_id","hint":{"en":"The calendar_id is invalid. Check it and use a correct calendar id.","zh":"calendar_id 无效。你需要检查并改为正确的日历 ID。"}},
   191002: {"msg":"no calendar access_role","hint":{"en":"The current identity has no access to the calendar. Make sure it has an access role on the calendar.","zh":"当前身份没有日历的访问权限。如需查询某一日历信息，则需要确保当前身份拥有该日历的访问权限。"}},
   191003: {"msg":"calendar is deleted","hint":{"en":"The calendar has been deleted. Check the calendar id and use a correct one.","zh":"日历已经被删除。你需要检查并改为正确的日历 ID。"}},
-  191004: {"msg":"invalid calendar type","hint":{"en":"Wrong calendar type. Look the calendar up to get its type, and use a calendar whose type this operation supports.","zh":"日历类型错误。你可以调用查询日历信息接口获取日历类型信息，然后确保日历类型适用于当前接口。"}},
+  191004: {"msg":"invalid calendar type","hint":{"en":"Wrong calendar type: this operation works only on the current identity's own primary calendar. Get its id with POST /open-apis/calendar/v4/calendars/primary and use it.","zh":"日历类型错误。你可以调用查询日历信息接口获取日历类型信息，然后确保日历类型适用于当前接口。"}},
   193000: {"msg":"invalid event_id","hint":{"en":"The event_id is invalid. Check it and use a correct event id.","zh":"event_id 无效。你需要检查并改为正确的日程 ID。"}},
   193001: {"msg":"event not found","hint":{"en":"The event was not found. Make sure the event id is right.","zh":"日程未找到。你需要确保传入了正确的日程 ID。"}},
   193002: {"msg":"no permission to operate event","hint":{"en":"No permission for this operation. Make sure the identity can edit both the calendar and the event.","zh":"无权限操作。你需要确保有日历以及日程的编辑权限。"}},

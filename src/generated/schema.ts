@@ -205,7 +205,16 @@ export interface components {
                 applink: string;
             };
         };
-        /** @description No parameters in the body; JSON `{}` or `null`. 请求体无参数。 */
+        /**
+         * @description No parameters in the body: the operation reads only the path, the query and the token. Clients differ
+         *     in what they send, and the platform accepts them all: the official Node SDK sends `{}` with
+         *     `Content-Type: application/json`, the source document's C# and PHP samples send `null` as JSON, curl
+         *     sends no body. So the body may be absent, empty, or JSON `{}` or `null`; any properties in an object
+         *     are ignored (see *Unknown properties* on `AppCredentials`). Anything else (a string, a number, an
+         *     array, malformed JSON, another content type) is bad input: 190002.
+         *
+         *     请求体无参数。官方 Node SDK 发送 `{}`，文档中的 C#、PHP 示例发送 `null`，curl 不发送请求体：均可接受。
+         */
         NoParameters: Record<string, never> | null;
         /**
          * @description **Unknown properties** are accepted and ignored, here and in every request body of this contract.
@@ -442,23 +451,7 @@ export interface components {
          */
         EventId: string;
     };
-    requestBodies: {
-        /**
-         * @description Nothing to send: the operation reads only the path, the query and the token. Clients differ in what
-         *     they send, and the platform accepts them all: the official Node SDK sends `{}` with
-         *     `Content-Type: application/json`, the source document's C# and PHP samples send `null` as JSON,
-         *     curl sends no body. So the body may be absent, empty, or JSON `{}` or `null`; any properties in an
-         *     object are ignored (see *Unknown properties* on `AppCredentials`). Anything else (a string, a
-         *     number, an array, malformed JSON, another content type) is bad input: 190002.
-         *
-         *     无需请求体。官方 Node SDK 发送 `{}`，文档中的 C#、PHP 示例发送 `null`，curl 不发送请求体：均可接受。
-         */
-        NoBody: {
-            content: {
-                "application/json": components["schemas"]["NoParameters"];
-            };
-        };
-    };
+    requestBodies: never;
     headers: {
         /**
          * @description The request's log id (日志 ID). Quote it to the platform's support; the client exposes it as `logId`.
@@ -507,7 +500,15 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: components["requestBodies"]["NoBody"];
+        /**
+         * @description Nothing to send; clients differ in what they send and the platform accepts them all (see
+         *     `NoParameters`): no body, an empty one, or JSON `{}` or `null`. 无需请求体。
+         */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoParameters"];
+            };
+        };
         responses: {
             /**
              * @description The meeting chat is created and bound to the event. Next step (the `unbindCreatedChat` link, for
@@ -571,7 +572,15 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: components["requestBodies"]["NoBody"];
+        /**
+         * @description Nothing to send; clients differ in what they send and the platform accepts them all (see
+         *     `NoParameters`): no body, an empty one, or JSON `{}` or `null`. 无需请求体。
+         */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoParameters"];
+            };
+        };
         responses: {
             /**
              * @description The meeting chat is unbound from the event. The same request again answers 195108 (the

@@ -109,7 +109,25 @@ export const spec = {
           }
         ],
         "requestBody": {
-          "$ref": "#/components/requestBodies/NoBody"
+          "required": false,
+          "description": "Nothing to send; clients differ in what they send and the platform accepts them all (see\n`NoParameters`): no body, an empty one, or JSON `{}` or `null`. 无需请求体。\n",
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/NoParameters"
+              },
+              "examples": {
+                "nodeSdk": {
+                  "summary": "What the official Node SDK sends",
+                  "value": {}
+                },
+                "nullBody": {
+                  "summary": "What the source document's C# and PHP samples send",
+                  "value": null
+                }
+              }
+            }
+          }
         },
         "responses": {
           "200": {
@@ -197,7 +215,25 @@ export const spec = {
           "perSecond": 50
         },
         "requestBody": {
-          "$ref": "#/components/requestBodies/NoBody"
+          "required": false,
+          "description": "Nothing to send; clients differ in what they send and the platform accepts them all (see\n`NoParameters`): no body, an empty one, or JSON `{}` or `null`. 无需请求体。\n",
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/NoParameters"
+              },
+              "examples": {
+                "nodeSdk": {
+                  "summary": "What the official Node SDK sends",
+                  "value": {}
+                },
+                "nullBody": {
+                  "summary": "What the source document's C# and PHP samples send",
+                  "value": null
+                }
+              }
+            }
+          }
         },
         "responses": {
           "200": {
@@ -651,29 +687,6 @@ export const spec = {
         }
       }
     },
-    "requestBodies": {
-      "NoBody": {
-        "required": false,
-        "description": "Nothing to send: the operation reads only the path, the query and the token. Clients differ in what\nthey send, and the platform accepts them all: the official Node SDK sends `{}` with\n`Content-Type: application/json`, the source document's C# and PHP samples send `null` as JSON,\ncurl sends no body. So the body may be absent, empty, or JSON `{}` or `null`; any properties in an\nobject are ignored (see *Unknown properties* on `AppCredentials`). Anything else (a string, a\nnumber, an array, malformed JSON, another content type) is bad input: 190002.\n\n无需请求体。官方 Node SDK 发送 `{}`，文档中的 C#、PHP 示例发送 `null`，curl 不发送请求体：均可接受。\n",
-        "content": {
-          "application/json": {
-            "schema": {
-              "$ref": "#/components/schemas/NoParameters"
-            },
-            "examples": {
-              "nodeSdk": {
-                "summary": "What the official Node SDK sends",
-                "value": {}
-              },
-              "nullBody": {
-                "summary": "What the source document's C# and PHP samples send",
-                "value": null
-              }
-            }
-          }
-        }
-      }
-    },
     "responses": {
       "UnbindBadRequest": {
         "description": "The request was refused: bad parameters, or a token error. The platform does not document the\nHTTP status of its token and scope errors (99991xxx); reports show 400, so this contract uses 400.\nA client must decide by `code`, never by the status alone.\n",
@@ -1095,7 +1108,7 @@ export const spec = {
           "object",
           "null"
         ],
-        "description": "No parameters in the body; JSON `{}` or `null`. 请求体无参数。"
+        "description": "No parameters in the body: the operation reads only the path, the query and the token. Clients differ\nin what they send, and the platform accepts them all: the official Node SDK sends `{}` with\n`Content-Type: application/json`, the source document's C# and PHP samples send `null` as JSON, curl\nsends no body. So the body may be absent, empty, or JSON `{}` or `null`; any properties in an object\nare ignored (see *Unknown properties* on `AppCredentials`). Anything else (a string, a number, an\narray, malformed JSON, another content type) is bad input: 190002.\n\n请求体无参数。官方 Node SDK 发送 `{}`，文档中的 C#、PHP 示例发送 `null`，curl 不发送请求体：均可接受。\n"
       },
       "AppCredentials": {
         "type": "object",

@@ -2475,7 +2475,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate22.evaluated = { "dynamicProps": false, "dynamicItems": false };
 var v3 = validate23;
-var schema46 = { "type": ["object", "null"], "description": "No parameters in the body; JSON `{}` or `null`. \u8BF7\u6C42\u4F53\u65E0\u53C2\u6570\u3002" };
+var schema46 = { "type": ["object", "null"], "description": "No parameters in the body: the operation reads only the path, the query and the token. Clients differ\nin what they send, and the platform accepts them all: the official Node SDK sends `{}` with\n`Content-Type: application/json`, the source document's C# and PHP samples send `null` as JSON, curl\nsends no body. So the body may be absent, empty, or JSON `{}` or `null`; any properties in an object\nare ignored (see *Unknown properties* on `AppCredentials`). Anything else (a string, a number, an\narray, malformed JSON, another content type) is bad input: 190002.\n\n\u8BF7\u6C42\u4F53\u65E0\u53C2\u6570\u3002\u5B98\u65B9 Node SDK \u53D1\u9001 `{}`\uFF0C\u6587\u6863\u4E2D\u7684 C#\u3001PHP \u793A\u4F8B\u53D1\u9001 `null`\uFF0Ccurl \u4E0D\u53D1\u9001\u8BF7\u6C42\u4F53\uFF1A\u5747\u53EF\u63A5\u53D7\u3002\n" };
 function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;

@@ -31,7 +31,7 @@ it('is the version the README names', () => {
 })
 
 describe('what the SDK sends on create and unbind', () => {
-  it('is {} as application/json on both: a body the spec\'s NoBody accepts', async () => {
+  it('is {} as application/json on both: a body the spec\'s NoParameters accepts', async () => {
     const seenRequests: { method: string; contentType: string | undefined; body: string }[] = []
     const recorder = createServer((req, res) => {
       let body = ''

@@ -79,6 +79,14 @@ describe('the parameters', () => {
   })
 })
 
+describe('the optional body of create and unbind', () => {
+  it.each(['createMeetingChat', 'unbindMeetingChat'])('%s writes it in place, required: false (swagger-typescript-api reads that of no $ref and makes the body required)', (operationId) => {
+    const op = specOperations().find((o) => o.operationId === operationId)
+    expect(op?.raw.requestBody).toMatchObject({ required: false })
+    expect(op?.raw.requestBody).not.toHaveProperty('$ref')
+  })
+})
+
 describe('the token schemes', () => {
   const schemes = spec.components.securitySchemes as unknown as Record<string, JsonObject>
   // What @hey-api/openapi-ts hands its `auth` callback of a scheme: all a generated client knows of it.

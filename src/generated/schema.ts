@@ -14,7 +14,8 @@ export interface paths {
                  *     (`%40`) is read the same.
                  *
                  *     A value that cannot be a calendar id is answered 191001 (invalid calendar_id), a well-formed id the
-                 *     platform does not know 191000 (calendar not found); see `x-invalid-code` and `x-issued-pattern`.
+                 *     platform does not know 191000 (calendar not found); see `x-invalid-code` and `x-issued-pattern`. A path
+                 *     segment that is not valid percent-encoding is a malformed request (190002): no id is read from it.
                  *     日程所在的日历 ID。示例：`feishu.cn_xxx@group.calendar.feishu.cn`
                  * @example feishu.cn_xxx@group.calendar.feishu.cn
                  */
@@ -432,7 +433,8 @@ export interface components {
          *     (`%40`) is read the same.
          *
          *     A value that cannot be a calendar id is answered 191001 (invalid calendar_id), a well-formed id the
-         *     platform does not know 191000 (calendar not found); see `x-invalid-code` and `x-issued-pattern`.
+         *     platform does not know 191000 (calendar not found); see `x-invalid-code` and `x-issued-pattern`. A path
+         *     segment that is not valid percent-encoding is a malformed request (190002): no id is read from it.
          *     日程所在的日历 ID。示例：`feishu.cn_xxx@group.calendar.feishu.cn`
          * @example feishu.cn_xxx@group.calendar.feishu.cn
          */
@@ -479,7 +481,8 @@ export interface operations {
                  *     (`%40`) is read the same.
                  *
                  *     A value that cannot be a calendar id is answered 191001 (invalid calendar_id), a well-formed id the
-                 *     platform does not know 191000 (calendar not found); see `x-invalid-code` and `x-issued-pattern`.
+                 *     platform does not know 191000 (calendar not found); see `x-invalid-code` and `x-issued-pattern`. A path
+                 *     segment that is not valid percent-encoding is a malformed request (190002): no id is read from it.
                  *     日程所在的日历 ID。示例：`feishu.cn_xxx@group.calendar.feishu.cn`
                  * @example feishu.cn_xxx@group.calendar.feishu.cn
                  */
@@ -551,7 +554,8 @@ export interface operations {
                  *     (`%40`) is read the same.
                  *
                  *     A value that cannot be a calendar id is answered 191001 (invalid calendar_id), a well-formed id the
-                 *     platform does not know 191000 (calendar not found); see `x-invalid-code` and `x-issued-pattern`.
+                 *     platform does not know 191000 (calendar not found); see `x-invalid-code` and `x-issued-pattern`. A path
+                 *     segment that is not valid percent-encoding is a malformed request (190002): no id is read from it.
                  *     日程所在的日历 ID。示例：`feishu.cn_xxx@group.calendar.feishu.cn`
                  * @example feishu.cn_xxx@group.calendar.feishu.cn
                  */

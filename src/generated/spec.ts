@@ -634,7 +634,7 @@ export const spec = {
         "name": "calendar_id",
         "in": "path",
         "required": true,
-        "description": "The id of the event's calendar, e.g. `feishu.cn_xxx@group.calendar.feishu.cn`. Its `@` may be sent\nas it is or percent-encoded (`%40`): the platform's own curl, C# and PHP samples and the official\nNode SDK send it raw, and `@` is allowed in a path segment (RFC 3986); a client that encodes it\n(`%40`) is read the same.\n\nA value that cannot be a calendar id is answered 191001 (invalid calendar_id), a well-formed id the\nplatform does not know 191000 (calendar not found); see `x-invalid-code` and `x-issued-pattern`.\n日程所在的日历 ID。示例：`feishu.cn_xxx@group.calendar.feishu.cn`\n",
+        "description": "The id of the event's calendar, e.g. `feishu.cn_xxx@group.calendar.feishu.cn`. Its `@` may be sent\nas it is or percent-encoded (`%40`): the platform's own curl, C# and PHP samples and the official\nNode SDK send it raw, and `@` is allowed in a path segment (RFC 3986); a client that encodes it\n(`%40`) is read the same.\n\nA value that cannot be a calendar id is answered 191001 (invalid calendar_id), a well-formed id the\nplatform does not know 191000 (calendar not found); see `x-invalid-code` and `x-issued-pattern`. A path\nsegment that is not valid percent-encoding is a malformed request (190002): no id is read from it.\n日程所在的日历 ID。示例：`feishu.cn_xxx@group.calendar.feishu.cn`\n",
         "schema": {
           "type": "string",
           "minLength": 1,

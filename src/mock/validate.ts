@@ -67,7 +67,7 @@ function parametersOf(op: MockOperation): readonly CheckedParameter[] {
  *
  * @answers 191001 a calendar_id that cannot be one the platform issues: over 256 characters, `.` or `..`, or not of the shape `<unit>_<id>@group.calendar.<feishu.cn | larksuite.com>` (the spec's `x-issued-pattern`)
  * @answers 193000 unbind: an event_id that cannot be one the platform issues: over 256 characters, `.` or `..`, or not `<uid>_<number>`
- * @answers 190002 a parameter or body that breaks the spec's schema (a meeting_chat_id not `oc_…`, a body that is not `{}` or `null`, …), with `field_violations`
+ * @answers 190002 a parameter or body that breaks the spec's schema (a meeting_chat_id not `oc_…`, a body that is not `{}` or `null`, …) or a path that is not valid percent-encoding, with `field_violations`
  * @answers 10003 token endpoints: a body that breaks the spec's schema (a field missing or not a string)
  */
 export async function checkInput(op: MockOperation, fetchOrMock: Request | MockRequest, rawParams: Readonly<Record<string, string>>): Promise<Checked<ValidInput>> {
@@ -84,8 +84,8 @@ export async function checkInput(op: MockOperation, fetchOrMock: Request | MockR
       try {
         value = raw === undefined ? undefined : decodeURIComponent(raw)
       } catch {
+        // Not an id the calendar service could read at all: the request is malformed (190002), before any id's own code.
         violations.push({ field: p.name, description: `${p.name} is not valid percent-encoding` })
-        if (id) invalidId ??= id.code
         continue
       }
     } else if (p.in === 'query') {

@@ -89,12 +89,12 @@ describe.each(modes)('%s', (_name, make) => {
       expectError(await call('createMeetingChat', { authorization: alice, params: { calendar_id: demo.calendars.alice, event_id: shaped.event_id(257) } }), 190002)
     })
 
-    it('answers 191001 to a calendar id that is not valid percent-encoding', async () => {
+    it('answers 190002 to a path that is not valid percent-encoding: a malformed request, before any id is read', async () => {
       use()
       const url = `${FEISHU}/open-apis/calendar/v4/calendars/%E0%A4%A/events/${demo.events.weeklySync}/meeting_chat`
       const response = await fetch(url, { method: 'POST', headers: { Authorization: alice } })
       expect(response.status).toBe(400)
-      expect(await response.json()).toMatchObject({ code: 191001, error: { field_violations: [{ field: 'calendar_id', description: 'calendar_id is not valid percent-encoding' }] } })
+      expect(await response.json()).toMatchObject({ code: 190002, error: { field_violations: [{ field: 'calendar_id', description: 'calendar_id is not valid percent-encoding' }] } })
     })
   })
 

@@ -1,6 +1,7 @@
 // Redocly plugin: checks that every error example agrees with the error catalog
 // (`components.schemas.ErrorCode`): its code is catalogued, its msg is the catalog's,
-// and every catalog entry and response carries what the client reads.
+// every catalog entry and response carries what the client reads, and the catalog's `enum`
+// lists the same codes as its oneOf.
 
 function catalogOf(root) {
   const branches = root?.components?.schemas?.ErrorCode?.oneOf ?? [];
@@ -98,6 +99,12 @@ function CatalogEntryComplete() {
           if (seen.has(b.const)) ctx.report({ message: `Catalog entry ${b.const} appears twice.`, location: where });
           seen.add(b.const);
         });
+        // The enum beside the oneOf is what most generators read: the same codes, in the same order.
+        const consts = branches.map((b) => b.const);
+        const listed = root.components.schemas.ErrorCode.enum;
+        if (!Array.isArray(listed) || JSON.stringify(listed) !== JSON.stringify(consts)) {
+          ctx.report({ message: `The error catalog's \`enum\` must list the oneOf's codes in its order (${consts.join(', ')}), for generators that read no oneOf of consts.`, location: at.child(['enum']) });
+        }
       },
     },
   };

@@ -1,8 +1,9 @@
 // The platform model: its state and its rules (rules.ts), run in the platform's order, which this file
 // alone decides; the first rule that refuses answers:
-//   admit:   1. gateway (Authorization header)  2. token  3. scope  4. rate limit
-//   (the responder, src/mock/fake.ts, then checks parameters and body and plays scripted answers)
-//   perform: 5. identity  6. calendar  7. event  8. chat binding (unbind: bound and owned; create: attendees)
+//   admit:   1. gateway (Authorization header)  2. token  3. scope  4. rate limits (the gateway's, the service's)
+//   (the responder, src/mock/fake.ts, then checks parameters and body (5) and plays scripted answers)
+//   perform: 6. identity  7. calendar  8. event  9. another write holding the event
+//            10. chat binding (unbind: bound and owned; create: attendees)  11. the write (a seeded fault)
 // It knows no HTTP library: the responder reads the request, asks admit and perform, and writes the answer.
 import type { OperationId } from '../generated/operations.js'
 import type { MockOperation } from '../contract/operations.js'
@@ -35,7 +36,7 @@ export interface PlatformModel {
   readonly state: PlatformState
   /** Steps 1-4: the caller, `undefined` for an operation without security, or the refusal. */
   admit(op: MockOperation, authorization: string | null): Refusal | Caller | undefined
-  /** Steps 5-8 and the operation's effect. */
+  /** Steps 6-11 and the operation's effect. */
   perform(call: Call): Refusal | Success
 }
 
@@ -56,7 +57,7 @@ function callerOf(call: Call): Caller {
 export function createPlatform(seed: Seed, clock: Clock, options: PlatformOptions = {}): PlatformModel {
   const state = new PlatformState(seed, clock, options)
 
-  /** Steps 5-7, shared by the calendar operations. */
+  /** Steps 6-9, shared by the calendar operations: the event a write may go to. */
   function locateEvent(call: Call): Refusal | { event: EventState; caller: Caller } {
     const caller = callerOf(call)
     const who = rule.identity(state, caller)
@@ -64,9 +65,16 @@ export function createPlatform(seed: Seed, clock: Clock, options: PlatformOption
     const calendarId = call.input.params.calendar_id ?? ''
     const cal = rule.calendar(state, caller, calendarId)
     if (cal instanceof Refusal) return cal
-    const event = rule.event(state, calendarId, call.input.params.event_id ?? '', cal.role)
+    const event = rule.event(state, calendarId, call.input.params.event_id ?? '', caller)
     if (event instanceof Refusal) return event
+    const held = rule.contention(state, event)
+    if (held) return held
     return { event, caller }
+  }
+
+  /** The write went through: it holds the event for the event's `writeHoldSeconds`. */
+  function written(event: EventState): void {
+    if (event.writeHoldSeconds > 0) event.heldUntil = state.clock.now() + event.writeHoldSeconds * 1000
   }
 
   // Per operation, the writers of its applinks on each platform's host, made at its first create.
@@ -91,17 +99,21 @@ export function createPlatform(seed: Seed, clock: Clock, options: PlatformOption
       if (found instanceof Refusal) return found
       const chat = rule.boundChat(state, found.event, call.input.query.meeting_chat_id ?? '', found.caller)
       if (chat instanceof Refusal) return chat
+      const failed = rule.fault(found.event)
+      if (failed) return failed
       state.unbind(chat)
+      written(found.event)
       return { fields: {} }
     },
     createMeetingChat(call) {
       const found = locateEvent(call)
       if (found instanceof Refusal) return found
       const { event, caller } = found
-      const refused = rule.chatAllowed(event)
+      const refused = rule.chatAllowed(event) ?? rule.fault(event)
       if (refused) return refused
       // An event has one meeting chat: creating it again answers the bound one (the platform does not say).
       const chat = state.meetingChat(event.calendarId, event.eventId) ?? state.createMeetingChat(caller.ref, event.calendarId, event.eventId)
+      written(event)
       return { fields: { data: { meeting_chat_id: chat.chatId, applink: applink(call, chat.chatId, caller.tenantKey) } } }
     },
     getTenantAccessTokenInternal(call) {

@@ -16,7 +16,11 @@ const $defs = {
   },
   Platform: { description: "Which platform a tenant is on: decides the applink domain when the request's host does not tell. Default `feishu`.", enum: ['feishu', 'lark'] },
   CalendarType: { description: "The platform's calendar types; the meeting-chat operations only work on `primary` calendars. Default `primary`.", enum: ['primary', 'shared', 'google', 'resource', 'exchange'] },
-  AccessRole: { description: "An identity's access role on a calendar; editing an event needs `writer` or `owner`.", enum: ['free_busy_reader', 'reader', 'writer', 'owner'] },
+  AccessRole: { description: "An identity's access role on a calendar. The meeting-chat operations work only on the caller's own primary calendar: a role on another's tells 191002 (none) from 191004 (some).", enum: ['free_busy_reader', 'reader', 'writer', 'owner'] },
+  AttendeeAbility: {
+    description: "What the event's attendees may do (the calendar API's `attendee_ability`): only `can_modify_event` lets an attendee who did not organize it create or unbind its meeting chat (else 193002). Default `can_see_others`, the platform's.",
+    enum: ['none', 'can_see_others', 'can_invite_others', 'can_modify_event'],
+  },
   SeedRateLimit: {
     description: 'A request budget per window.',
     type: 'object',
@@ -47,7 +51,15 @@ export const seedSchemaSource = {
         type: 'object',
         additionalProperties: false,
         required: ['tenantKey'],
-        properties: { tenantKey: id, platform: ref('Platform') },
+        properties: {
+          tenantKey: id,
+          platform: ref('Platform'),
+          unit: { ...id, description: 'The data unit (region, 单元) that holds the tenant\'s data. An app served from another unit cannot act for it (190006). Default: the tenant\'s `platform`.' },
+          deletedKey: {
+            enum: ['encrypt', 'decrypt'],
+            description: 'The tenant encrypts its data with its own key and deleted it: its calendars cannot be read. `encrypt`: a key in the encrypt-and-decrypt state (190011); `decrypt`: a decrypt-only key (190012). Default: none.',
+          },
+        },
       },
     },
     apps: {
@@ -63,14 +75,15 @@ export const seedSchemaSource = {
           type: { enum: ['custom', 'store'], description: '`custom` (self-built, 自建) or `store` (isv, 商店应用). Default `custom`.' },
           tenants: { type: 'array', items: id, description: 'Tenants the app is installed in; a custom app belongs to exactly one.' },
           bot: { type: 'boolean', description: 'Bot capability (needed for the app identity). Default `true`.' },
+          unit: { ...id, description: 'The data unit (region) the app is served from: acting for a tenant of another unit answers 190006. Default: the unit of its first tenant.' },
           appTickets: { type: 'array', items: id, description: 'Store apps: the app_tickets the platform has pushed and still accepts.' },
           scopes: { type: 'array', items: id, description: 'Granted scopes. Default: every scope the spec\'s operations require.' },
           rateLimit: {
             type: 'object',
             additionalProperties: false,
             description:
-              'Rate limits. `perOperation` (default: the spec\'s `x-rate-limit` of each operation) answers 190004; `perApp`, across operations (default: none), answers 190005.',
-            properties: { perOperation: ref('SeedRateLimit'), perApp: ref('SeedRateLimit') },
+              'Rate limits. `perOperation`: the gateway\'s frequency control, per operation and tenant (default: the spec\'s `x-rate-limit` of each operation), answers 99991400 with `x-ogw-ratelimit-limit` and `-reset`. The calendar service\'s own limits, behind it (default: none): `perMethod`, per operation, answers 190004; `perApp`, across operations, answers 190005.',
+            properties: { perOperation: ref('SeedRateLimit'), perMethod: ref('SeedRateLimit'), perApp: ref('SeedRateLimit') },
           },
         },
       },
@@ -118,6 +131,8 @@ export const seedSchemaSource = {
       type: 'array',
       items: {
         title: 'SeedEvent',
+        description:
+          'An event on a calendar. `organizer` (default: the calendar\'s owner) is who organized it: another identity than the calendar\'s owner means the event is there because the owner is invited, and the owner may then create or unbind its meeting chat only if `attendeeAbility` is `can_modify_event` (else 193002).',
         type: 'object',
         additionalProperties: false,
         required: ['calendarId', 'eventId'],
@@ -127,6 +142,10 @@ export const seedSchemaSource = {
           attendees: { ...count, description: 'Number of attendees. Default 2 (the least that allows a meeting chat).' },
           attendeeListHidden: { type: 'boolean', description: 'The attendee list is hidden from attendees (no meeting chat possible). Default `false`.' },
           deleted: { type: 'boolean' },
+          organizer: ref('IdentityRef'),
+          attendeeAbility: ref('AttendeeAbility'),
+          writeHoldSeconds: { ...count, description: 'Each create or unbind of this event holds it this many seconds (by the fake\'s clock), as a write still being applied would: another create or unbind of it within that time answers 190010 (concurrent writers contend for one event). Default 0: never held.' },
+          internalErrors: { ...count, description: 'The next so many creates or unbinds of this event that pass every other check fail with 190003 (internal service error) and change nothing, as a storage fault would; then it answers as usual. Default 0.' },
         },
       },
     },

@@ -4,9 +4,11 @@
 import { schemePrefix } from '../contract/operations.js'
 import { seedSchema, type Seed } from '../generated/seed.js'
 import { validators, type ValidationError } from '../generated/validators.js'
+import { issuedShape } from './issued.js'
 
 export type {
   AccessRole,
+  AttendeeAbility,
   CalendarType,
   IdentityRef,
   Platform,
@@ -123,7 +125,19 @@ function referenceProblems(seed: Seed): string[] {
   })
   seed.events?.forEach((e, i) => {
     if (!calendars.has(e.calendarId)) problems.push(`/events/${i}/calendarId: unknown calendar ${JSON.stringify(e.calendarId)}`)
+    if (e.organizer) needIdentity(e.organizer, `/events/${i}/organizer`)
   })
+  // A seed holds only ids the platform could have issued: a request naming any other is refused before any look-up.
+  const issued = (param: string, what: string, ids: readonly string[] | undefined, at: (i: number) => string) => {
+    const shape = issuedShape(param)
+    ids?.forEach((value, i) => {
+      if (shape && !shape.pattern.test(value)) {
+        problems.push(`${at(i)}: ${JSON.stringify(value)} is not ${what} the platform issues (${shape.pattern.source}, e.g. ${shape.example}); a request naming it is answered ${shape.code}`)
+      }
+    })
+  }
+  issued('calendar_id', 'a calendar id', seed.calendars?.map((c) => c.calendarId), (i) => `/calendars/${i}/calendarId`)
+  issued('event_id', 'an event id', seed.events?.map((e) => e.eventId), (i) => `/events/${i}/eventId`)
   const bound = new Set<string>()
   seed.chats?.forEach((c, i) => {
     needIdentity(c.owner, `/chats/${i}/owner`)

@@ -4,7 +4,7 @@ import { schemePrefix, type RateLimit } from '../contract/operations.js'
 import type { Clock } from './clock.js'
 import { randomHex } from './ids.js'
 import { RateLimiter } from './rate-limiter.js'
-import { validateSeed, type AccessRole, type CalendarType, type IdentityRef, type Platform, type Seed } from './seed.js'
+import { validateSeed, type AccessRole, type AttendeeAbility, type CalendarType, type IdentityRef, type Platform, type Seed } from './seed.js'
 
 /** How the fake's platform behaves where a seed does not say. */
 export interface PlatformOptions {
@@ -52,15 +52,29 @@ export interface TicketPush {
   readonly at: number
 }
 
+export interface TenantState {
+  readonly tenantKey: string
+  readonly platform: Platform
+  /** The data unit that holds its data. */
+  readonly unit: string
+  readonly deletedKey: 'encrypt' | 'decrypt' | undefined
+}
+
 export interface AppState {
   readonly appId: string
   readonly appSecret: string
   readonly type: 'custom' | 'store'
   readonly tenants: readonly string[]
   readonly bot: boolean
+  /** The data unit the app is served from. */
+  readonly unit: string
   tickets: string[]
   readonly scopes: readonly string[] | undefined
+  /** The gateway's frequency control (99991400); undefined: the spec's x-rate-limit. */
   readonly perOperation: RateLimit | undefined
+  /** The calendar service's own limit per operation (190004). */
+  readonly perMethod: RateLimit | undefined
+  /** The calendar service's own limit across operations (190005). */
   readonly perApp: RateLimit | undefined
 }
 
@@ -85,6 +99,13 @@ export interface EventState {
   readonly attendees: number
   readonly attendeeListHidden: boolean
   readonly deleted: boolean
+  readonly organizer: IdentityRef
+  readonly attendeeAbility: AttendeeAbility
+  readonly writeHoldSeconds: number
+  /** Writes still to fail with 190003. */
+  internalErrors: number
+  /** Until when (ms, the fake's clock) the latest write holds the event. */
+  heldUntil: number
 }
 
 /** Change `boundTo` only through PlatformState's methods, which keep the index of meeting chats. */
@@ -108,6 +129,8 @@ export type Caller =
 export const MAX_TTL_SECONDS = 7200
 // From the source document: a meeting chat needs at least 2 attendees.
 export const MIN_ATTENDEES = 2
+// The platform's default for a new event: attendees see each other, and only the organizer edits it.
+const DEFAULT_ATTENDEE_ABILITY: AttendeeAbility = 'can_see_others'
 const DEFAULT_TICKETS_PER_APP = 16
 const DEFAULT_UNBOUND_CHATS_KEPT = 10_000
 
@@ -118,7 +141,7 @@ export const eventKey = (calendarId: string, eventId: string): string => `${cale
 /** The platform's state and the operations on it that several rules share. */
 export class PlatformState {
   readonly clock: Clock
-  readonly tenants: Map<string, { readonly tenantKey: string; readonly platform: Platform }>
+  readonly tenants: Map<string, TenantState>
   readonly apps: Map<string, AppState>
   readonly users: Map<string, UserState>
   readonly calendars: Map<string, CalendarState>
@@ -155,7 +178,12 @@ export class PlatformState {
     this.#unboundKept = options.unboundChatsKept ?? DEFAULT_UNBOUND_CHATS_KEPT
     if (!Number.isInteger(this.#unboundKept) || this.#unboundKept < 0) throw new RangeError(`unboundChatsKept must be a non-negative integer, got ${this.#unboundKept}`)
     const createdAt = clock.now()
-    this.tenants = new Map(seed.tenants.map((t) => [t.tenantKey, { tenantKey: t.tenantKey, platform: t.platform ?? 'feishu' }]))
+    this.tenants = new Map(
+      seed.tenants.map((t) => {
+        const platform = t.platform ?? 'feishu'
+        return [t.tenantKey, { tenantKey: t.tenantKey, platform, unit: t.unit ?? platform, deletedKey: t.deletedKey }]
+      }),
+    )
     this.apps = new Map(
       (seed.apps ?? []).map((a) => [
         a.appId,
@@ -165,9 +193,11 @@ export class PlatformState {
           type: a.type ?? 'custom',
           tenants: [...a.tenants],
           bot: a.bot ?? true,
+          unit: a.unit ?? this.tenants.get(a.tenants[0] ?? '')?.unit ?? 'feishu',
           tickets: [...(a.appTickets ?? [])],
           scopes: a.scopes ? [...a.scopes] : undefined,
           perOperation: a.rateLimit?.perOperation,
+          perMethod: a.rateLimit?.perMethod,
           perApp: a.rateLimit?.perApp,
         },
       ]),
@@ -181,10 +211,26 @@ export class PlatformState {
         { calendarId: c.calendarId, tenantKey: c.tenantKey ?? ownerTenant(c.owner), owner: c.owner, type: c.type ?? 'primary', deleted: c.deleted ?? false, access: c.access ?? [] },
       ]),
     )
+    const ownerOf = (calendarId: string): IdentityRef => {
+      const calendar = this.calendars.get(calendarId)
+      if (!calendar) throw new Error(`event on unknown calendar ${calendarId}: validateSeed lets no such seed through`)
+      return calendar.owner
+    }
     this.events = new Map(
       (seed.events ?? []).map((e) => [
         eventKey(e.calendarId, e.eventId),
-        { calendarId: e.calendarId, eventId: e.eventId, attendees: e.attendees ?? MIN_ATTENDEES, attendeeListHidden: e.attendeeListHidden ?? false, deleted: e.deleted ?? false },
+        {
+          calendarId: e.calendarId,
+          eventId: e.eventId,
+          attendees: e.attendees ?? MIN_ATTENDEES,
+          attendeeListHidden: e.attendeeListHidden ?? false,
+          deleted: e.deleted ?? false,
+          organizer: e.organizer ?? ownerOf(e.calendarId),
+          attendeeAbility: e.attendeeAbility ?? DEFAULT_ATTENDEE_ABILITY,
+          writeHoldSeconds: e.writeHoldSeconds ?? 0,
+          internalErrors: e.internalErrors ?? 0,
+          heldUntil: -Infinity,
+        },
       ]),
     )
     this.chats = new Map((seed.chats ?? []).map((c) => [c.chatId, { chatId: c.chatId, owner: c.owner, boundTo: c.boundTo }]))
@@ -290,13 +336,15 @@ export class PlatformState {
         type: a.type,
         tenants: a.tenants,
         bot: a.bot,
+        unit: a.unit,
         ...(a.type === 'store' ? { appTickets: a.tickets } : {}),
         scopes: a.scopes,
-        rateLimit: a.perOperation || a.perApp ? { perOperation: a.perOperation, perApp: a.perApp } : undefined,
+        rateLimit: a.perOperation || a.perMethod || a.perApp ? { perOperation: a.perOperation, perMethod: a.perMethod, perApp: a.perApp } : undefined,
       })),
       users: [...this.users.values()],
       calendars: [...this.calendars.values()].map((c) => ({ ...c, access: [...c.access] })),
-      events: [...this.events.values()],
+      // A hold in progress is not part of a seed: it ends with the write that made it.
+      events: [...this.events.values()].map(({ heldUntil: _heldUntil, ...e }) => e),
       chats: [...this.chats.values()].map(chatView),
       tenantAccessTokens: all.filter((t) => t.kind === 'tenant').map((t) => ({ token: t.token, appId: t.appId, tenantKey: t.tenantKey ?? '', expiresIn: expiresIn(t) })),
       appAccessTokens: all.filter((t) => t.kind === 'app').map((t) => ({ token: t.token, appId: t.appId, expiresIn: expiresIn(t) })),

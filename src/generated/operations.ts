@@ -10,13 +10,13 @@ export const operations = {
         "in": "path",
         "minLength": 1,
         "maxLength": 256,
-        "pattern": null
+        "pattern": "^(?!\\.\\.?$)"
       },
       "event_id": {
         "in": "path",
         "minLength": 1,
         "maxLength": 256,
-        "pattern": null
+        "pattern": "^(?!\\.\\.?$)"
       }
     }
   },
@@ -28,13 +28,13 @@ export const operations = {
         "in": "path",
         "minLength": 1,
         "maxLength": 256,
-        "pattern": null
+        "pattern": "^(?!\\.\\.?$)"
       },
       "event_id": {
         "in": "path",
         "minLength": 1,
         "maxLength": 256,
-        "pattern": null
+        "pattern": "^(?!\\.\\.?$)"
       },
       "meeting_chat_id": {
         "in": "query",

@@ -8,15 +8,29 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The id of the event's calendar. It contains `@` and must be percent-encoded in the path.
+                 * @description The id of the event's calendar, e.g. `feishu.cn_xxx@group.calendar.feishu.cn`. Its `@` may be sent
+                 *     as it is or percent-encoded (`%40`): the platform's own curl, C# and PHP samples and the official
+                 *     Node SDK send it raw, and `@` is allowed in a path segment (RFC 3986); a client that encodes it
+                 *     (`%40`) is read the same.
+                 *
+                 *     A value that cannot be a calendar id is answered 191001 (invalid calendar_id), a well-formed id the
+                 *     platform does not know 191000 (calendar not found); see `x-invalid-code` and `x-issued-pattern`. A path
+                 *     segment that is not valid percent-encoding is a malformed request (190002): no id is read from it.
                  *     日程所在的日历 ID。示例：`feishu.cn_xxx@group.calendar.feishu.cn`
                  * @example feishu.cn_xxx@group.calendar.feishu.cn
                  */
                 calendar_id: components["parameters"]["CalendarId"];
                 /**
-                 * @description The event id, `{event_uid}_{originalTime}`; `_0` is a normal event or a recurring series, a
-                 *     non-zero suffix one instance of it. 日程 ID。示例：`75d28f9b-e35c-4230-8a83-123_0`
-                 * @example 75d28f9b-e35c-4230-8a83-4a661497db54_0
+                 * @description The event id, `{event_uid}_{originalTime}`, e.g. `75d28f9b-e35c-4230-8a83-123_0`; `_0` is a normal
+                 *     event or a recurring series, a non-zero suffix (the instance's original start, in seconds) one
+                 *     instance of it.
+                 *
+                 *     On unbind, a value that cannot be an event id is answered 193000 (invalid event_id), a well-formed id
+                 *     the calendar does not hold 193001 (event not found); see `x-invalid-code` and `x-issued-pattern`.
+                 *     Create's page lists no 193000: there a value of the wrong shape is not found (193001), and one that
+                 *     breaks the schema is 190002.
+                 *     日程 ID。示例：`75d28f9b-e35c-4230-8a83-123_0`
+                 * @example 75d28f9b-e35c-4230-8a83-123_0
                  */
                 event_id: components["parameters"]["EventId"];
             };
@@ -46,7 +60,8 @@ export interface paths {
          *       identity, `user_access_token` the user identity.
          *     - With the app identity, the app must have the bot capability enabled.
          *     - The event's calendar must be the current identity's primary calendar, with `writer` access. Its
-         *       id comes from `POST /open-apis/calendar/v4/calendars/primary`.
+         *       id comes from `POST /open-apis/calendar/v4/calendars/primary`. Another identity's primary calendar
+         *       does not do, whatever role the caller has on it: 191004 (an inference, see the catalog).
          *     - The current operator must be the owner of the meeting chat.
          *
          *     Scopes (any one): `calendar:calendar` (update calendars and events), `calendar:calendar.event:update`
@@ -191,7 +206,16 @@ export interface components {
                 applink: string;
             };
         };
-        /** @description No parameters in the body; JSON `{}` or `null`. 请求体无参数。 */
+        /**
+         * @description No parameters in the body: the operation reads only the path, the query and the token. Clients differ
+         *     in what they send, and the platform accepts them all: the official Node SDK sends `{}` with
+         *     `Content-Type: application/json`, the source document's C# and PHP samples send `null` as JSON, curl
+         *     sends no body. So the body may be absent, empty, or JSON `{}` or `null`; any properties in an object
+         *     are ignored (see *Unknown properties* on `AppCredentials`). Anything else (a string, a number, an
+         *     array, malformed JSON, another content type) is bad input: 190002.
+         *
+         *     请求体无参数。官方 Node SDK 发送 `{}`，文档中的 C#、PHP 示例发送 `null`，curl 不发送请求体：均可接受。
+         */
         NoParameters: Record<string, never> | null;
         /**
          * @description **Unknown properties** are accepted and ignored, here and in every request body of this contract.
@@ -275,14 +299,17 @@ export interface components {
          * @description Every error code a caller can meet on these operations. Each entry: the code (`const`), the
          *     platform's `msg` (`title`), the troubleshooting hint in English (`description`) and Chinese
          *     (`x-hint-zh`), the HTTP status it comes with (`x-http-status`), whether retrying the same request
-         *     can succeed (`x-retryable`), the kind of failure (`x-kind`, one of `x-kinds`), and whether it calls
-         *     for a fresh tenant token (`x-refresh-token`).
+         *     can succeed (`x-retryable`), the kind of failure (`x-kind`, one of `x-kinds`), whether it calls
+         *     for a fresh tenant token (`x-refresh-token`), the platform page it comes from (`x-source`) and, where
+         *     that page names the code but not when it is answered, what this contract infers and why
+         *     (`x-inference`): the sandbox and the mocks answer by it.
          *
          *     `x-kinds` lists every kind of failure a client reports, with its hint in English (`en`) and Chinese
          *     (`zh`): the hint of a code this catalog does not list, and of a failure that carries no code (the
          *     last three kinds: no answer, no answer in time, an answer that is not the platform's JSON).
+         * @enum {integer}
          */
-        ErrorCode: number & (190002 | 190003 | 190004 | 190005 | 190006 | 190007 | 190010 | 190011 | 190012 | 191000 | 191001 | 191002 | 191003 | 191004 | 193000 | 193001 | 193002 | 193003 | 195100 | 195107 | 195108 | 195109 | 99991400 | 99991401 | 99991403 | 99991665 | 99991661 | 99991663 | 99991664 | 99991668 | 99991671 | 99991672 | 99991676 | 99991677 | 99991679 | 10003 | 10012 | 10014);
+        ErrorCode: 190002 | 190003 | 190004 | 190005 | 190006 | 190007 | 190010 | 190011 | 190012 | 191000 | 191001 | 191002 | 191003 | 191004 | 193000 | 193001 | 193002 | 193003 | 195100 | 195107 | 195108 | 195109 | 99991400 | 99991401 | 99991403 | 99991665 | 99991661 | 99991663 | 99991664 | 99991668 | 99991671 | 99991672 | 99991676 | 99991677 | 99991679 | 10003 | 10012 | 10014;
     };
     responses: {
         /**
@@ -353,9 +380,15 @@ export interface components {
             };
         };
         /**
-         * @description Rate limited (频率限制). The gateway's limit (99991400) carries `x-ogw-ratelimit-limit` and
-         *     `x-ogw-ratelimit-reset`: wait `x-ogw-ratelimit-reset` seconds, then retry. The calendar service's own
-         *     limits are 190004 (method), 190005 (app) and 190010 (contention on a shared resource).
+         * @description Rate limited (频率限制). Two layers answer 429:
+         *     - The open platform's gateway (frequency control, 频控): each operation's budget per app and tenant,
+         *       its `x-rate-limit` (tier 4 here: 50/s and 1000/min). Over it: 99991400 `request trigger frequency
+         *       limit`, with `x-ogw-ratelimit-limit` (the window's limit) and `x-ogw-ratelimit-reset` (seconds until
+         *       it resets): wait that long, then retry. Source: the frequency-control page (see 99991400's `x-source`).
+         *     - The calendar service behind it, with limits of its own that the page lists without numbers: 190004
+         *       (method rate limited), 190005 (app rate limited) and 190010 (current operation rate limited:
+         *       concurrent writers contending for one resource). These come from the service, not the gateway: no
+         *       `x-ogw-*` headers (the `ogw` is the open gateway's); back off and retry. Source: this page.
          */
         TooManyRequests: {
             headers: {
@@ -394,35 +427,33 @@ export interface components {
     };
     parameters: {
         /**
-         * @description The id of the event's calendar. It contains `@` and must be percent-encoded in the path.
+         * @description The id of the event's calendar, e.g. `feishu.cn_xxx@group.calendar.feishu.cn`. Its `@` may be sent
+         *     as it is or percent-encoded (`%40`): the platform's own curl, C# and PHP samples and the official
+         *     Node SDK send it raw, and `@` is allowed in a path segment (RFC 3986); a client that encodes it
+         *     (`%40`) is read the same.
+         *
+         *     A value that cannot be a calendar id is answered 191001 (invalid calendar_id), a well-formed id the
+         *     platform does not know 191000 (calendar not found); see `x-invalid-code` and `x-issued-pattern`. A path
+         *     segment that is not valid percent-encoding is a malformed request (190002): no id is read from it.
          *     日程所在的日历 ID。示例：`feishu.cn_xxx@group.calendar.feishu.cn`
          * @example feishu.cn_xxx@group.calendar.feishu.cn
          */
         CalendarId: string;
         /**
-         * @description The event id, `{event_uid}_{originalTime}`; `_0` is a normal event or a recurring series, a
-         *     non-zero suffix one instance of it. 日程 ID。示例：`75d28f9b-e35c-4230-8a83-123_0`
-         * @example 75d28f9b-e35c-4230-8a83-4a661497db54_0
+         * @description The event id, `{event_uid}_{originalTime}`, e.g. `75d28f9b-e35c-4230-8a83-123_0`; `_0` is a normal
+         *     event or a recurring series, a non-zero suffix (the instance's original start, in seconds) one
+         *     instance of it.
+         *
+         *     On unbind, a value that cannot be an event id is answered 193000 (invalid event_id), a well-formed id
+         *     the calendar does not hold 193001 (event not found); see `x-invalid-code` and `x-issued-pattern`.
+         *     Create's page lists no 193000: there a value of the wrong shape is not found (193001), and one that
+         *     breaks the schema is 190002.
+         *     日程 ID。示例：`75d28f9b-e35c-4230-8a83-123_0`
+         * @example 75d28f9b-e35c-4230-8a83-123_0
          */
         EventId: string;
     };
-    requestBodies: {
-        /**
-         * @description Nothing to send: the operation reads only the path, the query and the token. Clients differ in what
-         *     they send, and the platform accepts them all: the official Node SDK sends `{}` with
-         *     `Content-Type: application/json`, the source document's C# and PHP samples send `null` as JSON,
-         *     curl sends no body. So the body may be absent, empty, or JSON `{}` or `null`; any properties in an
-         *     object are ignored (see *Unknown properties* on `AppCredentials`). Anything else (a string, a
-         *     number, an array, malformed JSON, another content type) is bad input: 190002.
-         *
-         *     无需请求体。官方 Node SDK 发送 `{}`，文档中的 C#、PHP 示例发送 `null`，curl 不发送请求体：均可接受。
-         */
-        NoBody: {
-            content: {
-                "application/json": components["schemas"]["NoParameters"];
-            };
-        };
-    };
+    requestBodies: never;
     headers: {
         /**
          * @description The request's log id (日志 ID). Quote it to the platform's support; the client exposes it as `logId`.
@@ -444,21 +475,43 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The id of the event's calendar. It contains `@` and must be percent-encoded in the path.
+                 * @description The id of the event's calendar, e.g. `feishu.cn_xxx@group.calendar.feishu.cn`. Its `@` may be sent
+                 *     as it is or percent-encoded (`%40`): the platform's own curl, C# and PHP samples and the official
+                 *     Node SDK send it raw, and `@` is allowed in a path segment (RFC 3986); a client that encodes it
+                 *     (`%40`) is read the same.
+                 *
+                 *     A value that cannot be a calendar id is answered 191001 (invalid calendar_id), a well-formed id the
+                 *     platform does not know 191000 (calendar not found); see `x-invalid-code` and `x-issued-pattern`. A path
+                 *     segment that is not valid percent-encoding is a malformed request (190002): no id is read from it.
                  *     日程所在的日历 ID。示例：`feishu.cn_xxx@group.calendar.feishu.cn`
                  * @example feishu.cn_xxx@group.calendar.feishu.cn
                  */
                 calendar_id: components["parameters"]["CalendarId"];
                 /**
-                 * @description The event id, `{event_uid}_{originalTime}`; `_0` is a normal event or a recurring series, a
-                 *     non-zero suffix one instance of it. 日程 ID。示例：`75d28f9b-e35c-4230-8a83-123_0`
-                 * @example 75d28f9b-e35c-4230-8a83-4a661497db54_0
+                 * @description The event id, `{event_uid}_{originalTime}`, e.g. `75d28f9b-e35c-4230-8a83-123_0`; `_0` is a normal
+                 *     event or a recurring series, a non-zero suffix (the instance's original start, in seconds) one
+                 *     instance of it.
+                 *
+                 *     On unbind, a value that cannot be an event id is answered 193000 (invalid event_id), a well-formed id
+                 *     the calendar does not hold 193001 (event not found); see `x-invalid-code` and `x-issued-pattern`.
+                 *     Create's page lists no 193000: there a value of the wrong shape is not found (193001), and one that
+                 *     breaks the schema is 190002.
+                 *     日程 ID。示例：`75d28f9b-e35c-4230-8a83-123_0`
+                 * @example 75d28f9b-e35c-4230-8a83-123_0
                  */
                 event_id: components["parameters"]["EventId"];
             };
             cookie?: never;
         };
-        requestBody?: components["requestBodies"]["NoBody"];
+        /**
+         * @description Nothing to send; clients differ in what they send and the platform accepts them all (see
+         *     `NoParameters`): no body, an empty one, or JSON `{}` or `null`. 无需请求体。
+         */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoParameters"];
+            };
+        };
         responses: {
             /**
              * @description The meeting chat is created and bound to the event. Next step (the `unbindCreatedChat` link, for
@@ -495,21 +548,43 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The id of the event's calendar. It contains `@` and must be percent-encoded in the path.
+                 * @description The id of the event's calendar, e.g. `feishu.cn_xxx@group.calendar.feishu.cn`. Its `@` may be sent
+                 *     as it is or percent-encoded (`%40`): the platform's own curl, C# and PHP samples and the official
+                 *     Node SDK send it raw, and `@` is allowed in a path segment (RFC 3986); a client that encodes it
+                 *     (`%40`) is read the same.
+                 *
+                 *     A value that cannot be a calendar id is answered 191001 (invalid calendar_id), a well-formed id the
+                 *     platform does not know 191000 (calendar not found); see `x-invalid-code` and `x-issued-pattern`. A path
+                 *     segment that is not valid percent-encoding is a malformed request (190002): no id is read from it.
                  *     日程所在的日历 ID。示例：`feishu.cn_xxx@group.calendar.feishu.cn`
                  * @example feishu.cn_xxx@group.calendar.feishu.cn
                  */
                 calendar_id: components["parameters"]["CalendarId"];
                 /**
-                 * @description The event id, `{event_uid}_{originalTime}`; `_0` is a normal event or a recurring series, a
-                 *     non-zero suffix one instance of it. 日程 ID。示例：`75d28f9b-e35c-4230-8a83-123_0`
-                 * @example 75d28f9b-e35c-4230-8a83-4a661497db54_0
+                 * @description The event id, `{event_uid}_{originalTime}`, e.g. `75d28f9b-e35c-4230-8a83-123_0`; `_0` is a normal
+                 *     event or a recurring series, a non-zero suffix (the instance's original start, in seconds) one
+                 *     instance of it.
+                 *
+                 *     On unbind, a value that cannot be an event id is answered 193000 (invalid event_id), a well-formed id
+                 *     the calendar does not hold 193001 (event not found); see `x-invalid-code` and `x-issued-pattern`.
+                 *     Create's page lists no 193000: there a value of the wrong shape is not found (193001), and one that
+                 *     breaks the schema is 190002.
+                 *     日程 ID。示例：`75d28f9b-e35c-4230-8a83-123_0`
+                 * @example 75d28f9b-e35c-4230-8a83-123_0
                  */
                 event_id: components["parameters"]["EventId"];
             };
             cookie?: never;
         };
-        requestBody?: components["requestBodies"]["NoBody"];
+        /**
+         * @description Nothing to send; clients differ in what they send and the platform accepts them all (see
+         *     `NoParameters`): no body, an empty one, or JSON `{}` or `null`. 无需请求体。
+         */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoParameters"];
+            };
+        };
         responses: {
             /**
              * @description The meeting chat is unbound from the event. The same request again answers 195108 (the

@@ -16,7 +16,11 @@ export type IdentityRef =
 export type CalendarType = "primary" | "shared" | "google" | "resource" | "exchange";
 export type SeedAccess = IdentityRef & {readonly role: AccessRole};
 /**
- * An identity's access role on a calendar; editing an event needs `writer` or `owner`.
+ * What the event's attendees may do (the calendar API's `attendee_ability`): only `can_modify_event` lets an attendee who did not organize it create or unbind its meeting chat (else 193002). Default `can_see_others`, the platform's.
+ */
+export type AttendeeAbility = "none" | "can_see_others" | "can_invite_others" | "can_modify_event";
+/**
+ * An identity's access role on a calendar. The meeting-chat operations work only on the caller's own primary calendar: a role on another's tells 191002 (none) from 191004 (some).
  */
 export type AccessRole = "free_busy_reader" | "reader" | "writer" | "owner";
 
@@ -38,6 +42,14 @@ export interface Seed {
 export interface SeedTenant {
   readonly tenantKey: string;
   readonly platform?: Platform;
+  /**
+   * The data unit (region, 单元) that holds the tenant's data. An app served from another unit cannot act for it (190006). Default: the tenant's `platform`.
+   */
+  readonly unit?: string;
+  /**
+   * The tenant encrypts its data with its own key and deleted it: its calendars cannot be read. `encrypt`: a key in the encrypt-and-decrypt state (190011); `decrypt`: a decrypt-only key (190012). Default: none.
+   */
+  readonly deletedKey?: "encrypt" | "decrypt";
 }
 export interface SeedApp {
   readonly appId: string;
@@ -55,6 +67,10 @@ export interface SeedApp {
    */
   readonly bot?: boolean;
   /**
+   * The data unit (region) the app is served from: acting for a tenant of another unit answers 190006. Default: the unit of its first tenant.
+   */
+  readonly unit?: string;
+  /**
    * Store apps: the app_tickets the platform has pushed and still accepts.
    */
   readonly appTickets?: readonly string[];
@@ -63,10 +79,11 @@ export interface SeedApp {
    */
   readonly scopes?: readonly string[];
   /**
-   * Rate limits. `perOperation` (default: the spec's `x-rate-limit` of each operation) answers 190004; `perApp`, across operations (default: none), answers 190005.
+   * Rate limits. `perOperation`: the gateway's frequency control, per operation and tenant (default: the spec's `x-rate-limit` of each operation), answers 99991400 with `x-ogw-ratelimit-limit` and `-reset`. The calendar service's own limits, behind it (default: none): `perMethod`, per operation, answers 190004; `perApp`, across operations, answers 190005.
    */
   readonly rateLimit?: {
     readonly perOperation?: SeedRateLimit;
+    readonly perMethod?: SeedRateLimit;
     readonly perApp?: SeedRateLimit;
   };
 }
@@ -102,6 +119,9 @@ export interface SeedCalendar {
    */
   readonly access?: readonly SeedAccess[];
 }
+/**
+ * An event on a calendar. `organizer` (default: the calendar's owner) is who organized it: another identity than the calendar's owner means the event is there because the owner is invited, and the owner may then create or unbind its meeting chat only if `attendeeAbility` is `can_modify_event` (else 193002).
+ */
 export interface SeedEvent {
   readonly calendarId: string;
   readonly eventId: string;
@@ -114,6 +134,16 @@ export interface SeedEvent {
    */
   readonly attendeeListHidden?: boolean;
   readonly deleted?: boolean;
+  readonly organizer?: IdentityRef;
+  readonly attendeeAbility?: AttendeeAbility;
+  /**
+   * Each create or unbind of this event holds it this many seconds (by the fake's clock), as a write still being applied would: another create or unbind of it within that time answers 190010 (concurrent writers contend for one event). Default 0: never held.
+   */
+  readonly writeHoldSeconds?: number;
+  /**
+   * The next so many creates or unbinds of this event that pass every other check fail with 190003 (internal service error) and change nothing, as a storage fault would; then it answers as usual. Default 0.
+   */
+  readonly internalErrors?: number;
 }
 export interface SeedChat {
   readonly chatId: string;
@@ -207,12 +237,21 @@ export const seedSchema = {
       ]
     },
     "AccessRole": {
-      "description": "An identity's access role on a calendar; editing an event needs `writer` or `owner`.",
+      "description": "An identity's access role on a calendar. The meeting-chat operations work only on the caller's own primary calendar: a role on another's tells 191002 (none) from 191004 (some).",
       "enum": [
         "free_busy_reader",
         "reader",
         "writer",
         "owner"
+      ]
+    },
+    "AttendeeAbility": {
+      "description": "What the event's attendees may do (the calendar API's `attendee_ability`): only `can_modify_event` lets an attendee who did not organize it create or unbind its meeting chat (else 193002). Default `can_see_others`, the platform's.",
+      "enum": [
+        "none",
+        "can_see_others",
+        "can_invite_others",
+        "can_modify_event"
       ]
     },
     "SeedRateLimit": {
@@ -252,6 +291,19 @@ export const seedSchema = {
           },
           "platform": {
             "$ref": "#/$defs/Platform"
+          },
+          "unit": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 256,
+            "description": "The data unit (region, 单元) that holds the tenant's data. An app served from another unit cannot act for it (190006). Default: the tenant's `platform`."
+          },
+          "deletedKey": {
+            "enum": [
+              "encrypt",
+              "decrypt"
+            ],
+            "description": "The tenant encrypts its data with its own key and deleted it: its calendars cannot be read. `encrypt`: a key in the encrypt-and-decrypt state (190011); `decrypt`: a decrypt-only key (190012). Default: none."
           }
         }
       }
@@ -298,6 +350,12 @@ export const seedSchema = {
             "type": "boolean",
             "description": "Bot capability (needed for the app identity). Default `true`."
           },
+          "unit": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 256,
+            "description": "The data unit (region) the app is served from: acting for a tenant of another unit answers 190006. Default: the unit of its first tenant."
+          },
           "appTickets": {
             "type": "array",
             "items": {
@@ -319,9 +377,12 @@ export const seedSchema = {
           "rateLimit": {
             "type": "object",
             "additionalProperties": false,
-            "description": "Rate limits. `perOperation` (default: the spec's `x-rate-limit` of each operation) answers 190004; `perApp`, across operations (default: none), answers 190005.",
+            "description": "Rate limits. `perOperation`: the gateway's frequency control, per operation and tenant (default: the spec's `x-rate-limit` of each operation), answers 99991400 with `x-ogw-ratelimit-limit` and `-reset`. The calendar service's own limits, behind it (default: none): `perMethod`, per operation, answers 190004; `perApp`, across operations, answers 190005.",
             "properties": {
               "perOperation": {
+                "$ref": "#/$defs/SeedRateLimit"
+              },
+              "perMethod": {
                 "$ref": "#/$defs/SeedRateLimit"
               },
               "perApp": {
@@ -426,6 +487,7 @@ export const seedSchema = {
       "type": "array",
       "items": {
         "title": "SeedEvent",
+        "description": "An event on a calendar. `organizer` (default: the calendar's owner) is who organized it: another identity than the calendar's owner means the event is there because the owner is invited, and the owner may then create or unbind its meeting chat only if `attendeeAbility` is `can_modify_event` (else 193002).",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -454,6 +516,22 @@ export const seedSchema = {
           },
           "deleted": {
             "type": "boolean"
+          },
+          "organizer": {
+            "$ref": "#/$defs/IdentityRef"
+          },
+          "attendeeAbility": {
+            "$ref": "#/$defs/AttendeeAbility"
+          },
+          "writeHoldSeconds": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Each create or unbind of this event holds it this many seconds (by the fake's clock), as a write still being applied would: another create or unbind of it within that time answers 190010 (concurrent writers contend for one event). Default 0: never held."
+          },
+          "internalErrors": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "The next so many creates or unbinds of this event that pass every other check fail with 190003 (internal service error) and change nothing, as a storage fault would; then it answers as usual. Default 0."
           }
         }
       }

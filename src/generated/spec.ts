@@ -7,7 +7,7 @@ export const spec = {
     "title": "Feishu / Lark calendar meeting chat API",
     "version": "0.1.0",
     "summary": "Unbind and create the meeting chat of a calendar event, with the tokens a client needs to call them.",
-    "description": "The contract of `feishu-meeting-chat`, written by hand from the platform's documentation of\n**Unbind meeting chat (解绑会议群)** and its companion **Create meeting chat (创建会议群)**, plus the\n`auth/v3` token endpoints a client needs.\n\nEvery error code a caller can meet on these operations is listed once, in the `ErrorCode` schema\n(shown as a table under *Error catalog*): its HTTP status, `msg`, troubleshooting hint in English and\nChinese, whether a retry can help, and the kind of failure. The client and the mocks of this package read\nthat catalog; nothing repeats it.\n\nWhere the platform leaves something undocumented (the HTTP status of the platform-wide token errors,\nthe status of the token endpoints' errors), this document chooses and says so in the description.\n\n本文档依据飞书开放平台「解绑会议群」「创建会议群」及 `auth/v3` 鉴权接口的官方文档手写而成。\n",
+    "description": "The contract of `feishu-meeting-chat`, written by hand from the platform's documentation of\n**Unbind meeting chat (解绑会议群)** and its companion **Create meeting chat (创建会议群)**, plus the\n`auth/v3` token endpoints a client needs.\n\nEvery error code a caller can meet on these operations is listed once, in the `ErrorCode` schema\n(shown as a table under *Error catalog*): its HTTP status, `msg`, troubleshooting hint in English and\nChinese, whether a retry can help, and the kind of failure. The client and the mocks of this package read\nthat catalog; nothing repeats it.\n\nWhere the platform leaves something undocumented (the HTTP status of the platform-wide token errors,\nthe status of the token endpoints' errors, when a code of the page is answered), this document chooses\nand says why: in the description, or in a catalog entry's `x-inference`.\n\n本文档依据飞书开放平台「解绑会议群」「创建会议群」及 `auth/v3` 鉴权接口的官方文档手写而成。\n",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -94,7 +94,7 @@ export const spec = {
             "source": "import * as lark from '@larksuiteoapi/node-sdk'\n\nconst client = new lark.Client({\n  appId: process.env.FEISHU_APP_ID ?? '',\n  appSecret: process.env.FEISHU_APP_SECRET ?? '',\n  domain: process.env.FEISHU_DOMAIN ?? lark.Domain.Feishu, // a URL\n})\nconst answer = await client.calendar.v4.calendarEventMeetingChat.delete({\n  path: { calendar_id: 'feishu.cn_demo_app@group.calendar.feishu.cn', event_id: 'demo-app-standup_0' },\n  params: { meeting_chat_id: 'oc_5ce6d572455d361153b7cb51da133945' },\n})\nconsole.log(answer.code, answer.msg)\n"
           }
         ],
-        "description": "Unbinds, as the current identity (app or user), a meeting chat already created for an event.\nThe chat itself remains; it is no longer the event's meeting chat.\n\nPreconditions:\n- The identity is decided by the token in `Authorization`: `tenant_access_token` is the app\n  identity, `user_access_token` the user identity.\n- With the app identity, the app must have the bot capability enabled.\n- The event's calendar must be the current identity's primary calendar, with `writer` access. Its\n  id comes from `POST /open-apis/calendar/v4/calendars/primary`.\n- The current operator must be the owner of the meeting chat.\n\nScopes (any one): `calendar:calendar` (update calendars and events), `calendar:calendar.event:update`\n(update events). App types: custom, isv. Rate limit: 1000/min and 50/s.\n\n调用该接口以当前身份（应用或用户）为日程解绑已创建的会议群。\n- 当前身份由 Header Authorization 的 Token 类型决定。tenant_access_token 指应用身份，user_access_token 指用户身份。\n- 如果使用应用身份调用该接口，则需要确保应用开启了机器人能力。\n- 日程所在的日历需要是当前身份的主日历，且具有日历的 writer 权限。你可以调用「查询主日历信息」接口（POST /open-apis/calendar/v4/calendars/primary），获取当前身份的主日历信息。\n- 当前的操作人需要是会议群的群主。\n\n权限要求（开启任一）：更新日历及日程信息 `calendar:calendar`；更新日程 `calendar:calendar.event:update`。\n",
+        "description": "Unbinds, as the current identity (app or user), a meeting chat already created for an event.\nThe chat itself remains; it is no longer the event's meeting chat.\n\nPreconditions:\n- The identity is decided by the token in `Authorization`: `tenant_access_token` is the app\n  identity, `user_access_token` the user identity.\n- With the app identity, the app must have the bot capability enabled.\n- The event's calendar must be the current identity's primary calendar, with `writer` access. Its\n  id comes from `POST /open-apis/calendar/v4/calendars/primary`. Another identity's primary calendar\n  does not do, whatever role the caller has on it: 191004 (an inference, see the catalog).\n- The current operator must be the owner of the meeting chat.\n\nScopes (any one): `calendar:calendar` (update calendars and events), `calendar:calendar.event:update`\n(update events). App types: custom, isv. Rate limit: 1000/min and 50/s.\n\n调用该接口以当前身份（应用或用户）为日程解绑已创建的会议群。\n- 当前身份由 Header Authorization 的 Token 类型决定。tenant_access_token 指应用身份，user_access_token 指用户身份。\n- 如果使用应用身份调用该接口，则需要确保应用开启了机器人能力。\n- 日程所在的日历需要是当前身份的主日历，且具有日历的 writer 权限。你可以调用「查询主日历信息」接口（POST /open-apis/calendar/v4/calendars/primary），获取当前身份的主日历信息。\n- 当前的操作人需要是会议群的群主。\n\n权限要求（开启任一）：更新日历及日程信息 `calendar:calendar`；更新日程 `calendar:calendar.event:update`。\n",
         "security": [
           {
             "tenant_access_token": []
@@ -131,7 +131,25 @@ export const spec = {
           }
         ],
         "requestBody": {
-          "$ref": "#/components/requestBodies/NoBody"
+          "required": false,
+          "description": "Nothing to send; clients differ in what they send and the platform accepts them all (see\n`NoParameters`): no body, an empty one, or JSON `{}` or `null`. 无需请求体。\n",
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/NoParameters"
+              },
+              "examples": {
+                "nodeSdk": {
+                  "summary": "What the official Node SDK sends",
+                  "value": {}
+                },
+                "nullBody": {
+                  "summary": "What the source document's C# and PHP samples send",
+                  "value": null
+                }
+              }
+            }
+          }
         },
         "responses": {
           "200": {
@@ -201,22 +219,22 @@ export const spec = {
           {
             "lang": "Shell",
             "label": "curl",
-            "source": "# FEISHU_DOMAIN: https://open.feishu.cn, https://open.larksuite.com or the sandbox's URL\ncurl -s -X POST \"${FEISHU_DOMAIN:-https://open.feishu.cn}/open-apis/calendar/v4/calendars/feishu.cn_demo_alice%40group.calendar.feishu.cn/events/demo-planning_0/meeting_chat\" \\\n  -H \"Authorization: Bearer $FEISHU_TENANT_ACCESS_TOKEN\"\n"
+            "source": "# FEISHU_DOMAIN: https://open.feishu.cn, https://open.larksuite.com or the sandbox's URL\ncurl -s -X POST \"${FEISHU_DOMAIN:-https://open.feishu.cn}/open-apis/calendar/v4/calendars/feishu.cn_demo_app%40group.calendar.feishu.cn/events/demo-app-planning_0/meeting_chat\" \\\n  -H \"Authorization: Bearer $FEISHU_TENANT_ACCESS_TOKEN\"\n"
           },
           {
             "lang": "TypeScript",
             "label": "feishu-meeting-chat",
-            "source": "import { createMeetingChatClient } from 'feishu-meeting-chat'\n\nconst client = createMeetingChatClient({\n  domain: process.env.FEISHU_DOMAIN ?? 'feishu', // 'lark', or the sandbox's URL\n  auth: { appId: process.env.FEISHU_APP_ID ?? '', appSecret: process.env.FEISHU_APP_SECRET ?? '' },\n})\n// Not retried: a replay after a lost answer could create a second chat.\nconst chat = await client.createMeetingChat({\n  calendarId: 'feishu.cn_demo_alice@group.calendar.feishu.cn',\n  eventId: 'demo-planning_0',\n})\nconsole.log(chat.meetingChatId, chat.applink)\n"
+            "source": "import { createMeetingChatClient } from 'feishu-meeting-chat'\n\nconst client = createMeetingChatClient({\n  domain: process.env.FEISHU_DOMAIN ?? 'feishu', // 'lark', or the sandbox's URL\n  auth: { appId: process.env.FEISHU_APP_ID ?? '', appSecret: process.env.FEISHU_APP_SECRET ?? '' },\n})\n// Not retried: a replay after a lost answer could create a second chat.\nconst chat = await client.createMeetingChat({\n  calendarId: 'feishu.cn_demo_app@group.calendar.feishu.cn',\n  eventId: 'demo-app-planning_0',\n})\nconsole.log(chat.meetingChatId, chat.applink)\n"
           },
           {
             "lang": "Shell",
             "label": "CLI",
-            "source": "# Credentials from FEISHU_APP_ID + FEISHU_APP_SECRET (or a token variable), the host from FEISHU_DOMAIN\nfeishu-meeting-chat create --calendar-id feishu.cn_demo_alice@group.calendar.feishu.cn --event-id demo-planning_0\n"
+            "source": "# Credentials from FEISHU_APP_ID + FEISHU_APP_SECRET (or a token variable), the host from FEISHU_DOMAIN\nfeishu-meeting-chat create --calendar-id feishu.cn_demo_app@group.calendar.feishu.cn --event-id demo-app-planning_0\n"
           },
           {
             "lang": "TypeScript",
             "label": "@larksuiteoapi/node-sdk",
-            "source": "import * as lark from '@larksuiteoapi/node-sdk'\n\nconst client = new lark.Client({\n  appId: process.env.FEISHU_APP_ID ?? '',\n  appSecret: process.env.FEISHU_APP_SECRET ?? '',\n  domain: process.env.FEISHU_DOMAIN ?? lark.Domain.Feishu, // a URL\n})\nconst answer = await client.calendar.v4.calendarEventMeetingChat.create({\n  path: { calendar_id: 'feishu.cn_demo_alice@group.calendar.feishu.cn', event_id: 'demo-planning_0' },\n})\nconsole.log(answer.code, answer.data?.meeting_chat_id)\n"
+            "source": "import * as lark from '@larksuiteoapi/node-sdk'\n\nconst client = new lark.Client({\n  appId: process.env.FEISHU_APP_ID ?? '',\n  appSecret: process.env.FEISHU_APP_SECRET ?? '',\n  domain: process.env.FEISHU_DOMAIN ?? lark.Domain.Feishu, // a URL\n})\nconst answer = await client.calendar.v4.calendarEventMeetingChat.create({\n  path: { calendar_id: 'feishu.cn_demo_app@group.calendar.feishu.cn', event_id: 'demo-app-planning_0' },\n})\nconsole.log(answer.code, answer.data?.meeting_chat_id)\n"
           }
         ],
         "description": "Creates, as the current identity (app or user), a meeting chat for an event and binds it to the\nevent. No query, and no body is needed (see the request body for what clients send).\n\nPreconditions: those of unbinding (bot capability for the app identity, the primary calendar with\n`writer` access), and the event has at least 2 attendees and its attendee list is not hidden.\nSame scopes, app types and rate limit (1000/min, 50/s).\n\n调用该接口以当前身份（应用或用户）为日程创建一个会议群。日程参与人需至少 2 人，且日程参与人列表未被隐藏。\n",
@@ -241,7 +259,25 @@ export const spec = {
           "perSecond": 50
         },
         "requestBody": {
-          "$ref": "#/components/requestBodies/NoBody"
+          "required": false,
+          "description": "Nothing to send; clients differ in what they send and the platform accepts them all (see\n`NoParameters`): no body, an empty one, or JSON `{}` or `null`. 无需请求体。\n",
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/NoParameters"
+              },
+              "examples": {
+                "nodeSdk": {
+                  "summary": "What the official Node SDK sends",
+                  "value": {}
+                },
+                "nullBody": {
+                  "summary": "What the source document's C# and PHP samples send",
+                  "value": null
+                }
+              }
+            }
+          }
         },
         "responses": {
           "200": {
@@ -703,11 +739,11 @@ export const spec = {
         "description": "The app identity (应用身份). `Authorization: Bearer t-...`. With this identity the app must have the\nbot capability enabled.\n"
       },
       "user_access_token": {
-        "type": "http",
-        "scheme": "bearer",
-        "bearerFormat": "user_access_token (u-...)",
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
         "x-token-prefix": "u-",
-        "description": "The user identity (用户身份). `Authorization: Bearer u-...`."
+        "description": "The user identity (用户身份). `Authorization: Bearer u-...`: the header's whole value, `Bearer `\nincluded.\n\nWhy an `apiKey` scheme and not a second `http` bearer one: both tokens travel in the same header, and\ngenerated clients hand their auth callback only the scheme's type, name and location, so two `http`\nbearer schemes look the same to them (@hey-api/openapi-ts asks for \"a bearer token\" twice and cannot\nsay which). As an `apiKey` scheme named `Authorization` the user token's scheme is told apart, and it\nstill says exactly what is sent. 用户身份：请求头 `Authorization: Bearer u-...`（值含 `Bearer ` 前缀）。\n"
       }
     },
     "parameters": {
@@ -715,37 +751,33 @@ export const spec = {
         "name": "calendar_id",
         "in": "path",
         "required": true,
-        "description": "The id of the event's calendar. It contains `@` and must be percent-encoded in the path.\n日程所在的日历 ID。示例：`feishu.cn_xxx@group.calendar.feishu.cn`\n",
+        "description": "The id of the event's calendar, e.g. `feishu.cn_xxx@group.calendar.feishu.cn`. Its `@` may be sent\nas it is or percent-encoded (`%40`): the platform's own curl, C# and PHP samples and the official\nNode SDK send it raw, and `@` is allowed in a path segment (RFC 3986); a client that encodes it\n(`%40`) is read the same.\n\nA value that cannot be a calendar id is answered 191001 (invalid calendar_id), a well-formed id the\nplatform does not know 191000 (calendar not found); see `x-invalid-code` and `x-issued-pattern`. A path\nsegment that is not valid percent-encoding is a malformed request (190002): no id is read from it.\n日程所在的日历 ID。示例：`feishu.cn_xxx@group.calendar.feishu.cn`\n",
         "schema": {
           "type": "string",
           "minLength": 1,
           "maxLength": 256,
-          "not": {
-            "enum": [
-              ".",
-              ".."
-            ]
-          }
+          "pattern": "^(?!\\.\\.?$)"
         },
-        "example": "feishu.cn_xxx@group.calendar.feishu.cn"
+        "example": "feishu.cn_xxx@group.calendar.feishu.cn",
+        "x-invalid-code": 191001,
+        "x-issued-pattern": "^[0-9A-Za-z._-]+@group\\.calendar\\.(feishu\\.cn|larksuite\\.com)$",
+        "x-issued-pattern-reason": "What the platform issues, an inference (the page names the code, not the rule): every calendar id the\nplatform documents or returns is `<unit>_<id>@group.calendar.<domain>`: this page's\n`feishu.cn_xxx@group.calendar.feishu.cn`, the calendar API's examples, and Lark's\n`larksuite.com_xxx@group.calendar.larksuite.com`. The page lists 191001 invalid calendar_id beside\n191000 calendar not found, which reads as a parse of the id before its look-up: so a value that breaks\nthis parameter's schema (over 256 characters, `.`, `..`) or does not have that shape is 191001, not\n190002 (invalid parameters) and not 191000; a value of that shape the platform does not know is 191000.\nThe shape is not the schema's `pattern`, so that no client or validator refuses an id before the\nplatform has had its say: it is what the sandbox and the mocks answer, not a rule for clients.\n"
       },
       "EventId": {
         "name": "event_id",
         "in": "path",
         "required": true,
-        "description": "The event id, `{event_uid}_{originalTime}`; `_0` is a normal event or a recurring series, a\nnon-zero suffix one instance of it. 日程 ID。示例：`75d28f9b-e35c-4230-8a83-123_0`\n",
+        "description": "The event id, `{event_uid}_{originalTime}`, e.g. `75d28f9b-e35c-4230-8a83-123_0`; `_0` is a normal\nevent or a recurring series, a non-zero suffix (the instance's original start, in seconds) one\ninstance of it.\n\nOn unbind, a value that cannot be an event id is answered 193000 (invalid event_id), a well-formed id\nthe calendar does not hold 193001 (event not found); see `x-invalid-code` and `x-issued-pattern`.\nCreate's page lists no 193000: there a value of the wrong shape is not found (193001), and one that\nbreaks the schema is 190002.\n日程 ID。示例：`75d28f9b-e35c-4230-8a83-123_0`\n",
         "schema": {
           "type": "string",
           "minLength": 1,
           "maxLength": 256,
-          "not": {
-            "enum": [
-              ".",
-              ".."
-            ]
-          }
+          "pattern": "^(?!\\.\\.?$)"
         },
-        "example": "75d28f9b-e35c-4230-8a83-4a661497db54_0"
+        "example": "75d28f9b-e35c-4230-8a83-123_0",
+        "x-invalid-code": 193000,
+        "x-issued-pattern": "^[0-9A-Za-z-]+_[0-9]+$",
+        "x-issued-pattern-reason": "What the platform issues, an inference: an event id is `{event_uid}_{originalTime}` (the event's uid,\nletters, digits and `-` as in this page's `75d28f9b-e35c-4230-8a83-123_0`, then `_` and a number),\nand the platform reads the instance from the part after the last `_`. An id without it cannot name an\nevent, so it is 193000, beside 193001 for a well-formed id the calendar does not hold (the page lists\nboth). Where an operation does not document 193000 (create), the shape is not checked on the way in:\nthe look-up finds no event (193001).\n"
       }
     },
     "headers": {
@@ -769,29 +801,6 @@ export const spec = {
         "schema": {
           "type": "integer",
           "minimum": 0
-        }
-      }
-    },
-    "requestBodies": {
-      "NoBody": {
-        "required": false,
-        "description": "Nothing to send: the operation reads only the path, the query and the token. Clients differ in what\nthey send, and the platform accepts them all: the official Node SDK sends `{}` with\n`Content-Type: application/json`, the source document's C# and PHP samples send `null` as JSON,\ncurl sends no body. So the body may be absent, empty, or JSON `{}` or `null`; any properties in an\nobject are ignored (see *Unknown properties* on `AppCredentials`). Anything else (a string, a\nnumber, an array, malformed JSON, another content type) is bad input: 190002.\n\n无需请求体。官方 Node SDK 发送 `{}`，文档中的 C#、PHP 示例发送 `null`，curl 不发送请求体：均可接受。\n",
-        "content": {
-          "application/json": {
-            "schema": {
-              "$ref": "#/components/schemas/NoParameters"
-            },
-            "examples": {
-              "nodeSdk": {
-                "summary": "What the official Node SDK sends",
-                "value": {}
-              },
-              "nullBody": {
-                "summary": "What the source document's C# and PHP samples send",
-                "value": null
-              }
-            }
-          }
         }
       }
     },
@@ -1058,7 +1067,7 @@ export const spec = {
         }
       },
       "TooManyRequests": {
-        "description": "Rate limited (频率限制). The gateway's limit (99991400) carries `x-ogw-ratelimit-limit` and\n`x-ogw-ratelimit-reset`: wait `x-ogw-ratelimit-reset` seconds, then retry. The calendar service's own\nlimits are 190004 (method), 190005 (app) and 190010 (contention on a shared resource).\n",
+        "description": "Rate limited (频率限制). Two layers answer 429:\n- The open platform's gateway (frequency control, 频控): each operation's budget per app and tenant,\n  its `x-rate-limit` (tier 4 here: 50/s and 1000/min). Over it: 99991400 `request trigger frequency\n  limit`, with `x-ogw-ratelimit-limit` (the window's limit) and `x-ogw-ratelimit-reset` (seconds until\n  it resets): wait that long, then retry. Source: the frequency-control page (see 99991400's `x-source`).\n- The calendar service behind it, with limits of its own that the page lists without numbers: 190004\n  (method rate limited), 190005 (app rate limited) and 190010 (current operation rate limited:\n  concurrent writers contending for one resource). These come from the service, not the gateway: no\n  `x-ogw-*` headers (the `ogw` is the open gateway's); back off and retry. Source: this page.\n",
         "headers": {
           "X-Tt-Logid": {
             "$ref": "#/components/headers/LogId"
@@ -1216,7 +1225,7 @@ export const spec = {
           "object",
           "null"
         ],
-        "description": "No parameters in the body; JSON `{}` or `null`. 请求体无参数。"
+        "description": "No parameters in the body: the operation reads only the path, the query and the token. Clients differ\nin what they send, and the platform accepts them all: the official Node SDK sends `{}` with\n`Content-Type: application/json`, the source document's C# and PHP samples send `null` as JSON, curl\nsends no body. So the body may be absent, empty, or JSON `{}` or `null`; any properties in an object\nare ignored (see *Unknown properties* on `AppCredentials`). Anything else (a string, a number, an\narray, malformed JSON, another content type) is bad input: 190002.\n\n请求体无参数。官方 Node SDK 发送 `{}`，文档中的 C#、PHP 示例发送 `null`，curl 不发送请求体：均可接受。\n"
       },
       "AppCredentials": {
         "type": "object",
@@ -1441,8 +1450,48 @@ export const spec = {
       },
       "ErrorCode": {
         "title": "Error catalog",
-        "description": "Every error code a caller can meet on these operations. Each entry: the code (`const`), the\nplatform's `msg` (`title`), the troubleshooting hint in English (`description`) and Chinese\n(`x-hint-zh`), the HTTP status it comes with (`x-http-status`), whether retrying the same request\ncan succeed (`x-retryable`), the kind of failure (`x-kind`, one of `x-kinds`), and whether it calls\nfor a fresh tenant token (`x-refresh-token`).\n\n`x-kinds` lists every kind of failure a client reports, with its hint in English (`en`) and Chinese\n(`zh`): the hint of a code this catalog does not list, and of a failure that carries no code (the\nlast three kinds: no answer, no answer in time, an answer that is not the platform's JSON).\n",
+        "description": "Every error code a caller can meet on these operations. Each entry: the code (`const`), the\nplatform's `msg` (`title`), the troubleshooting hint in English (`description`) and Chinese\n(`x-hint-zh`), the HTTP status it comes with (`x-http-status`), whether retrying the same request\ncan succeed (`x-retryable`), the kind of failure (`x-kind`, one of `x-kinds`), whether it calls\nfor a fresh tenant token (`x-refresh-token`), the platform page it comes from (`x-source`) and, where\nthat page names the code but not when it is answered, what this contract infers and why\n(`x-inference`): the sandbox and the mocks answer by it.\n\n`x-kinds` lists every kind of failure a client reports, with its hint in English (`en`) and Chinese\n(`zh`): the hint of a code this catalog does not list, and of a failure that carries no code (the\nlast three kinds: no answer, no answer in time, an answer that is not the platform's JSON).\n",
         "type": "integer",
+        "enum": [
+          190002,
+          190003,
+          190004,
+          190005,
+          190006,
+          190007,
+          190010,
+          190011,
+          190012,
+          191000,
+          191001,
+          191002,
+          191003,
+          191004,
+          193000,
+          193001,
+          193002,
+          193003,
+          195100,
+          195107,
+          195108,
+          195109,
+          99991400,
+          99991401,
+          99991403,
+          99991665,
+          99991661,
+          99991663,
+          99991664,
+          99991668,
+          99991671,
+          99991672,
+          99991676,
+          99991677,
+          99991679,
+          10003,
+          10012,
+          10014
+        ],
         "x-kinds": {
           "auth": {
             "en": "Check the token or the app credentials.",
@@ -1489,7 +1538,8 @@ export const spec = {
             "x-hint-zh": "无效的请求参数。排查建议如下：确认请求参数的字段名称、传参类型正确；确认已经申请了相应资源的权限；确认相应资源未被删除。",
             "x-http-status": 400,
             "x-retryable": false,
-            "x-kind": "invalid_request"
+            "x-kind": "invalid_request",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete"
           },
           {
             "const": 190003,
@@ -1498,7 +1548,9 @@ export const spec = {
             "x-hint-zh": "内部服务错误，请咨询技术支持。",
             "x-http-status": 500,
             "x-retryable": true,
-            "x-kind": "server"
+            "x-kind": "server",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete",
+            "x-inference": "No request causes it: the service failed while carrying out a request that passed every check, and\nchanged nothing, so a retry can succeed.\n"
           },
           {
             "const": 190004,
@@ -1507,7 +1559,9 @@ export const spec = {
             "x-hint-zh": "方法频率限制。建议稍后再试，并适当减小请求 QPS。",
             "x-http-status": 429,
             "x-retryable": true,
-            "x-kind": "rate_limited"
+            "x-kind": "rate_limited",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete",
+            "x-inference": "The calendar service's own limit per app and method, behind the gateway's frequency control (99991400).\nThe page gives it no numbers and no headers: this answer carries no `x-ogw-*` header (those are the\ngateway's); back off and retry.\n"
           },
           {
             "const": 190005,
@@ -1516,7 +1570,9 @@ export const spec = {
             "x-hint-zh": "应用频率限制。建议稍后再试，并适当减小请求 QPS。",
             "x-http-status": 429,
             "x-retryable": true,
-            "x-kind": "rate_limited"
+            "x-kind": "rate_limited",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete",
+            "x-inference": "The calendar service's own limit per app across its methods, behind the gateway's frequency control\n(99991400). The page gives it no numbers and no headers: this answer carries no `x-ogw-*` header (those\nare the gateway's); back off and retry.\n"
           },
           {
             "const": 190006,
@@ -1525,7 +1581,9 @@ export const spec = {
             "x-hint-zh": "请求错误，检查应用 App ID 和 App Secret 是否正确。如仍无法解决请咨询技术支持。",
             "x-http-status": 403,
             "x-retryable": false,
-            "x-kind": "auth"
+            "x-kind": "auth",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete",
+            "x-inference": "The page names the code and points at the app's credentials, not at when it is answered. A unit (单元)\nis the platform's data unit, the region that holds a tenant's data. Inferred: the app is served from one\nunit and the tenant of the token lives in another, so the request cannot be served; checked with the\nidentity, before the calendar.\n"
           },
           {
             "const": 190007,
@@ -1534,7 +1592,8 @@ export const spec = {
             "x-hint-zh": "应用的 bot_id 没有找到。你需要确保应用开启了机器人能力。如仍未解决请咨询技术支持。",
             "x-http-status": 404,
             "x-retryable": false,
-            "x-kind": "permission"
+            "x-kind": "permission",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete"
           },
           {
             "const": 190010,
@@ -1543,7 +1602,9 @@ export const spec = {
             "x-hint-zh": "当前操作被限流，原因一般为公用资源并发抢占失败。你可以适当降低当前操作频率，然后重试。",
             "x-http-status": 429,
             "x-retryable": true,
-            "x-kind": "rate_limited"
+            "x-kind": "rate_limited",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete",
+            "x-inference": "Inferred from the page's reason (concurrent callers failed to take a shared resource): a create or\nunbind of an event while another write of the same event is still being applied. A retry once that write\nis done succeeds.\n"
           },
           {
             "const": 190011,
@@ -1552,7 +1613,9 @@ export const spec = {
             "x-hint-zh": "加解密状态的自主密钥被删除，被该秘钥加密的数据不可用。",
             "x-http-status": 403,
             "x-retryable": false,
-            "x-kind": "permission"
+            "x-kind": "permission",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete",
+            "x-inference": "A tenant that encrypts its data with its own key (自主密钥) and deleted that key cannot have its\ncalendar data read: a create or unbind on its calendars is refused, with 190011 when the key was in the\nencrypt-and-decrypt state. Checked once the calendar is found.\n"
           },
           {
             "const": 190012,
@@ -1561,7 +1624,9 @@ export const spec = {
             "x-hint-zh": "仅解密状态的自主密钥被删除，被该秘钥加密的数据不可用。",
             "x-http-status": 403,
             "x-retryable": false,
-            "x-kind": "permission"
+            "x-kind": "permission",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete",
+            "x-inference": "As 190011, for a key that was in the decrypt-only state.\n"
           },
           {
             "const": 191000,
@@ -1570,7 +1635,8 @@ export const spec = {
             "x-hint-zh": "日历没有找到。你需要检查并改为正确的日历 ID。",
             "x-http-status": 404,
             "x-retryable": false,
-            "x-kind": "not_found"
+            "x-kind": "not_found",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete"
           },
           {
             "const": 191001,
@@ -1579,7 +1645,9 @@ export const spec = {
             "x-hint-zh": "calendar_id 无效。你需要检查并改为正确的日历 ID。",
             "x-http-status": 400,
             "x-retryable": false,
-            "x-kind": "invalid_request"
+            "x-kind": "invalid_request",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete",
+            "x-inference": "See the `CalendarId` parameter (`x-issued-pattern`, `x-issued-pattern-reason`): a value that cannot be a\ncalendar id the platform issues.\n"
           },
           {
             "const": 191002,
@@ -1588,7 +1656,8 @@ export const spec = {
             "x-hint-zh": "当前身份没有日历的访问权限。如需查询某一日历信息，则需要确保当前身份拥有该日历的访问权限。",
             "x-http-status": 403,
             "x-retryable": false,
-            "x-kind": "permission"
+            "x-kind": "permission",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete"
           },
           {
             "const": 191003,
@@ -1597,16 +1666,19 @@ export const spec = {
             "x-hint-zh": "日历已经被删除。你需要检查并改为正确的日历 ID。",
             "x-http-status": 403,
             "x-retryable": false,
-            "x-kind": "not_found"
+            "x-kind": "not_found",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete"
           },
           {
             "const": 191004,
             "title": "invalid calendar type",
-            "description": "Wrong calendar type. Look the calendar up to get its type, and use a calendar whose type this operation supports.",
+            "description": "Wrong calendar type: this operation works only on the current identity's own primary calendar. Get its id with POST /open-apis/calendar/v4/calendars/primary and use it.",
             "x-hint-zh": "日历类型错误。你可以调用查询日历信息接口获取日历类型信息，然后确保日历类型适用于当前接口。",
             "x-http-status": 403,
             "x-retryable": false,
-            "x-kind": "invalid_request"
+            "x-kind": "invalid_request",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete",
+            "x-inference": "The page's precondition that the event's calendar be the current identity's own primary calendar\n(日程所在的日历需要是当前身份的主日历) names no code. Inferred: 191004, for a calendar that is not primary and\nfor another identity's primary calendar alike (an app acting on Alice's calendar, Bob on Alice's). 191004\nis the page's one code about which calendar the operation accepts; a permission code (191002 no access\nrole, 193002 no permission on the event) would send a caller who can see, or even edit, that calendar\nlooking for a role it already has.\n"
           },
           {
             "const": 193000,
@@ -1615,7 +1687,9 @@ export const spec = {
             "x-hint-zh": "event_id 无效。你需要检查并改为正确的日程 ID。",
             "x-http-status": 400,
             "x-retryable": false,
-            "x-kind": "invalid_request"
+            "x-kind": "invalid_request",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete",
+            "x-inference": "See the `EventId` parameter (`x-issued-pattern`, `x-issued-pattern-reason`): a value that cannot be an\nevent id the platform issues. Documented on unbind only, as the pages do.\n"
           },
           {
             "const": 193001,
@@ -1624,7 +1698,8 @@ export const spec = {
             "x-hint-zh": "日程未找到。你需要确保传入了正确的日程 ID。",
             "x-http-status": 404,
             "x-retryable": false,
-            "x-kind": "not_found"
+            "x-kind": "not_found",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete"
           },
           {
             "const": 193002,
@@ -1633,7 +1708,9 @@ export const spec = {
             "x-hint-zh": "无权限操作。你需要确保有日历以及日程的编辑权限。",
             "x-http-status": 403,
             "x-retryable": false,
-            "x-kind": "permission"
+            "x-kind": "permission",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete",
+            "x-inference": "The page asks for writer access to the calendar, which the identity has on its own primary calendar.\nWhat it may lack is the right to edit the event itself: an event someone else organized, on the caller's\ncalendar because the caller is invited, unless the organizer lets attendees modify it (the calendar API's\n`attendee_ability: can_modify_event`). Inferred: 193002 then.\n"
           },
           {
             "const": 193003,
@@ -1642,7 +1719,8 @@ export const spec = {
             "x-hint-zh": "日程已经被删除。你需要检查并改为正确的日程 ID。",
             "x-http-status": 403,
             "x-retryable": false,
-            "x-kind": "not_found"
+            "x-kind": "not_found",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete"
           },
           {
             "const": 195100,
@@ -1651,7 +1729,8 @@ export const spec = {
             "x-hint-zh": "当前身份或指定用户已经离职，或者不在该租户内。请检查并改为正确的身份来调用接口。",
             "x-http-status": 404,
             "x-retryable": false,
-            "x-kind": "permission"
+            "x-kind": "permission",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete"
           },
           {
             "const": 195107,
@@ -1660,7 +1739,8 @@ export const spec = {
             "x-hint-zh": "没有权限解绑会议群。你需要检查当前身份是否为群主。",
             "x-http-status": 403,
             "x-retryable": false,
-            "x-kind": "permission"
+            "x-kind": "permission",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete"
           },
           {
             "const": 195108,
@@ -1669,7 +1749,8 @@ export const spec = {
             "x-hint-zh": "传入的群 ID 和日程不匹配，无法解绑会议群。需检查输入参数是否填写正确。",
             "x-http-status": 400,
             "x-retryable": false,
-            "x-kind": "invalid_request"
+            "x-kind": "invalid_request",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete"
           },
           {
             "const": 195109,
@@ -1678,7 +1759,8 @@ export const spec = {
             "x-hint-zh": "该日程不支持创建会议群。日程参与人需至少 2 人，且参与人列表未被隐藏。",
             "x-http-status": 400,
             "x-retryable": false,
-            "x-kind": "invalid_request"
+            "x-kind": "invalid_request",
+            "x-source": "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/create"
           },
           {
             "const": 99991400,
@@ -1687,7 +1769,9 @@ export const spec = {
             "x-hint-zh": "触发网关频率限制。请等待 x-ogw-ratelimit-reset 秒后重试，并降低请求频率。",
             "x-http-status": 429,
             "x-retryable": true,
-            "x-kind": "rate_limited"
+            "x-kind": "rate_limited",
+            "x-source": "https://open.feishu.cn/document/server-docs/api-call-guide/frequency-control",
+            "x-inference": "The open platform's gateway (frequency control): over an operation's `x-rate-limit`, counted per app and\ntenant, HTTP 429 with `x-ogw-ratelimit-limit` (the window's limit) and `x-ogw-ratelimit-reset` (seconds\nuntil it resets). Apart from the calendar service's own limits (190004, 190005, 190010).\n"
           },
           {
             "const": 99991401,

@@ -37,10 +37,11 @@ var require_ucs2length = __commonJS({
 
 // <stdin>
 var v0 = validate20;
-var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://feishu-meeting-chat.invalid/seed.schema.json", "title": "Seed", "description": "A scenario for the fake (feishu-meeting-chat). Plain JSON: it can live in a `.json` file.", "type": "object", "additionalProperties": false, "required": ["tenants"], "$defs": { "IdentityRef": { "description": "An identity that calls the API: a user (user_access_token) or an app (tenant_access_token).", "type": "object", "additionalProperties": false, "properties": { "userId": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 } } }, "Platform": { "description": "Which platform a tenant is on: decides the applink domain when the request's host does not tell. Default `feishu`.", "enum": ["feishu", "lark"] }, "CalendarType": { "description": "The platform's calendar types; the meeting-chat operations only work on `primary` calendars. Default `primary`.", "enum": ["primary", "shared", "google", "resource", "exchange"] }, "AccessRole": { "description": "An identity's access role on a calendar; editing an event needs `writer` or `owner`.", "enum": ["free_busy_reader", "reader", "writer", "owner"] }, "SeedRateLimit": { "description": "A request budget per window.", "type": "object", "additionalProperties": false, "properties": { "perSecond": { "type": "integer", "minimum": 1 }, "perMinute": { "type": "integer", "minimum": 1 } } } }, "properties": { "$schema": { "type": "string" }, "tenants": { "type": "array", "items": { "title": "SeedTenant", "type": "object", "additionalProperties": false, "required": ["tenantKey"], "properties": { "tenantKey": { "type": "string", "minLength": 1, "maxLength": 256 }, "platform": { "$ref": "#/$defs/Platform" } } } }, "apps": { "type": "array", "items": { "title": "SeedApp", "type": "object", "additionalProperties": false, "required": ["appId", "appSecret", "tenants"], "properties": { "appId": { "type": "string", "minLength": 1, "maxLength": 256 }, "appSecret": { "type": "string", "minLength": 1, "maxLength": 256 }, "type": { "enum": ["custom", "store"], "description": "`custom` (self-built, \u81EA\u5EFA) or `store` (isv, \u5546\u5E97\u5E94\u7528). Default `custom`." }, "tenants": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 256 }, "description": "Tenants the app is installed in; a custom app belongs to exactly one." }, "bot": { "type": "boolean", "description": "Bot capability (needed for the app identity). Default `true`." }, "appTickets": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 256 }, "description": "Store apps: the app_tickets the platform has pushed and still accepts." }, "scopes": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 256 }, "description": "Granted scopes. Default: every scope the spec's operations require." }, "rateLimit": { "type": "object", "additionalProperties": false, "description": "Rate limits. `perOperation` (default: the spec's `x-rate-limit` of each operation) answers 190004; `perApp`, across operations (default: none), answers 190005.", "properties": { "perOperation": { "$ref": "#/$defs/SeedRateLimit" }, "perApp": { "$ref": "#/$defs/SeedRateLimit" } } } } } }, "users": { "type": "array", "items": { "title": "SeedUser", "type": "object", "additionalProperties": false, "required": ["userId", "tenantKey"], "properties": { "userId": { "type": "string", "minLength": 1, "maxLength": 256 }, "tenantKey": { "type": "string", "minLength": 1, "maxLength": 256 }, "inTenant": { "type": "boolean", "description": "`false`: the user left the tenant (195100). Default `true`." } } } }, "calendars": { "type": "array", "items": { "title": "SeedCalendar", "description": "A calendar; its owner has the `owner` role.", "type": "object", "additionalProperties": false, "required": ["calendarId", "owner"], "properties": { "calendarId": { "type": "string", "minLength": 1, "maxLength": 256 }, "owner": { "$ref": "#/$defs/IdentityRef" }, "tenantKey": { "type": "string", "minLength": 1, "maxLength": 256, "description": "Default: the owner's tenant (an app owner must then be installed in exactly one tenant)." }, "type": { "$ref": "#/$defs/CalendarType" }, "deleted": { "type": "boolean" }, "access": { "type": "array", "description": "Roles of other identities. Identities without one have no access (191002).", "items": { "title": "SeedAccess", "type": "object", "additionalProperties": false, "required": ["role"], "properties": { "userId": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 }, "role": { "$ref": "#/$defs/AccessRole" } } } } } } }, "events": { "type": "array", "items": { "title": "SeedEvent", "type": "object", "additionalProperties": false, "required": ["calendarId", "eventId"], "properties": { "calendarId": { "type": "string", "minLength": 1, "maxLength": 256 }, "eventId": { "type": "string", "minLength": 1, "maxLength": 256 }, "attendees": { "type": "integer", "minimum": 0, "description": "Number of attendees. Default 2 (the least that allows a meeting chat)." }, "attendeeListHidden": { "type": "boolean", "description": "The attendee list is hidden from attendees (no meeting chat possible). Default `false`." }, "deleted": { "type": "boolean" } } } }, "chats": { "type": "array", "items": { "title": "SeedChat", "type": "object", "additionalProperties": false, "required": ["chatId", "owner"], "properties": { "chatId": { "type": "string", "pattern": "^oc_[0-9A-Za-z_-]+$", "minLength": 4, "maxLength": 64 }, "owner": { "$ref": "#/$defs/IdentityRef" }, "boundTo": { "type": "object", "additionalProperties": false, "description": "The event whose meeting chat this is; absent: an ordinary chat, bound to nothing.", "required": ["calendarId", "eventId"], "properties": { "calendarId": { "type": "string", "minLength": 1, "maxLength": 256 }, "eventId": { "type": "string", "minLength": 1, "maxLength": 256 } } } } } }, "tenantAccessTokens": { "type": "array", "items": { "title": "SeedTenantToken", "type": "object", "additionalProperties": false, "required": ["token", "appId", "tenantKey"], "properties": { "token": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 }, "tenantKey": { "type": "string", "minLength": 1, "maxLength": 256 }, "expiresIn": { "type": "integer", "description": "Seconds from the fake's creation; 0 or less: already expired. Default 7200." } } } }, "appAccessTokens": { "type": "array", "items": { "title": "SeedAppToken", "type": "object", "additionalProperties": false, "required": ["token", "appId"], "properties": { "token": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 }, "expiresIn": { "type": "integer", "description": "Seconds from the fake's creation; 0 or less: already expired. Default 7200." } } } }, "userAccessTokens": { "type": "array", "items": { "title": "SeedUserToken", "type": "object", "additionalProperties": false, "required": ["token", "userId", "appId"], "properties": { "token": { "type": "string", "minLength": 1, "maxLength": 256 }, "userId": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256, "description": "The app the user authorized: installed in the user's tenant." }, "expiresIn": { "type": "integer", "description": "Seconds from the fake's creation; 0 or less: already expired. Default 7200." }, "scopes": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 256 }, "description": "Scopes the user granted. Default: every scope the spec's operations require." } } } } } };
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://feishu-meeting-chat.invalid/seed.schema.json", "title": "Seed", "description": "A scenario for the fake (feishu-meeting-chat). Plain JSON: it can live in a `.json` file.", "type": "object", "additionalProperties": false, "required": ["tenants"], "$defs": { "IdentityRef": { "description": "An identity that calls the API: a user (user_access_token) or an app (tenant_access_token).", "type": "object", "additionalProperties": false, "properties": { "userId": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 } } }, "Platform": { "description": "Which platform a tenant is on: decides the applink domain when the request's host does not tell. Default `feishu`.", "enum": ["feishu", "lark"] }, "CalendarType": { "description": "The platform's calendar types; the meeting-chat operations only work on `primary` calendars. Default `primary`.", "enum": ["primary", "shared", "google", "resource", "exchange"] }, "AccessRole": { "description": "An identity's access role on a calendar. The meeting-chat operations work only on the caller's own primary calendar: a role on another's tells 191002 (none) from 191004 (some).", "enum": ["free_busy_reader", "reader", "writer", "owner"] }, "AttendeeAbility": { "description": "What the event's attendees may do (the calendar API's `attendee_ability`): only `can_modify_event` lets an attendee who did not organize it create or unbind its meeting chat (else 193002). Default `can_see_others`, the platform's.", "enum": ["none", "can_see_others", "can_invite_others", "can_modify_event"] }, "SeedRateLimit": { "description": "A request budget per window.", "type": "object", "additionalProperties": false, "properties": { "perSecond": { "type": "integer", "minimum": 1 }, "perMinute": { "type": "integer", "minimum": 1 } } } }, "properties": { "$schema": { "type": "string" }, "tenants": { "type": "array", "items": { "title": "SeedTenant", "type": "object", "additionalProperties": false, "required": ["tenantKey"], "properties": { "tenantKey": { "type": "string", "minLength": 1, "maxLength": 256 }, "platform": { "$ref": "#/$defs/Platform" }, "unit": { "type": "string", "minLength": 1, "maxLength": 256, "description": "The data unit (region, \u5355\u5143) that holds the tenant's data. An app served from another unit cannot act for it (190006). Default: the tenant's `platform`." }, "deletedKey": { "enum": ["encrypt", "decrypt"], "description": "The tenant encrypts its data with its own key and deleted it: its calendars cannot be read. `encrypt`: a key in the encrypt-and-decrypt state (190011); `decrypt`: a decrypt-only key (190012). Default: none." } } } }, "apps": { "type": "array", "items": { "title": "SeedApp", "type": "object", "additionalProperties": false, "required": ["appId", "appSecret", "tenants"], "properties": { "appId": { "type": "string", "minLength": 1, "maxLength": 256 }, "appSecret": { "type": "string", "minLength": 1, "maxLength": 256 }, "type": { "enum": ["custom", "store"], "description": "`custom` (self-built, \u81EA\u5EFA) or `store` (isv, \u5546\u5E97\u5E94\u7528). Default `custom`." }, "tenants": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 256 }, "description": "Tenants the app is installed in; a custom app belongs to exactly one." }, "bot": { "type": "boolean", "description": "Bot capability (needed for the app identity). Default `true`." }, "unit": { "type": "string", "minLength": 1, "maxLength": 256, "description": "The data unit (region) the app is served from: acting for a tenant of another unit answers 190006. Default: the unit of its first tenant." }, "appTickets": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 256 }, "description": "Store apps: the app_tickets the platform has pushed and still accepts." }, "scopes": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 256 }, "description": "Granted scopes. Default: every scope the spec's operations require." }, "rateLimit": { "type": "object", "additionalProperties": false, "description": "Rate limits. `perOperation`: the gateway's frequency control, per operation and tenant (default: the spec's `x-rate-limit` of each operation), answers 99991400 with `x-ogw-ratelimit-limit` and `-reset`. The calendar service's own limits, behind it (default: none): `perMethod`, per operation, answers 190004; `perApp`, across operations, answers 190005.", "properties": { "perOperation": { "$ref": "#/$defs/SeedRateLimit" }, "perMethod": { "$ref": "#/$defs/SeedRateLimit" }, "perApp": { "$ref": "#/$defs/SeedRateLimit" } } } } } }, "users": { "type": "array", "items": { "title": "SeedUser", "type": "object", "additionalProperties": false, "required": ["userId", "tenantKey"], "properties": { "userId": { "type": "string", "minLength": 1, "maxLength": 256 }, "tenantKey": { "type": "string", "minLength": 1, "maxLength": 256 }, "inTenant": { "type": "boolean", "description": "`false`: the user left the tenant (195100). Default `true`." } } } }, "calendars": { "type": "array", "items": { "title": "SeedCalendar", "description": "A calendar; its owner has the `owner` role.", "type": "object", "additionalProperties": false, "required": ["calendarId", "owner"], "properties": { "calendarId": { "type": "string", "minLength": 1, "maxLength": 256 }, "owner": { "$ref": "#/$defs/IdentityRef" }, "tenantKey": { "type": "string", "minLength": 1, "maxLength": 256, "description": "Default: the owner's tenant (an app owner must then be installed in exactly one tenant)." }, "type": { "$ref": "#/$defs/CalendarType" }, "deleted": { "type": "boolean" }, "access": { "type": "array", "description": "Roles of other identities. Identities without one have no access (191002).", "items": { "title": "SeedAccess", "type": "object", "additionalProperties": false, "required": ["role"], "properties": { "userId": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 }, "role": { "$ref": "#/$defs/AccessRole" } } } } } } }, "events": { "type": "array", "items": { "title": "SeedEvent", "description": "An event on a calendar. `organizer` (default: the calendar's owner) is who organized it: another identity than the calendar's owner means the event is there because the owner is invited, and the owner may then create or unbind its meeting chat only if `attendeeAbility` is `can_modify_event` (else 193002).", "type": "object", "additionalProperties": false, "required": ["calendarId", "eventId"], "properties": { "calendarId": { "type": "string", "minLength": 1, "maxLength": 256 }, "eventId": { "type": "string", "minLength": 1, "maxLength": 256 }, "attendees": { "type": "integer", "minimum": 0, "description": "Number of attendees. Default 2 (the least that allows a meeting chat)." }, "attendeeListHidden": { "type": "boolean", "description": "The attendee list is hidden from attendees (no meeting chat possible). Default `false`." }, "deleted": { "type": "boolean" }, "organizer": { "$ref": "#/$defs/IdentityRef" }, "attendeeAbility": { "$ref": "#/$defs/AttendeeAbility" }, "writeHoldSeconds": { "type": "integer", "minimum": 0, "description": "Each create or unbind of this event holds it this many seconds (by the fake's clock), as a write still being applied would: another create or unbind of it within that time answers 190010 (concurrent writers contend for one event). Default 0: never held." }, "internalErrors": { "type": "integer", "minimum": 0, "description": "The next so many creates or unbinds of this event that pass every other check fail with 190003 (internal service error) and change nothing, as a storage fault would; then it answers as usual. Default 0." } } } }, "chats": { "type": "array", "items": { "title": "SeedChat", "type": "object", "additionalProperties": false, "required": ["chatId", "owner"], "properties": { "chatId": { "type": "string", "pattern": "^oc_[0-9A-Za-z_-]+$", "minLength": 4, "maxLength": 64 }, "owner": { "$ref": "#/$defs/IdentityRef" }, "boundTo": { "type": "object", "additionalProperties": false, "description": "The event whose meeting chat this is; absent: an ordinary chat, bound to nothing.", "required": ["calendarId", "eventId"], "properties": { "calendarId": { "type": "string", "minLength": 1, "maxLength": 256 }, "eventId": { "type": "string", "minLength": 1, "maxLength": 256 } } } } } }, "tenantAccessTokens": { "type": "array", "items": { "title": "SeedTenantToken", "type": "object", "additionalProperties": false, "required": ["token", "appId", "tenantKey"], "properties": { "token": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 }, "tenantKey": { "type": "string", "minLength": 1, "maxLength": 256 }, "expiresIn": { "type": "integer", "description": "Seconds from the fake's creation; 0 or less: already expired. Default 7200." } } } }, "appAccessTokens": { "type": "array", "items": { "title": "SeedAppToken", "type": "object", "additionalProperties": false, "required": ["token", "appId"], "properties": { "token": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256 }, "expiresIn": { "type": "integer", "description": "Seconds from the fake's creation; 0 or less: already expired. Default 7200." } } } }, "userAccessTokens": { "type": "array", "items": { "title": "SeedUserToken", "type": "object", "additionalProperties": false, "required": ["token", "userId", "appId"], "properties": { "token": { "type": "string", "minLength": 1, "maxLength": 256 }, "userId": { "type": "string", "minLength": 1, "maxLength": 256 }, "appId": { "type": "string", "minLength": 1, "maxLength": 256, "description": "The app the user authorized: installed in the user's tenant." }, "expiresIn": { "type": "integer", "description": "Seconds from the fake's creation; 0 or less: already expired. Default 7200." }, "scopes": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 256 }, "description": "Scopes the user granted. Default: every scope the spec's operations require." } } } } } };
 var schema32 = { "description": "Which platform a tenant is on: decides the applink domain when the request's host does not tell. Default `feishu`.", "enum": ["feishu", "lark"] };
-var schema36 = { "description": "The platform's calendar types; the meeting-chat operations only work on `primary` calendars. Default `primary`.", "enum": ["primary", "shared", "google", "resource", "exchange"] };
-var schema37 = { "description": "An identity's access role on a calendar; editing an event needs `writer` or `owner`.", "enum": ["free_busy_reader", "reader", "writer", "owner"] };
+var schema37 = { "description": "The platform's calendar types; the meeting-chat operations only work on `primary` calendars. Default `primary`.", "enum": ["primary", "shared", "google", "resource", "exchange"] };
+var schema38 = { "description": "An identity's access role on a calendar. The meeting-chat operations work only on the caller's own primary calendar: a role on another's tells 191002 (none) from 191004 (some).", "enum": ["free_busy_reader", "reader", "writer", "owner"] };
+var schema40 = { "description": "What the event's attendees may do (the calendar API's `attendee_ability`): only `can_modify_event` lets an attendee who did not organize it create or unbind its meeting chat (else 193002). Default `can_see_others`, the platform's.", "enum": ["none", "can_see_others", "can_invite_others", "can_modify_event"] };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = require_ucs2length().default;
 var pattern4 = new RegExp("^oc_[0-9A-Za-z_-]+$", "u");
@@ -104,7 +105,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             for (const key1 in data2) {
-              if (!(key1 === "tenantKey" || key1 === "platform")) {
+              if (!(key1 === "tenantKey" || key1 === "platform" || key1 === "unit" || key1 === "deletedKey")) {
                 const err4 = { instancePath: instancePath + "/tenants/" + i0, schemaPath: "#/properties/tenants/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
                   vErrors = [err4];
@@ -157,116 +158,119 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data2.unit !== void 0) {
+              let data5 = data2.unit;
+              if (typeof data5 === "string") {
+                if (func2(data5) > 256) {
+                  const err9 = { instancePath: instancePath + "/tenants/" + i0 + "/unit", schemaPath: "#/properties/tenants/items/properties/unit/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+                if (func2(data5) < 1) {
+                  const err10 = { instancePath: instancePath + "/tenants/" + i0 + "/unit", schemaPath: "#/properties/tenants/items/properties/unit/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+              } else {
+                const err11 = { instancePath: instancePath + "/tenants/" + i0 + "/unit", schemaPath: "#/properties/tenants/items/properties/unit/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data2.deletedKey !== void 0) {
+              let data6 = data2.deletedKey;
+              if (!(data6 === "encrypt" || data6 === "decrypt")) {
+                const err12 = { instancePath: instancePath + "/tenants/" + i0 + "/deletedKey", schemaPath: "#/properties/tenants/items/properties/deletedKey/enum", keyword: "enum", params: { allowedValues: schema31.properties.tenants.items.properties.deletedKey.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err9 = { instancePath: instancePath + "/tenants/" + i0, schemaPath: "#/properties/tenants/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err13 = { instancePath: instancePath + "/tenants/" + i0, schemaPath: "#/properties/tenants/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err9];
+              vErrors = [err13];
             } else {
-              vErrors.push(err9);
+              vErrors.push(err13);
             }
             errors++;
           }
         }
       } else {
-        const err10 = { instancePath: instancePath + "/tenants", schemaPath: "#/properties/tenants/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err14 = { instancePath: instancePath + "/tenants", schemaPath: "#/properties/tenants/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err10];
+          vErrors = [err14];
         } else {
-          vErrors.push(err10);
+          vErrors.push(err14);
         }
         errors++;
       }
     }
     if (data.apps !== void 0) {
-      let data5 = data.apps;
-      if (Array.isArray(data5)) {
-        const len1 = data5.length;
+      let data7 = data.apps;
+      if (Array.isArray(data7)) {
+        const len1 = data7.length;
         for (let i1 = 0; i1 < len1; i1++) {
-          let data6 = data5[i1];
-          if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
-            if (data6.appId === void 0) {
-              const err11 = { instancePath: instancePath + "/apps/" + i1, schemaPath: "#/properties/apps/items/required", keyword: "required", params: { missingProperty: "appId" }, message: "must have required property 'appId'" };
+          let data8 = data7[i1];
+          if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+            if (data8.appId === void 0) {
+              const err15 = { instancePath: instancePath + "/apps/" + i1, schemaPath: "#/properties/apps/items/required", keyword: "required", params: { missingProperty: "appId" }, message: "must have required property 'appId'" };
               if (vErrors === null) {
-                vErrors = [err11];
+                vErrors = [err15];
               } else {
-                vErrors.push(err11);
+                vErrors.push(err15);
               }
               errors++;
             }
-            if (data6.appSecret === void 0) {
-              const err12 = { instancePath: instancePath + "/apps/" + i1, schemaPath: "#/properties/apps/items/required", keyword: "required", params: { missingProperty: "appSecret" }, message: "must have required property 'appSecret'" };
+            if (data8.appSecret === void 0) {
+              const err16 = { instancePath: instancePath + "/apps/" + i1, schemaPath: "#/properties/apps/items/required", keyword: "required", params: { missingProperty: "appSecret" }, message: "must have required property 'appSecret'" };
               if (vErrors === null) {
-                vErrors = [err12];
+                vErrors = [err16];
               } else {
-                vErrors.push(err12);
+                vErrors.push(err16);
               }
               errors++;
             }
-            if (data6.tenants === void 0) {
-              const err13 = { instancePath: instancePath + "/apps/" + i1, schemaPath: "#/properties/apps/items/required", keyword: "required", params: { missingProperty: "tenants" }, message: "must have required property 'tenants'" };
+            if (data8.tenants === void 0) {
+              const err17 = { instancePath: instancePath + "/apps/" + i1, schemaPath: "#/properties/apps/items/required", keyword: "required", params: { missingProperty: "tenants" }, message: "must have required property 'tenants'" };
               if (vErrors === null) {
-                vErrors = [err13];
+                vErrors = [err17];
               } else {
-                vErrors.push(err13);
+                vErrors.push(err17);
               }
               errors++;
             }
-            for (const key2 in data6) {
-              if (!(key2 === "appId" || key2 === "appSecret" || key2 === "type" || key2 === "tenants" || key2 === "bot" || key2 === "appTickets" || key2 === "scopes" || key2 === "rateLimit")) {
-                const err14 = { instancePath: instancePath + "/apps/" + i1, schemaPath: "#/properties/apps/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+            for (const key2 in data8) {
+              if (!func1.call(schema31.properties.apps.items.properties, key2)) {
+                const err18 = { instancePath: instancePath + "/apps/" + i1, schemaPath: "#/properties/apps/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
-                  vErrors = [err14];
+                  vErrors = [err18];
                 } else {
-                  vErrors.push(err14);
+                  vErrors.push(err18);
                 }
                 errors++;
               }
             }
-            if (data6.appId !== void 0) {
-              let data7 = data6.appId;
-              if (typeof data7 === "string") {
-                if (func2(data7) > 256) {
-                  const err15 = { instancePath: instancePath + "/apps/" + i1 + "/appId", schemaPath: "#/properties/apps/items/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err15];
-                  } else {
-                    vErrors.push(err15);
-                  }
-                  errors++;
-                }
-                if (func2(data7) < 1) {
-                  const err16 = { instancePath: instancePath + "/apps/" + i1 + "/appId", schemaPath: "#/properties/apps/items/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err16];
-                  } else {
-                    vErrors.push(err16);
-                  }
-                  errors++;
-                }
-              } else {
-                const err17 = { instancePath: instancePath + "/apps/" + i1 + "/appId", schemaPath: "#/properties/apps/items/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err17];
-                } else {
-                  vErrors.push(err17);
-                }
-                errors++;
-              }
-            }
-            if (data6.appSecret !== void 0) {
-              let data8 = data6.appSecret;
-              if (typeof data8 === "string") {
-                if (func2(data8) > 256) {
-                  const err18 = { instancePath: instancePath + "/apps/" + i1 + "/appSecret", schemaPath: "#/properties/apps/items/properties/appSecret/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err18];
-                  } else {
-                    vErrors.push(err18);
-                  }
-                  errors++;
-                }
-                if (func2(data8) < 1) {
-                  const err19 = { instancePath: instancePath + "/apps/" + i1 + "/appSecret", schemaPath: "#/properties/apps/items/properties/appSecret/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+            if (data8.appId !== void 0) {
+              let data9 = data8.appId;
+              if (typeof data9 === "string") {
+                if (func2(data9) > 256) {
+                  const err19 = { instancePath: instancePath + "/apps/" + i1 + "/appId", schemaPath: "#/properties/apps/items/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
                   if (vErrors === null) {
                     vErrors = [err19];
                   } else {
@@ -274,20 +278,17 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-              } else {
-                const err20 = { instancePath: instancePath + "/apps/" + i1 + "/appSecret", schemaPath: "#/properties/apps/items/properties/appSecret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err20];
-                } else {
-                  vErrors.push(err20);
+                if (func2(data9) < 1) {
+                  const err20 = { instancePath: instancePath + "/apps/" + i1 + "/appId", schemaPath: "#/properties/apps/items/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err20];
+                  } else {
+                    vErrors.push(err20);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data6.type !== void 0) {
-              let data9 = data6.type;
-              if (!(data9 === "custom" || data9 === "store")) {
-                const err21 = { instancePath: instancePath + "/apps/" + i1 + "/type", schemaPath: "#/properties/apps/items/properties/type/enum", keyword: "enum", params: { allowedValues: schema31.properties.apps.items.properties.type.enum }, message: "must be equal to one of the allowed values" };
+              } else {
+                const err21 = { instancePath: instancePath + "/apps/" + i1 + "/appId", schemaPath: "#/properties/apps/items/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err21];
                 } else {
@@ -296,43 +297,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data6.tenants !== void 0) {
-              let data10 = data6.tenants;
-              if (Array.isArray(data10)) {
-                const len2 = data10.length;
-                for (let i2 = 0; i2 < len2; i2++) {
-                  let data11 = data10[i2];
-                  if (typeof data11 === "string") {
-                    if (func2(data11) > 256) {
-                      const err22 = { instancePath: instancePath + "/apps/" + i1 + "/tenants/" + i2, schemaPath: "#/properties/apps/items/properties/tenants/items/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err22];
-                      } else {
-                        vErrors.push(err22);
-                      }
-                      errors++;
-                    }
-                    if (func2(data11) < 1) {
-                      const err23 = { instancePath: instancePath + "/apps/" + i1 + "/tenants/" + i2, schemaPath: "#/properties/apps/items/properties/tenants/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err23];
-                      } else {
-                        vErrors.push(err23);
-                      }
-                      errors++;
-                    }
+            if (data8.appSecret !== void 0) {
+              let data10 = data8.appSecret;
+              if (typeof data10 === "string") {
+                if (func2(data10) > 256) {
+                  const err22 = { instancePath: instancePath + "/apps/" + i1 + "/appSecret", schemaPath: "#/properties/apps/items/properties/appSecret/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err22];
                   } else {
-                    const err24 = { instancePath: instancePath + "/apps/" + i1 + "/tenants/" + i2, schemaPath: "#/properties/apps/items/properties/tenants/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err24];
-                    } else {
-                      vErrors.push(err24);
-                    }
-                    errors++;
+                    vErrors.push(err22);
                   }
+                  errors++;
+                }
+                if (func2(data10) < 1) {
+                  const err23 = { instancePath: instancePath + "/apps/" + i1 + "/appSecret", schemaPath: "#/properties/apps/items/properties/appSecret/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err23];
+                  } else {
+                    vErrors.push(err23);
+                  }
+                  errors++;
                 }
               } else {
-                const err25 = { instancePath: instancePath + "/apps/" + i1 + "/tenants", schemaPath: "#/properties/apps/items/properties/tenants/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err24 = { instancePath: instancePath + "/apps/" + i1 + "/appSecret", schemaPath: "#/properties/apps/items/properties/appSecret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err24];
+                } else {
+                  vErrors.push(err24);
+                }
+                errors++;
+              }
+            }
+            if (data8.type !== void 0) {
+              let data11 = data8.type;
+              if (!(data11 === "custom" || data11 === "store")) {
+                const err25 = { instancePath: instancePath + "/apps/" + i1 + "/type", schemaPath: "#/properties/apps/items/properties/type/enum", keyword: "enum", params: { allowedValues: schema31.properties.apps.items.properties.type.enum }, message: "must be equal to one of the allowed values" };
                 if (vErrors === null) {
                   vErrors = [err25];
                 } else {
@@ -341,26 +340,24 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data6.bot !== void 0) {
-              if (typeof data6.bot !== "boolean") {
-                const err26 = { instancePath: instancePath + "/apps/" + i1 + "/bot", schemaPath: "#/properties/apps/items/properties/bot/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                if (vErrors === null) {
-                  vErrors = [err26];
-                } else {
-                  vErrors.push(err26);
-                }
-                errors++;
-              }
-            }
-            if (data6.appTickets !== void 0) {
-              let data13 = data6.appTickets;
-              if (Array.isArray(data13)) {
-                const len3 = data13.length;
-                for (let i3 = 0; i3 < len3; i3++) {
-                  let data14 = data13[i3];
-                  if (typeof data14 === "string") {
-                    if (func2(data14) > 256) {
-                      const err27 = { instancePath: instancePath + "/apps/" + i1 + "/appTickets/" + i3, schemaPath: "#/properties/apps/items/properties/appTickets/items/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+            if (data8.tenants !== void 0) {
+              let data12 = data8.tenants;
+              if (Array.isArray(data12)) {
+                const len2 = data12.length;
+                for (let i2 = 0; i2 < len2; i2++) {
+                  let data13 = data12[i2];
+                  if (typeof data13 === "string") {
+                    if (func2(data13) > 256) {
+                      const err26 = { instancePath: instancePath + "/apps/" + i1 + "/tenants/" + i2, schemaPath: "#/properties/apps/items/properties/tenants/items/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err26];
+                      } else {
+                        vErrors.push(err26);
+                      }
+                      errors++;
+                    }
+                    if (func2(data13) < 1) {
+                      const err27 = { instancePath: instancePath + "/apps/" + i1 + "/tenants/" + i2, schemaPath: "#/properties/apps/items/properties/tenants/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
                         vErrors = [err27];
                       } else {
@@ -368,27 +365,29 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                    if (func2(data14) < 1) {
-                      const err28 = { instancePath: instancePath + "/apps/" + i1 + "/appTickets/" + i3, schemaPath: "#/properties/apps/items/properties/appTickets/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err28];
-                      } else {
-                        vErrors.push(err28);
-                      }
-                      errors++;
-                    }
                   } else {
-                    const err29 = { instancePath: instancePath + "/apps/" + i1 + "/appTickets/" + i3, schemaPath: "#/properties/apps/items/properties/appTickets/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err28 = { instancePath: instancePath + "/apps/" + i1 + "/tenants/" + i2, schemaPath: "#/properties/apps/items/properties/tenants/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err29];
+                      vErrors = [err28];
                     } else {
-                      vErrors.push(err29);
+                      vErrors.push(err28);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err30 = { instancePath: instancePath + "/apps/" + i1 + "/appTickets", schemaPath: "#/properties/apps/items/properties/appTickets/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err29 = { instancePath: instancePath + "/apps/" + i1 + "/tenants", schemaPath: "#/properties/apps/items/properties/tenants/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err29];
+                } else {
+                  vErrors.push(err29);
+                }
+                errors++;
+              }
+            }
+            if (data8.bot !== void 0) {
+              if (typeof data8.bot !== "boolean") {
+                const err30 = { instancePath: instancePath + "/apps/" + i1 + "/bot", schemaPath: "#/properties/apps/items/properties/bot/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
                 if (vErrors === null) {
                   vErrors = [err30];
                 } else {
@@ -397,153 +396,147 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data6.scopes !== void 0) {
-              let data15 = data6.scopes;
-              if (Array.isArray(data15)) {
-                const len4 = data15.length;
-                for (let i4 = 0; i4 < len4; i4++) {
-                  let data16 = data15[i4];
-                  if (typeof data16 === "string") {
-                    if (func2(data16) > 256) {
-                      const err31 = { instancePath: instancePath + "/apps/" + i1 + "/scopes/" + i4, schemaPath: "#/properties/apps/items/properties/scopes/items/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+            if (data8.unit !== void 0) {
+              let data15 = data8.unit;
+              if (typeof data15 === "string") {
+                if (func2(data15) > 256) {
+                  const err31 = { instancePath: instancePath + "/apps/" + i1 + "/unit", schemaPath: "#/properties/apps/items/properties/unit/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err31];
+                  } else {
+                    vErrors.push(err31);
+                  }
+                  errors++;
+                }
+                if (func2(data15) < 1) {
+                  const err32 = { instancePath: instancePath + "/apps/" + i1 + "/unit", schemaPath: "#/properties/apps/items/properties/unit/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err32];
+                  } else {
+                    vErrors.push(err32);
+                  }
+                  errors++;
+                }
+              } else {
+                const err33 = { instancePath: instancePath + "/apps/" + i1 + "/unit", schemaPath: "#/properties/apps/items/properties/unit/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err33];
+                } else {
+                  vErrors.push(err33);
+                }
+                errors++;
+              }
+            }
+            if (data8.appTickets !== void 0) {
+              let data16 = data8.appTickets;
+              if (Array.isArray(data16)) {
+                const len3 = data16.length;
+                for (let i3 = 0; i3 < len3; i3++) {
+                  let data17 = data16[i3];
+                  if (typeof data17 === "string") {
+                    if (func2(data17) > 256) {
+                      const err34 = { instancePath: instancePath + "/apps/" + i1 + "/appTickets/" + i3, schemaPath: "#/properties/apps/items/properties/appTickets/items/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
                       if (vErrors === null) {
-                        vErrors = [err31];
+                        vErrors = [err34];
                       } else {
-                        vErrors.push(err31);
+                        vErrors.push(err34);
                       }
                       errors++;
                     }
-                    if (func2(data16) < 1) {
-                      const err32 = { instancePath: instancePath + "/apps/" + i1 + "/scopes/" + i4, schemaPath: "#/properties/apps/items/properties/scopes/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                    if (func2(data17) < 1) {
+                      const err35 = { instancePath: instancePath + "/apps/" + i1 + "/appTickets/" + i3, schemaPath: "#/properties/apps/items/properties/appTickets/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
-                        vErrors = [err32];
+                        vErrors = [err35];
                       } else {
-                        vErrors.push(err32);
+                        vErrors.push(err35);
                       }
                       errors++;
                     }
                   } else {
-                    const err33 = { instancePath: instancePath + "/apps/" + i1 + "/scopes/" + i4, schemaPath: "#/properties/apps/items/properties/scopes/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err36 = { instancePath: instancePath + "/apps/" + i1 + "/appTickets/" + i3, schemaPath: "#/properties/apps/items/properties/appTickets/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err33];
+                      vErrors = [err36];
                     } else {
-                      vErrors.push(err33);
+                      vErrors.push(err36);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err34 = { instancePath: instancePath + "/apps/" + i1 + "/scopes", schemaPath: "#/properties/apps/items/properties/scopes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err37 = { instancePath: instancePath + "/apps/" + i1 + "/appTickets", schemaPath: "#/properties/apps/items/properties/appTickets/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err34];
+                  vErrors = [err37];
                 } else {
-                  vErrors.push(err34);
+                  vErrors.push(err37);
                 }
                 errors++;
               }
             }
-            if (data6.rateLimit !== void 0) {
-              let data17 = data6.rateLimit;
-              if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
-                for (const key3 in data17) {
-                  if (!(key3 === "perOperation" || key3 === "perApp")) {
-                    const err35 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit", schemaPath: "#/properties/apps/items/properties/rateLimit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err35];
-                    } else {
-                      vErrors.push(err35);
+            if (data8.scopes !== void 0) {
+              let data18 = data8.scopes;
+              if (Array.isArray(data18)) {
+                const len4 = data18.length;
+                for (let i4 = 0; i4 < len4; i4++) {
+                  let data19 = data18[i4];
+                  if (typeof data19 === "string") {
+                    if (func2(data19) > 256) {
+                      const err38 = { instancePath: instancePath + "/apps/" + i1 + "/scopes/" + i4, schemaPath: "#/properties/apps/items/properties/scopes/items/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err38];
+                      } else {
+                        vErrors.push(err38);
+                      }
+                      errors++;
                     }
-                    errors++;
-                  }
-                }
-                if (data17.perOperation !== void 0) {
-                  let data18 = data17.perOperation;
-                  if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
-                    for (const key4 in data18) {
-                      if (!(key4 === "perSecond" || key4 === "perMinute")) {
-                        const err36 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation", schemaPath: "#/$defs/SeedRateLimit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
-                        if (vErrors === null) {
-                          vErrors = [err36];
-                        } else {
-                          vErrors.push(err36);
-                        }
-                        errors++;
+                    if (func2(data19) < 1) {
+                      const err39 = { instancePath: instancePath + "/apps/" + i1 + "/scopes/" + i4, schemaPath: "#/properties/apps/items/properties/scopes/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err39];
+                      } else {
+                        vErrors.push(err39);
                       }
-                    }
-                    if (data18.perSecond !== void 0) {
-                      let data19 = data18.perSecond;
-                      if (!(typeof data19 == "number" && (!(data19 % 1) && !isNaN(data19)))) {
-                        const err37 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation/perSecond", schemaPath: "#/$defs/SeedRateLimit/properties/perSecond/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-                        if (vErrors === null) {
-                          vErrors = [err37];
-                        } else {
-                          vErrors.push(err37);
-                        }
-                        errors++;
-                      }
-                      if (typeof data19 == "number") {
-                        if (data19 < 1 || isNaN(data19)) {
-                          const err38 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation/perSecond", schemaPath: "#/$defs/SeedRateLimit/properties/perSecond/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-                          if (vErrors === null) {
-                            vErrors = [err38];
-                          } else {
-                            vErrors.push(err38);
-                          }
-                          errors++;
-                        }
-                      }
-                    }
-                    if (data18.perMinute !== void 0) {
-                      let data20 = data18.perMinute;
-                      if (!(typeof data20 == "number" && (!(data20 % 1) && !isNaN(data20)))) {
-                        const err39 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation/perMinute", schemaPath: "#/$defs/SeedRateLimit/properties/perMinute/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-                        if (vErrors === null) {
-                          vErrors = [err39];
-                        } else {
-                          vErrors.push(err39);
-                        }
-                        errors++;
-                      }
-                      if (typeof data20 == "number") {
-                        if (data20 < 1 || isNaN(data20)) {
-                          const err40 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation/perMinute", schemaPath: "#/$defs/SeedRateLimit/properties/perMinute/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-                          if (vErrors === null) {
-                            vErrors = [err40];
-                          } else {
-                            vErrors.push(err40);
-                          }
-                          errors++;
-                        }
-                      }
+                      errors++;
                     }
                   } else {
-                    const err41 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation", schemaPath: "#/$defs/SeedRateLimit/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err40 = { instancePath: instancePath + "/apps/" + i1 + "/scopes/" + i4, schemaPath: "#/properties/apps/items/properties/scopes/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err41];
+                      vErrors = [err40];
                     } else {
-                      vErrors.push(err41);
+                      vErrors.push(err40);
                     }
                     errors++;
                   }
                 }
-                if (data17.perApp !== void 0) {
-                  let data21 = data17.perApp;
-                  if (data21 && typeof data21 == "object" && !Array.isArray(data21)) {
-                    for (const key5 in data21) {
-                      if (!(key5 === "perSecond" || key5 === "perMinute")) {
-                        const err42 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp", schemaPath: "#/$defs/SeedRateLimit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
-                        if (vErrors === null) {
-                          vErrors = [err42];
-                        } else {
-                          vErrors.push(err42);
-                        }
-                        errors++;
-                      }
+              } else {
+                const err41 = { instancePath: instancePath + "/apps/" + i1 + "/scopes", schemaPath: "#/properties/apps/items/properties/scopes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err41];
+                } else {
+                  vErrors.push(err41);
+                }
+                errors++;
+              }
+            }
+            if (data8.rateLimit !== void 0) {
+              let data20 = data8.rateLimit;
+              if (data20 && typeof data20 == "object" && !Array.isArray(data20)) {
+                for (const key3 in data20) {
+                  if (!(key3 === "perOperation" || key3 === "perMethod" || key3 === "perApp")) {
+                    const err42 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit", schemaPath: "#/properties/apps/items/properties/rateLimit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err42];
+                    } else {
+                      vErrors.push(err42);
                     }
-                    if (data21.perSecond !== void 0) {
-                      let data22 = data21.perSecond;
-                      if (!(typeof data22 == "number" && (!(data22 % 1) && !isNaN(data22)))) {
-                        const err43 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp/perSecond", schemaPath: "#/$defs/SeedRateLimit/properties/perSecond/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                    errors++;
+                  }
+                }
+                if (data20.perOperation !== void 0) {
+                  let data21 = data20.perOperation;
+                  if (data21 && typeof data21 == "object" && !Array.isArray(data21)) {
+                    for (const key4 in data21) {
+                      if (!(key4 === "perSecond" || key4 === "perMinute")) {
+                        const err43 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation", schemaPath: "#/$defs/SeedRateLimit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
                         if (vErrors === null) {
                           vErrors = [err43];
                         } else {
@@ -551,13 +544,25 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                         errors++;
                       }
+                    }
+                    if (data21.perSecond !== void 0) {
+                      let data22 = data21.perSecond;
+                      if (!(typeof data22 == "number" && (!(data22 % 1) && !isNaN(data22)))) {
+                        const err44 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation/perSecond", schemaPath: "#/$defs/SeedRateLimit/properties/perSecond/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                        if (vErrors === null) {
+                          vErrors = [err44];
+                        } else {
+                          vErrors.push(err44);
+                        }
+                        errors++;
+                      }
                       if (typeof data22 == "number") {
                         if (data22 < 1 || isNaN(data22)) {
-                          const err44 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp/perSecond", schemaPath: "#/$defs/SeedRateLimit/properties/perSecond/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                          const err45 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation/perSecond", schemaPath: "#/$defs/SeedRateLimit/properties/perSecond/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
                           if (vErrors === null) {
-                            vErrors = [err44];
+                            vErrors = [err45];
                           } else {
-                            vErrors.push(err44);
+                            vErrors.push(err45);
                           }
                           errors++;
                         }
@@ -566,213 +571,215 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data21.perMinute !== void 0) {
                       let data23 = data21.perMinute;
                       if (!(typeof data23 == "number" && (!(data23 % 1) && !isNaN(data23)))) {
-                        const err45 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp/perMinute", schemaPath: "#/$defs/SeedRateLimit/properties/perMinute/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                        const err46 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation/perMinute", schemaPath: "#/$defs/SeedRateLimit/properties/perMinute/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                         if (vErrors === null) {
-                          vErrors = [err45];
+                          vErrors = [err46];
                         } else {
-                          vErrors.push(err45);
+                          vErrors.push(err46);
                         }
                         errors++;
                       }
                       if (typeof data23 == "number") {
                         if (data23 < 1 || isNaN(data23)) {
-                          const err46 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp/perMinute", schemaPath: "#/$defs/SeedRateLimit/properties/perMinute/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                          const err47 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation/perMinute", schemaPath: "#/$defs/SeedRateLimit/properties/perMinute/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
                           if (vErrors === null) {
-                            vErrors = [err46];
+                            vErrors = [err47];
                           } else {
-                            vErrors.push(err46);
+                            vErrors.push(err47);
                           }
                           errors++;
                         }
                       }
                     }
                   } else {
-                    const err47 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp", schemaPath: "#/$defs/SeedRateLimit/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err48 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perOperation", schemaPath: "#/$defs/SeedRateLimit/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err47];
+                      vErrors = [err48];
                     } else {
-                      vErrors.push(err47);
+                      vErrors.push(err48);
+                    }
+                    errors++;
+                  }
+                }
+                if (data20.perMethod !== void 0) {
+                  let data24 = data20.perMethod;
+                  if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
+                    for (const key5 in data24) {
+                      if (!(key5 === "perSecond" || key5 === "perMinute")) {
+                        const err49 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perMethod", schemaPath: "#/$defs/SeedRateLimit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err49];
+                        } else {
+                          vErrors.push(err49);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data24.perSecond !== void 0) {
+                      let data25 = data24.perSecond;
+                      if (!(typeof data25 == "number" && (!(data25 % 1) && !isNaN(data25)))) {
+                        const err50 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perMethod/perSecond", schemaPath: "#/$defs/SeedRateLimit/properties/perSecond/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                        if (vErrors === null) {
+                          vErrors = [err50];
+                        } else {
+                          vErrors.push(err50);
+                        }
+                        errors++;
+                      }
+                      if (typeof data25 == "number") {
+                        if (data25 < 1 || isNaN(data25)) {
+                          const err51 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perMethod/perSecond", schemaPath: "#/$defs/SeedRateLimit/properties/perSecond/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                          if (vErrors === null) {
+                            vErrors = [err51];
+                          } else {
+                            vErrors.push(err51);
+                          }
+                          errors++;
+                        }
+                      }
+                    }
+                    if (data24.perMinute !== void 0) {
+                      let data26 = data24.perMinute;
+                      if (!(typeof data26 == "number" && (!(data26 % 1) && !isNaN(data26)))) {
+                        const err52 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perMethod/perMinute", schemaPath: "#/$defs/SeedRateLimit/properties/perMinute/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                        if (vErrors === null) {
+                          vErrors = [err52];
+                        } else {
+                          vErrors.push(err52);
+                        }
+                        errors++;
+                      }
+                      if (typeof data26 == "number") {
+                        if (data26 < 1 || isNaN(data26)) {
+                          const err53 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perMethod/perMinute", schemaPath: "#/$defs/SeedRateLimit/properties/perMinute/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                          if (vErrors === null) {
+                            vErrors = [err53];
+                          } else {
+                            vErrors.push(err53);
+                          }
+                          errors++;
+                        }
+                      }
+                    }
+                  } else {
+                    const err54 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perMethod", schemaPath: "#/$defs/SeedRateLimit/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err54];
+                    } else {
+                      vErrors.push(err54);
+                    }
+                    errors++;
+                  }
+                }
+                if (data20.perApp !== void 0) {
+                  let data27 = data20.perApp;
+                  if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
+                    for (const key6 in data27) {
+                      if (!(key6 === "perSecond" || key6 === "perMinute")) {
+                        const err55 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp", schemaPath: "#/$defs/SeedRateLimit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err55];
+                        } else {
+                          vErrors.push(err55);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data27.perSecond !== void 0) {
+                      let data28 = data27.perSecond;
+                      if (!(typeof data28 == "number" && (!(data28 % 1) && !isNaN(data28)))) {
+                        const err56 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp/perSecond", schemaPath: "#/$defs/SeedRateLimit/properties/perSecond/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                        if (vErrors === null) {
+                          vErrors = [err56];
+                        } else {
+                          vErrors.push(err56);
+                        }
+                        errors++;
+                      }
+                      if (typeof data28 == "number") {
+                        if (data28 < 1 || isNaN(data28)) {
+                          const err57 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp/perSecond", schemaPath: "#/$defs/SeedRateLimit/properties/perSecond/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                          if (vErrors === null) {
+                            vErrors = [err57];
+                          } else {
+                            vErrors.push(err57);
+                          }
+                          errors++;
+                        }
+                      }
+                    }
+                    if (data27.perMinute !== void 0) {
+                      let data29 = data27.perMinute;
+                      if (!(typeof data29 == "number" && (!(data29 % 1) && !isNaN(data29)))) {
+                        const err58 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp/perMinute", schemaPath: "#/$defs/SeedRateLimit/properties/perMinute/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                        if (vErrors === null) {
+                          vErrors = [err58];
+                        } else {
+                          vErrors.push(err58);
+                        }
+                        errors++;
+                      }
+                      if (typeof data29 == "number") {
+                        if (data29 < 1 || isNaN(data29)) {
+                          const err59 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp/perMinute", schemaPath: "#/$defs/SeedRateLimit/properties/perMinute/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                          if (vErrors === null) {
+                            vErrors = [err59];
+                          } else {
+                            vErrors.push(err59);
+                          }
+                          errors++;
+                        }
+                      }
+                    }
+                  } else {
+                    const err60 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit/perApp", schemaPath: "#/$defs/SeedRateLimit/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err60];
+                    } else {
+                      vErrors.push(err60);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err48 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit", schemaPath: "#/properties/apps/items/properties/rateLimit/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err61 = { instancePath: instancePath + "/apps/" + i1 + "/rateLimit", schemaPath: "#/properties/apps/items/properties/rateLimit/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err48];
+                  vErrors = [err61];
                 } else {
-                  vErrors.push(err48);
+                  vErrors.push(err61);
                 }
                 errors++;
               }
             }
           } else {
-            const err49 = { instancePath: instancePath + "/apps/" + i1, schemaPath: "#/properties/apps/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err62 = { instancePath: instancePath + "/apps/" + i1, schemaPath: "#/properties/apps/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err49];
+              vErrors = [err62];
             } else {
-              vErrors.push(err49);
+              vErrors.push(err62);
             }
             errors++;
           }
         }
       } else {
-        const err50 = { instancePath: instancePath + "/apps", schemaPath: "#/properties/apps/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err63 = { instancePath: instancePath + "/apps", schemaPath: "#/properties/apps/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err50];
+          vErrors = [err63];
         } else {
-          vErrors.push(err50);
+          vErrors.push(err63);
         }
         errors++;
       }
     }
     if (data.users !== void 0) {
-      let data24 = data.users;
-      if (Array.isArray(data24)) {
-        const len5 = data24.length;
+      let data30 = data.users;
+      if (Array.isArray(data30)) {
+        const len5 = data30.length;
         for (let i5 = 0; i5 < len5; i5++) {
-          let data25 = data24[i5];
-          if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
-            if (data25.userId === void 0) {
-              const err51 = { instancePath: instancePath + "/users/" + i5, schemaPath: "#/properties/users/items/required", keyword: "required", params: { missingProperty: "userId" }, message: "must have required property 'userId'" };
-              if (vErrors === null) {
-                vErrors = [err51];
-              } else {
-                vErrors.push(err51);
-              }
-              errors++;
-            }
-            if (data25.tenantKey === void 0) {
-              const err52 = { instancePath: instancePath + "/users/" + i5, schemaPath: "#/properties/users/items/required", keyword: "required", params: { missingProperty: "tenantKey" }, message: "must have required property 'tenantKey'" };
-              if (vErrors === null) {
-                vErrors = [err52];
-              } else {
-                vErrors.push(err52);
-              }
-              errors++;
-            }
-            for (const key6 in data25) {
-              if (!(key6 === "userId" || key6 === "tenantKey" || key6 === "inTenant")) {
-                const err53 = { instancePath: instancePath + "/users/" + i5, schemaPath: "#/properties/users/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err53];
-                } else {
-                  vErrors.push(err53);
-                }
-                errors++;
-              }
-            }
-            if (data25.userId !== void 0) {
-              let data26 = data25.userId;
-              if (typeof data26 === "string") {
-                if (func2(data26) > 256) {
-                  const err54 = { instancePath: instancePath + "/users/" + i5 + "/userId", schemaPath: "#/properties/users/items/properties/userId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err54];
-                  } else {
-                    vErrors.push(err54);
-                  }
-                  errors++;
-                }
-                if (func2(data26) < 1) {
-                  const err55 = { instancePath: instancePath + "/users/" + i5 + "/userId", schemaPath: "#/properties/users/items/properties/userId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err55];
-                  } else {
-                    vErrors.push(err55);
-                  }
-                  errors++;
-                }
-              } else {
-                const err56 = { instancePath: instancePath + "/users/" + i5 + "/userId", schemaPath: "#/properties/users/items/properties/userId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err56];
-                } else {
-                  vErrors.push(err56);
-                }
-                errors++;
-              }
-            }
-            if (data25.tenantKey !== void 0) {
-              let data27 = data25.tenantKey;
-              if (typeof data27 === "string") {
-                if (func2(data27) > 256) {
-                  const err57 = { instancePath: instancePath + "/users/" + i5 + "/tenantKey", schemaPath: "#/properties/users/items/properties/tenantKey/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err57];
-                  } else {
-                    vErrors.push(err57);
-                  }
-                  errors++;
-                }
-                if (func2(data27) < 1) {
-                  const err58 = { instancePath: instancePath + "/users/" + i5 + "/tenantKey", schemaPath: "#/properties/users/items/properties/tenantKey/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err58];
-                  } else {
-                    vErrors.push(err58);
-                  }
-                  errors++;
-                }
-              } else {
-                const err59 = { instancePath: instancePath + "/users/" + i5 + "/tenantKey", schemaPath: "#/properties/users/items/properties/tenantKey/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err59];
-                } else {
-                  vErrors.push(err59);
-                }
-                errors++;
-              }
-            }
-            if (data25.inTenant !== void 0) {
-              if (typeof data25.inTenant !== "boolean") {
-                const err60 = { instancePath: instancePath + "/users/" + i5 + "/inTenant", schemaPath: "#/properties/users/items/properties/inTenant/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                if (vErrors === null) {
-                  vErrors = [err60];
-                } else {
-                  vErrors.push(err60);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err61 = { instancePath: instancePath + "/users/" + i5, schemaPath: "#/properties/users/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-            if (vErrors === null) {
-              vErrors = [err61];
-            } else {
-              vErrors.push(err61);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err62 = { instancePath: instancePath + "/users", schemaPath: "#/properties/users/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err62];
-        } else {
-          vErrors.push(err62);
-        }
-        errors++;
-      }
-    }
-    if (data.calendars !== void 0) {
-      let data29 = data.calendars;
-      if (Array.isArray(data29)) {
-        const len6 = data29.length;
-        for (let i6 = 0; i6 < len6; i6++) {
-          let data30 = data29[i6];
-          if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
-            if (data30.calendarId === void 0) {
-              const err63 = { instancePath: instancePath + "/calendars/" + i6, schemaPath: "#/properties/calendars/items/required", keyword: "required", params: { missingProperty: "calendarId" }, message: "must have required property 'calendarId'" };
-              if (vErrors === null) {
-                vErrors = [err63];
-              } else {
-                vErrors.push(err63);
-              }
-              errors++;
-            }
-            if (data30.owner === void 0) {
-              const err64 = { instancePath: instancePath + "/calendars/" + i6, schemaPath: "#/properties/calendars/items/required", keyword: "required", params: { missingProperty: "owner" }, message: "must have required property 'owner'" };
+          let data31 = data30[i5];
+          if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
+            if (data31.userId === void 0) {
+              const err64 = { instancePath: instancePath + "/users/" + i5, schemaPath: "#/properties/users/items/required", keyword: "required", params: { missingProperty: "userId" }, message: "must have required property 'userId'" };
               if (vErrors === null) {
                 vErrors = [err64];
               } else {
@@ -780,31 +787,31 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            for (const key7 in data30) {
-              if (!(key7 === "calendarId" || key7 === "owner" || key7 === "tenantKey" || key7 === "type" || key7 === "deleted" || key7 === "access")) {
-                const err65 = { instancePath: instancePath + "/calendars/" + i6, schemaPath: "#/properties/calendars/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
+            if (data31.tenantKey === void 0) {
+              const err65 = { instancePath: instancePath + "/users/" + i5, schemaPath: "#/properties/users/items/required", keyword: "required", params: { missingProperty: "tenantKey" }, message: "must have required property 'tenantKey'" };
+              if (vErrors === null) {
+                vErrors = [err65];
+              } else {
+                vErrors.push(err65);
+              }
+              errors++;
+            }
+            for (const key7 in data31) {
+              if (!(key7 === "userId" || key7 === "tenantKey" || key7 === "inTenant")) {
+                const err66 = { instancePath: instancePath + "/users/" + i5, schemaPath: "#/properties/users/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
-                  vErrors = [err65];
+                  vErrors = [err66];
                 } else {
-                  vErrors.push(err65);
+                  vErrors.push(err66);
                 }
                 errors++;
               }
             }
-            if (data30.calendarId !== void 0) {
-              let data31 = data30.calendarId;
-              if (typeof data31 === "string") {
-                if (func2(data31) > 256) {
-                  const err66 = { instancePath: instancePath + "/calendars/" + i6 + "/calendarId", schemaPath: "#/properties/calendars/items/properties/calendarId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err66];
-                  } else {
-                    vErrors.push(err66);
-                  }
-                  errors++;
-                }
-                if (func2(data31) < 1) {
-                  const err67 = { instancePath: instancePath + "/calendars/" + i6 + "/calendarId", schemaPath: "#/properties/calendars/items/properties/calendarId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+            if (data31.userId !== void 0) {
+              let data32 = data31.userId;
+              if (typeof data32 === "string") {
+                if (func2(data32) > 256) {
+                  const err67 = { instancePath: instancePath + "/users/" + i5 + "/userId", schemaPath: "#/properties/users/items/properties/userId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
                   if (vErrors === null) {
                     vErrors = [err67];
                   } else {
@@ -812,148 +819,146 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-              } else {
-                const err68 = { instancePath: instancePath + "/calendars/" + i6 + "/calendarId", schemaPath: "#/properties/calendars/items/properties/calendarId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err68];
-                } else {
-                  vErrors.push(err68);
-                }
-                errors++;
-              }
-            }
-            if (data30.owner !== void 0) {
-              let data32 = data30.owner;
-              if (data32 && typeof data32 == "object" && !Array.isArray(data32)) {
-                for (const key8 in data32) {
-                  if (!(key8 === "userId" || key8 === "appId")) {
-                    const err69 = { instancePath: instancePath + "/calendars/" + i6 + "/owner", schemaPath: "#/$defs/IdentityRef/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err69];
-                    } else {
-                      vErrors.push(err69);
-                    }
-                    errors++;
-                  }
-                }
-                if (data32.userId !== void 0) {
-                  let data33 = data32.userId;
-                  if (typeof data33 === "string") {
-                    if (func2(data33) > 256) {
-                      const err70 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err70];
-                      } else {
-                        vErrors.push(err70);
-                      }
-                      errors++;
-                    }
-                    if (func2(data33) < 1) {
-                      const err71 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err71];
-                      } else {
-                        vErrors.push(err71);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err72 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err72];
-                    } else {
-                      vErrors.push(err72);
-                    }
-                    errors++;
-                  }
-                }
-                if (data32.appId !== void 0) {
-                  let data34 = data32.appId;
-                  if (typeof data34 === "string") {
-                    if (func2(data34) > 256) {
-                      const err73 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err73];
-                      } else {
-                        vErrors.push(err73);
-                      }
-                      errors++;
-                    }
-                    if (func2(data34) < 1) {
-                      const err74 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err74];
-                      } else {
-                        vErrors.push(err74);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err75 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err75];
-                    } else {
-                      vErrors.push(err75);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err76 = { instancePath: instancePath + "/calendars/" + i6 + "/owner", schemaPath: "#/$defs/IdentityRef/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err76];
-                } else {
-                  vErrors.push(err76);
-                }
-                errors++;
-              }
-            }
-            if (data30.tenantKey !== void 0) {
-              let data35 = data30.tenantKey;
-              if (typeof data35 === "string") {
-                if (func2(data35) > 256) {
-                  const err77 = { instancePath: instancePath + "/calendars/" + i6 + "/tenantKey", schemaPath: "#/properties/calendars/items/properties/tenantKey/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                if (func2(data32) < 1) {
+                  const err68 = { instancePath: instancePath + "/users/" + i5 + "/userId", schemaPath: "#/properties/users/items/properties/userId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                   if (vErrors === null) {
-                    vErrors = [err77];
+                    vErrors = [err68];
                   } else {
-                    vErrors.push(err77);
-                  }
-                  errors++;
-                }
-                if (func2(data35) < 1) {
-                  const err78 = { instancePath: instancePath + "/calendars/" + i6 + "/tenantKey", schemaPath: "#/properties/calendars/items/properties/tenantKey/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err78];
-                  } else {
-                    vErrors.push(err78);
+                    vErrors.push(err68);
                   }
                   errors++;
                 }
               } else {
-                const err79 = { instancePath: instancePath + "/calendars/" + i6 + "/tenantKey", schemaPath: "#/properties/calendars/items/properties/tenantKey/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err69 = { instancePath: instancePath + "/users/" + i5 + "/userId", schemaPath: "#/properties/users/items/properties/userId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
-                  vErrors = [err79];
+                  vErrors = [err69];
                 } else {
-                  vErrors.push(err79);
+                  vErrors.push(err69);
                 }
                 errors++;
               }
             }
-            if (data30.type !== void 0) {
-              let data36 = data30.type;
-              if (!(data36 === "primary" || data36 === "shared" || data36 === "google" || data36 === "resource" || data36 === "exchange")) {
-                const err80 = { instancePath: instancePath + "/calendars/" + i6 + "/type", schemaPath: "#/$defs/CalendarType/enum", keyword: "enum", params: { allowedValues: schema36.enum }, message: "must be equal to one of the allowed values" };
+            if (data31.tenantKey !== void 0) {
+              let data33 = data31.tenantKey;
+              if (typeof data33 === "string") {
+                if (func2(data33) > 256) {
+                  const err70 = { instancePath: instancePath + "/users/" + i5 + "/tenantKey", schemaPath: "#/properties/users/items/properties/tenantKey/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err70];
+                  } else {
+                    vErrors.push(err70);
+                  }
+                  errors++;
+                }
+                if (func2(data33) < 1) {
+                  const err71 = { instancePath: instancePath + "/users/" + i5 + "/tenantKey", schemaPath: "#/properties/users/items/properties/tenantKey/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err71];
+                  } else {
+                    vErrors.push(err71);
+                  }
+                  errors++;
+                }
+              } else {
+                const err72 = { instancePath: instancePath + "/users/" + i5 + "/tenantKey", schemaPath: "#/properties/users/items/properties/tenantKey/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
-                  vErrors = [err80];
+                  vErrors = [err72];
                 } else {
-                  vErrors.push(err80);
+                  vErrors.push(err72);
                 }
                 errors++;
               }
             }
-            if (data30.deleted !== void 0) {
-              if (typeof data30.deleted !== "boolean") {
-                const err81 = { instancePath: instancePath + "/calendars/" + i6 + "/deleted", schemaPath: "#/properties/calendars/items/properties/deleted/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+            if (data31.inTenant !== void 0) {
+              if (typeof data31.inTenant !== "boolean") {
+                const err73 = { instancePath: instancePath + "/users/" + i5 + "/inTenant", schemaPath: "#/properties/users/items/properties/inTenant/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                if (vErrors === null) {
+                  vErrors = [err73];
+                } else {
+                  vErrors.push(err73);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err74 = { instancePath: instancePath + "/users/" + i5, schemaPath: "#/properties/users/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err74];
+            } else {
+              vErrors.push(err74);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err75 = { instancePath: instancePath + "/users", schemaPath: "#/properties/users/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err75];
+        } else {
+          vErrors.push(err75);
+        }
+        errors++;
+      }
+    }
+    if (data.calendars !== void 0) {
+      let data35 = data.calendars;
+      if (Array.isArray(data35)) {
+        const len6 = data35.length;
+        for (let i6 = 0; i6 < len6; i6++) {
+          let data36 = data35[i6];
+          if (data36 && typeof data36 == "object" && !Array.isArray(data36)) {
+            if (data36.calendarId === void 0) {
+              const err76 = { instancePath: instancePath + "/calendars/" + i6, schemaPath: "#/properties/calendars/items/required", keyword: "required", params: { missingProperty: "calendarId" }, message: "must have required property 'calendarId'" };
+              if (vErrors === null) {
+                vErrors = [err76];
+              } else {
+                vErrors.push(err76);
+              }
+              errors++;
+            }
+            if (data36.owner === void 0) {
+              const err77 = { instancePath: instancePath + "/calendars/" + i6, schemaPath: "#/properties/calendars/items/required", keyword: "required", params: { missingProperty: "owner" }, message: "must have required property 'owner'" };
+              if (vErrors === null) {
+                vErrors = [err77];
+              } else {
+                vErrors.push(err77);
+              }
+              errors++;
+            }
+            for (const key8 in data36) {
+              if (!(key8 === "calendarId" || key8 === "owner" || key8 === "tenantKey" || key8 === "type" || key8 === "deleted" || key8 === "access")) {
+                const err78 = { instancePath: instancePath + "/calendars/" + i6, schemaPath: "#/properties/calendars/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err78];
+                } else {
+                  vErrors.push(err78);
+                }
+                errors++;
+              }
+            }
+            if (data36.calendarId !== void 0) {
+              let data37 = data36.calendarId;
+              if (typeof data37 === "string") {
+                if (func2(data37) > 256) {
+                  const err79 = { instancePath: instancePath + "/calendars/" + i6 + "/calendarId", schemaPath: "#/properties/calendars/items/properties/calendarId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err79];
+                  } else {
+                    vErrors.push(err79);
+                  }
+                  errors++;
+                }
+                if (func2(data37) < 1) {
+                  const err80 = { instancePath: instancePath + "/calendars/" + i6 + "/calendarId", schemaPath: "#/properties/calendars/items/properties/calendarId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err80];
+                  } else {
+                    vErrors.push(err80);
+                  }
+                  errors++;
+                }
+              } else {
+                const err81 = { instancePath: instancePath + "/calendars/" + i6 + "/calendarId", schemaPath: "#/properties/calendars/items/properties/calendarId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err81];
                 } else {
@@ -962,119 +967,115 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data30.access !== void 0) {
-              let data38 = data30.access;
-              if (Array.isArray(data38)) {
-                const len7 = data38.length;
-                for (let i7 = 0; i7 < len7; i7++) {
-                  let data39 = data38[i7];
-                  if (data39 && typeof data39 == "object" && !Array.isArray(data39)) {
-                    if (data39.role === void 0) {
-                      const err82 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7, schemaPath: "#/properties/calendars/items/properties/access/items/required", keyword: "required", params: { missingProperty: "role" }, message: "must have required property 'role'" };
+            if (data36.owner !== void 0) {
+              let data38 = data36.owner;
+              if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
+                for (const key9 in data38) {
+                  if (!(key9 === "userId" || key9 === "appId")) {
+                    const err82 = { instancePath: instancePath + "/calendars/" + i6 + "/owner", schemaPath: "#/$defs/IdentityRef/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err82];
+                    } else {
+                      vErrors.push(err82);
+                    }
+                    errors++;
+                  }
+                }
+                if (data38.userId !== void 0) {
+                  let data39 = data38.userId;
+                  if (typeof data39 === "string") {
+                    if (func2(data39) > 256) {
+                      const err83 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
                       if (vErrors === null) {
-                        vErrors = [err82];
+                        vErrors = [err83];
                       } else {
-                        vErrors.push(err82);
+                        vErrors.push(err83);
                       }
                       errors++;
                     }
-                    for (const key9 in data39) {
-                      if (!(key9 === "userId" || key9 === "appId" || key9 === "role")) {
-                        const err83 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7, schemaPath: "#/properties/calendars/items/properties/access/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
-                        if (vErrors === null) {
-                          vErrors = [err83];
-                        } else {
-                          vErrors.push(err83);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data39.userId !== void 0) {
-                      let data40 = data39.userId;
-                      if (typeof data40 === "string") {
-                        if (func2(data40) > 256) {
-                          const err84 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7 + "/userId", schemaPath: "#/properties/calendars/items/properties/access/items/properties/userId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                          if (vErrors === null) {
-                            vErrors = [err84];
-                          } else {
-                            vErrors.push(err84);
-                          }
-                          errors++;
-                        }
-                        if (func2(data40) < 1) {
-                          const err85 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7 + "/userId", schemaPath: "#/properties/calendars/items/properties/access/items/properties/userId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                          if (vErrors === null) {
-                            vErrors = [err85];
-                          } else {
-                            vErrors.push(err85);
-                          }
-                          errors++;
-                        }
+                    if (func2(data39) < 1) {
+                      const err84 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err84];
                       } else {
-                        const err86 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7 + "/userId", schemaPath: "#/properties/calendars/items/properties/access/items/properties/userId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                        if (vErrors === null) {
-                          vErrors = [err86];
-                        } else {
-                          vErrors.push(err86);
-                        }
-                        errors++;
+                        vErrors.push(err84);
                       }
-                    }
-                    if (data39.appId !== void 0) {
-                      let data41 = data39.appId;
-                      if (typeof data41 === "string") {
-                        if (func2(data41) > 256) {
-                          const err87 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7 + "/appId", schemaPath: "#/properties/calendars/items/properties/access/items/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                          if (vErrors === null) {
-                            vErrors = [err87];
-                          } else {
-                            vErrors.push(err87);
-                          }
-                          errors++;
-                        }
-                        if (func2(data41) < 1) {
-                          const err88 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7 + "/appId", schemaPath: "#/properties/calendars/items/properties/access/items/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                          if (vErrors === null) {
-                            vErrors = [err88];
-                          } else {
-                            vErrors.push(err88);
-                          }
-                          errors++;
-                        }
-                      } else {
-                        const err89 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7 + "/appId", schemaPath: "#/properties/calendars/items/properties/access/items/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                        if (vErrors === null) {
-                          vErrors = [err89];
-                        } else {
-                          vErrors.push(err89);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data39.role !== void 0) {
-                      let data42 = data39.role;
-                      if (!(data42 === "free_busy_reader" || data42 === "reader" || data42 === "writer" || data42 === "owner")) {
-                        const err90 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7 + "/role", schemaPath: "#/$defs/AccessRole/enum", keyword: "enum", params: { allowedValues: schema37.enum }, message: "must be equal to one of the allowed values" };
-                        if (vErrors === null) {
-                          vErrors = [err90];
-                        } else {
-                          vErrors.push(err90);
-                        }
-                        errors++;
-                      }
+                      errors++;
                     }
                   } else {
-                    const err91 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7, schemaPath: "#/properties/calendars/items/properties/access/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err85 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err91];
+                      vErrors = [err85];
                     } else {
-                      vErrors.push(err91);
+                      vErrors.push(err85);
+                    }
+                    errors++;
+                  }
+                }
+                if (data38.appId !== void 0) {
+                  let data40 = data38.appId;
+                  if (typeof data40 === "string") {
+                    if (func2(data40) > 256) {
+                      const err86 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err86];
+                      } else {
+                        vErrors.push(err86);
+                      }
+                      errors++;
+                    }
+                    if (func2(data40) < 1) {
+                      const err87 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err87];
+                      } else {
+                        vErrors.push(err87);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err88 = { instancePath: instancePath + "/calendars/" + i6 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err88];
+                    } else {
+                      vErrors.push(err88);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err92 = { instancePath: instancePath + "/calendars/" + i6 + "/access", schemaPath: "#/properties/calendars/items/properties/access/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err89 = { instancePath: instancePath + "/calendars/" + i6 + "/owner", schemaPath: "#/$defs/IdentityRef/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err89];
+                } else {
+                  vErrors.push(err89);
+                }
+                errors++;
+              }
+            }
+            if (data36.tenantKey !== void 0) {
+              let data41 = data36.tenantKey;
+              if (typeof data41 === "string") {
+                if (func2(data41) > 256) {
+                  const err90 = { instancePath: instancePath + "/calendars/" + i6 + "/tenantKey", schemaPath: "#/properties/calendars/items/properties/tenantKey/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err90];
+                  } else {
+                    vErrors.push(err90);
+                  }
+                  errors++;
+                }
+                if (func2(data41) < 1) {
+                  const err91 = { instancePath: instancePath + "/calendars/" + i6 + "/tenantKey", schemaPath: "#/properties/calendars/items/properties/tenantKey/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err91];
+                  } else {
+                    vErrors.push(err91);
+                  }
+                  errors++;
+                }
+              } else {
+                const err92 = { instancePath: instancePath + "/calendars/" + i6 + "/tenantKey", schemaPath: "#/properties/calendars/items/properties/tenantKey/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err92];
                 } else {
@@ -1083,239 +1084,242 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data36.type !== void 0) {
+              let data42 = data36.type;
+              if (!(data42 === "primary" || data42 === "shared" || data42 === "google" || data42 === "resource" || data42 === "exchange")) {
+                const err93 = { instancePath: instancePath + "/calendars/" + i6 + "/type", schemaPath: "#/$defs/CalendarType/enum", keyword: "enum", params: { allowedValues: schema37.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err93];
+                } else {
+                  vErrors.push(err93);
+                }
+                errors++;
+              }
+            }
+            if (data36.deleted !== void 0) {
+              if (typeof data36.deleted !== "boolean") {
+                const err94 = { instancePath: instancePath + "/calendars/" + i6 + "/deleted", schemaPath: "#/properties/calendars/items/properties/deleted/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                if (vErrors === null) {
+                  vErrors = [err94];
+                } else {
+                  vErrors.push(err94);
+                }
+                errors++;
+              }
+            }
+            if (data36.access !== void 0) {
+              let data44 = data36.access;
+              if (Array.isArray(data44)) {
+                const len7 = data44.length;
+                for (let i7 = 0; i7 < len7; i7++) {
+                  let data45 = data44[i7];
+                  if (data45 && typeof data45 == "object" && !Array.isArray(data45)) {
+                    if (data45.role === void 0) {
+                      const err95 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7, schemaPath: "#/properties/calendars/items/properties/access/items/required", keyword: "required", params: { missingProperty: "role" }, message: "must have required property 'role'" };
+                      if (vErrors === null) {
+                        vErrors = [err95];
+                      } else {
+                        vErrors.push(err95);
+                      }
+                      errors++;
+                    }
+                    for (const key10 in data45) {
+                      if (!(key10 === "userId" || key10 === "appId" || key10 === "role")) {
+                        const err96 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7, schemaPath: "#/properties/calendars/items/properties/access/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err96];
+                        } else {
+                          vErrors.push(err96);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data45.userId !== void 0) {
+                      let data46 = data45.userId;
+                      if (typeof data46 === "string") {
+                        if (func2(data46) > 256) {
+                          const err97 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7 + "/userId", schemaPath: "#/properties/calendars/items/properties/access/items/properties/userId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                          if (vErrors === null) {
+                            vErrors = [err97];
+                          } else {
+                            vErrors.push(err97);
+                          }
+                          errors++;
+                        }
+                        if (func2(data46) < 1) {
+                          const err98 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7 + "/userId", schemaPath: "#/properties/calendars/items/properties/access/items/properties/userId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                          if (vErrors === null) {
+                            vErrors = [err98];
+                          } else {
+                            vErrors.push(err98);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err99 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7 + "/userId", schemaPath: "#/properties/calendars/items/properties/access/items/properties/userId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                        if (vErrors === null) {
+                          vErrors = [err99];
+                        } else {
+                          vErrors.push(err99);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data45.appId !== void 0) {
+                      let data47 = data45.appId;
+                      if (typeof data47 === "string") {
+                        if (func2(data47) > 256) {
+                          const err100 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7 + "/appId", schemaPath: "#/properties/calendars/items/properties/access/items/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                          if (vErrors === null) {
+                            vErrors = [err100];
+                          } else {
+                            vErrors.push(err100);
+                          }
+                          errors++;
+                        }
+                        if (func2(data47) < 1) {
+                          const err101 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7 + "/appId", schemaPath: "#/properties/calendars/items/properties/access/items/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                          if (vErrors === null) {
+                            vErrors = [err101];
+                          } else {
+                            vErrors.push(err101);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err102 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7 + "/appId", schemaPath: "#/properties/calendars/items/properties/access/items/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                        if (vErrors === null) {
+                          vErrors = [err102];
+                        } else {
+                          vErrors.push(err102);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data45.role !== void 0) {
+                      let data48 = data45.role;
+                      if (!(data48 === "free_busy_reader" || data48 === "reader" || data48 === "writer" || data48 === "owner")) {
+                        const err103 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7 + "/role", schemaPath: "#/$defs/AccessRole/enum", keyword: "enum", params: { allowedValues: schema38.enum }, message: "must be equal to one of the allowed values" };
+                        if (vErrors === null) {
+                          vErrors = [err103];
+                        } else {
+                          vErrors.push(err103);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err104 = { instancePath: instancePath + "/calendars/" + i6 + "/access/" + i7, schemaPath: "#/properties/calendars/items/properties/access/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err104];
+                    } else {
+                      vErrors.push(err104);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err105 = { instancePath: instancePath + "/calendars/" + i6 + "/access", schemaPath: "#/properties/calendars/items/properties/access/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err105];
+                } else {
+                  vErrors.push(err105);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err93 = { instancePath: instancePath + "/calendars/" + i6, schemaPath: "#/properties/calendars/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err106 = { instancePath: instancePath + "/calendars/" + i6, schemaPath: "#/properties/calendars/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err93];
+              vErrors = [err106];
             } else {
-              vErrors.push(err93);
+              vErrors.push(err106);
             }
             errors++;
           }
         }
       } else {
-        const err94 = { instancePath: instancePath + "/calendars", schemaPath: "#/properties/calendars/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err107 = { instancePath: instancePath + "/calendars", schemaPath: "#/properties/calendars/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err94];
+          vErrors = [err107];
         } else {
-          vErrors.push(err94);
+          vErrors.push(err107);
         }
         errors++;
       }
     }
     if (data.events !== void 0) {
-      let data43 = data.events;
-      if (Array.isArray(data43)) {
-        const len8 = data43.length;
+      let data49 = data.events;
+      if (Array.isArray(data49)) {
+        const len8 = data49.length;
         for (let i8 = 0; i8 < len8; i8++) {
-          let data44 = data43[i8];
-          if (data44 && typeof data44 == "object" && !Array.isArray(data44)) {
-            if (data44.calendarId === void 0) {
-              const err95 = { instancePath: instancePath + "/events/" + i8, schemaPath: "#/properties/events/items/required", keyword: "required", params: { missingProperty: "calendarId" }, message: "must have required property 'calendarId'" };
+          let data50 = data49[i8];
+          if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
+            if (data50.calendarId === void 0) {
+              const err108 = { instancePath: instancePath + "/events/" + i8, schemaPath: "#/properties/events/items/required", keyword: "required", params: { missingProperty: "calendarId" }, message: "must have required property 'calendarId'" };
               if (vErrors === null) {
-                vErrors = [err95];
+                vErrors = [err108];
               } else {
-                vErrors.push(err95);
+                vErrors.push(err108);
               }
               errors++;
             }
-            if (data44.eventId === void 0) {
-              const err96 = { instancePath: instancePath + "/events/" + i8, schemaPath: "#/properties/events/items/required", keyword: "required", params: { missingProperty: "eventId" }, message: "must have required property 'eventId'" };
+            if (data50.eventId === void 0) {
+              const err109 = { instancePath: instancePath + "/events/" + i8, schemaPath: "#/properties/events/items/required", keyword: "required", params: { missingProperty: "eventId" }, message: "must have required property 'eventId'" };
               if (vErrors === null) {
-                vErrors = [err96];
+                vErrors = [err109];
               } else {
-                vErrors.push(err96);
+                vErrors.push(err109);
               }
               errors++;
             }
-            for (const key10 in data44) {
-              if (!(key10 === "calendarId" || key10 === "eventId" || key10 === "attendees" || key10 === "attendeeListHidden" || key10 === "deleted")) {
-                const err97 = { instancePath: instancePath + "/events/" + i8, schemaPath: "#/properties/events/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
+            for (const key11 in data50) {
+              if (!func1.call(schema31.properties.events.items.properties, key11)) {
+                const err110 = { instancePath: instancePath + "/events/" + i8, schemaPath: "#/properties/events/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
-                  vErrors = [err97];
+                  vErrors = [err110];
                 } else {
-                  vErrors.push(err97);
+                  vErrors.push(err110);
                 }
                 errors++;
               }
             }
-            if (data44.calendarId !== void 0) {
-              let data45 = data44.calendarId;
-              if (typeof data45 === "string") {
-                if (func2(data45) > 256) {
-                  const err98 = { instancePath: instancePath + "/events/" + i8 + "/calendarId", schemaPath: "#/properties/events/items/properties/calendarId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+            if (data50.calendarId !== void 0) {
+              let data51 = data50.calendarId;
+              if (typeof data51 === "string") {
+                if (func2(data51) > 256) {
+                  const err111 = { instancePath: instancePath + "/events/" + i8 + "/calendarId", schemaPath: "#/properties/events/items/properties/calendarId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
                   if (vErrors === null) {
-                    vErrors = [err98];
+                    vErrors = [err111];
                   } else {
-                    vErrors.push(err98);
+                    vErrors.push(err111);
                   }
                   errors++;
                 }
-                if (func2(data45) < 1) {
-                  const err99 = { instancePath: instancePath + "/events/" + i8 + "/calendarId", schemaPath: "#/properties/events/items/properties/calendarId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                if (func2(data51) < 1) {
+                  const err112 = { instancePath: instancePath + "/events/" + i8 + "/calendarId", schemaPath: "#/properties/events/items/properties/calendarId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                   if (vErrors === null) {
-                    vErrors = [err99];
+                    vErrors = [err112];
                   } else {
-                    vErrors.push(err99);
-                  }
-                  errors++;
-                }
-              } else {
-                const err100 = { instancePath: instancePath + "/events/" + i8 + "/calendarId", schemaPath: "#/properties/events/items/properties/calendarId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err100];
-                } else {
-                  vErrors.push(err100);
-                }
-                errors++;
-              }
-            }
-            if (data44.eventId !== void 0) {
-              let data46 = data44.eventId;
-              if (typeof data46 === "string") {
-                if (func2(data46) > 256) {
-                  const err101 = { instancePath: instancePath + "/events/" + i8 + "/eventId", schemaPath: "#/properties/events/items/properties/eventId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err101];
-                  } else {
-                    vErrors.push(err101);
-                  }
-                  errors++;
-                }
-                if (func2(data46) < 1) {
-                  const err102 = { instancePath: instancePath + "/events/" + i8 + "/eventId", schemaPath: "#/properties/events/items/properties/eventId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err102];
-                  } else {
-                    vErrors.push(err102);
+                    vErrors.push(err112);
                   }
                   errors++;
                 }
               } else {
-                const err103 = { instancePath: instancePath + "/events/" + i8 + "/eventId", schemaPath: "#/properties/events/items/properties/eventId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err113 = { instancePath: instancePath + "/events/" + i8 + "/calendarId", schemaPath: "#/properties/events/items/properties/calendarId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
-                  vErrors = [err103];
+                  vErrors = [err113];
                 } else {
-                  vErrors.push(err103);
+                  vErrors.push(err113);
                 }
                 errors++;
               }
             }
-            if (data44.attendees !== void 0) {
-              let data47 = data44.attendees;
-              if (!(typeof data47 == "number" && (!(data47 % 1) && !isNaN(data47)))) {
-                const err104 = { instancePath: instancePath + "/events/" + i8 + "/attendees", schemaPath: "#/properties/events/items/properties/attendees/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-                if (vErrors === null) {
-                  vErrors = [err104];
-                } else {
-                  vErrors.push(err104);
-                }
-                errors++;
-              }
-              if (typeof data47 == "number") {
-                if (data47 < 0 || isNaN(data47)) {
-                  const err105 = { instancePath: instancePath + "/events/" + i8 + "/attendees", schemaPath: "#/properties/events/items/properties/attendees/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
-                  if (vErrors === null) {
-                    vErrors = [err105];
-                  } else {
-                    vErrors.push(err105);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data44.attendeeListHidden !== void 0) {
-              if (typeof data44.attendeeListHidden !== "boolean") {
-                const err106 = { instancePath: instancePath + "/events/" + i8 + "/attendeeListHidden", schemaPath: "#/properties/events/items/properties/attendeeListHidden/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                if (vErrors === null) {
-                  vErrors = [err106];
-                } else {
-                  vErrors.push(err106);
-                }
-                errors++;
-              }
-            }
-            if (data44.deleted !== void 0) {
-              if (typeof data44.deleted !== "boolean") {
-                const err107 = { instancePath: instancePath + "/events/" + i8 + "/deleted", schemaPath: "#/properties/events/items/properties/deleted/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                if (vErrors === null) {
-                  vErrors = [err107];
-                } else {
-                  vErrors.push(err107);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err108 = { instancePath: instancePath + "/events/" + i8, schemaPath: "#/properties/events/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-            if (vErrors === null) {
-              vErrors = [err108];
-            } else {
-              vErrors.push(err108);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err109 = { instancePath: instancePath + "/events", schemaPath: "#/properties/events/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err109];
-        } else {
-          vErrors.push(err109);
-        }
-        errors++;
-      }
-    }
-    if (data.chats !== void 0) {
-      let data50 = data.chats;
-      if (Array.isArray(data50)) {
-        const len9 = data50.length;
-        for (let i9 = 0; i9 < len9; i9++) {
-          let data51 = data50[i9];
-          if (data51 && typeof data51 == "object" && !Array.isArray(data51)) {
-            if (data51.chatId === void 0) {
-              const err110 = { instancePath: instancePath + "/chats/" + i9, schemaPath: "#/properties/chats/items/required", keyword: "required", params: { missingProperty: "chatId" }, message: "must have required property 'chatId'" };
-              if (vErrors === null) {
-                vErrors = [err110];
-              } else {
-                vErrors.push(err110);
-              }
-              errors++;
-            }
-            if (data51.owner === void 0) {
-              const err111 = { instancePath: instancePath + "/chats/" + i9, schemaPath: "#/properties/chats/items/required", keyword: "required", params: { missingProperty: "owner" }, message: "must have required property 'owner'" };
-              if (vErrors === null) {
-                vErrors = [err111];
-              } else {
-                vErrors.push(err111);
-              }
-              errors++;
-            }
-            for (const key11 in data51) {
-              if (!(key11 === "chatId" || key11 === "owner" || key11 === "boundTo")) {
-                const err112 = { instancePath: instancePath + "/chats/" + i9, schemaPath: "#/properties/chats/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err112];
-                } else {
-                  vErrors.push(err112);
-                }
-                errors++;
-              }
-            }
-            if (data51.chatId !== void 0) {
-              let data52 = data51.chatId;
+            if (data50.eventId !== void 0) {
+              let data52 = data50.eventId;
               if (typeof data52 === "string") {
-                if (func2(data52) > 64) {
-                  const err113 = { instancePath: instancePath + "/chats/" + i9 + "/chatId", schemaPath: "#/properties/chats/items/properties/chatId/maxLength", keyword: "maxLength", params: { limit: 64 }, message: "must NOT have more than 64 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err113];
-                  } else {
-                    vErrors.push(err113);
-                  }
-                  errors++;
-                }
-                if (func2(data52) < 4) {
-                  const err114 = { instancePath: instancePath + "/chats/" + i9 + "/chatId", schemaPath: "#/properties/chats/items/properties/chatId/minLength", keyword: "minLength", params: { limit: 4 }, message: "must NOT have fewer than 4 characters" };
+                if (func2(data52) > 256) {
+                  const err114 = { instancePath: instancePath + "/events/" + i8 + "/eventId", schemaPath: "#/properties/events/items/properties/eventId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
                   if (vErrors === null) {
                     vErrors = [err114];
                   } else {
@@ -1323,8 +1327,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (!pattern4.test(data52)) {
-                  const err115 = { instancePath: instancePath + "/chats/" + i9 + "/chatId", schemaPath: "#/properties/chats/items/properties/chatId/pattern", keyword: "pattern", params: { pattern: "^oc_[0-9A-Za-z_-]+$" }, message: 'must match pattern "^oc_[0-9A-Za-z_-]+$"' };
+                if (func2(data52) < 1) {
+                  const err115 = { instancePath: instancePath + "/events/" + i8 + "/eventId", schemaPath: "#/properties/events/items/properties/eventId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                   if (vErrors === null) {
                     vErrors = [err115];
                   } else {
@@ -1333,7 +1337,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err116 = { instancePath: instancePath + "/chats/" + i9 + "/chatId", schemaPath: "#/properties/chats/items/properties/chatId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err116 = { instancePath: instancePath + "/events/" + i8 + "/eventId", schemaPath: "#/properties/events/items/properties/eventId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err116];
                 } else {
@@ -1342,65 +1346,70 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data51.owner !== void 0) {
-              let data53 = data51.owner;
-              if (data53 && typeof data53 == "object" && !Array.isArray(data53)) {
-                for (const key12 in data53) {
-                  if (!(key12 === "userId" || key12 === "appId")) {
-                    const err117 = { instancePath: instancePath + "/chats/" + i9 + "/owner", schemaPath: "#/$defs/IdentityRef/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err117];
-                    } else {
-                      vErrors.push(err117);
-                    }
-                    errors++;
-                  }
+            if (data50.attendees !== void 0) {
+              let data53 = data50.attendees;
+              if (!(typeof data53 == "number" && (!(data53 % 1) && !isNaN(data53)))) {
+                const err117 = { instancePath: instancePath + "/events/" + i8 + "/attendees", schemaPath: "#/properties/events/items/properties/attendees/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err117];
+                } else {
+                  vErrors.push(err117);
                 }
-                if (data53.userId !== void 0) {
-                  let data54 = data53.userId;
-                  if (typeof data54 === "string") {
-                    if (func2(data54) > 256) {
-                      const err118 = { instancePath: instancePath + "/chats/" + i9 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err118];
-                      } else {
-                        vErrors.push(err118);
-                      }
-                      errors++;
-                    }
-                    if (func2(data54) < 1) {
-                      const err119 = { instancePath: instancePath + "/chats/" + i9 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err119];
-                      } else {
-                        vErrors.push(err119);
-                      }
-                      errors++;
-                    }
+                errors++;
+              }
+              if (typeof data53 == "number") {
+                if (data53 < 0 || isNaN(data53)) {
+                  const err118 = { instancePath: instancePath + "/events/" + i8 + "/attendees", schemaPath: "#/properties/events/items/properties/attendees/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                  if (vErrors === null) {
+                    vErrors = [err118];
                   } else {
-                    const err120 = { instancePath: instancePath + "/chats/" + i9 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    vErrors.push(err118);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data50.attendeeListHidden !== void 0) {
+              if (typeof data50.attendeeListHidden !== "boolean") {
+                const err119 = { instancePath: instancePath + "/events/" + i8 + "/attendeeListHidden", schemaPath: "#/properties/events/items/properties/attendeeListHidden/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                if (vErrors === null) {
+                  vErrors = [err119];
+                } else {
+                  vErrors.push(err119);
+                }
+                errors++;
+              }
+            }
+            if (data50.deleted !== void 0) {
+              if (typeof data50.deleted !== "boolean") {
+                const err120 = { instancePath: instancePath + "/events/" + i8 + "/deleted", schemaPath: "#/properties/events/items/properties/deleted/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                if (vErrors === null) {
+                  vErrors = [err120];
+                } else {
+                  vErrors.push(err120);
+                }
+                errors++;
+              }
+            }
+            if (data50.organizer !== void 0) {
+              let data56 = data50.organizer;
+              if (data56 && typeof data56 == "object" && !Array.isArray(data56)) {
+                for (const key12 in data56) {
+                  if (!(key12 === "userId" || key12 === "appId")) {
+                    const err121 = { instancePath: instancePath + "/events/" + i8 + "/organizer", schemaPath: "#/$defs/IdentityRef/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
-                      vErrors = [err120];
+                      vErrors = [err121];
                     } else {
-                      vErrors.push(err120);
+                      vErrors.push(err121);
                     }
                     errors++;
                   }
                 }
-                if (data53.appId !== void 0) {
-                  let data55 = data53.appId;
-                  if (typeof data55 === "string") {
-                    if (func2(data55) > 256) {
-                      const err121 = { instancePath: instancePath + "/chats/" + i9 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err121];
-                      } else {
-                        vErrors.push(err121);
-                      }
-                      errors++;
-                    }
-                    if (func2(data55) < 1) {
-                      const err122 = { instancePath: instancePath + "/chats/" + i9 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                if (data56.userId !== void 0) {
+                  let data57 = data56.userId;
+                  if (typeof data57 === "string") {
+                    if (func2(data57) > 256) {
+                      const err122 = { instancePath: instancePath + "/events/" + i8 + "/organizer/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
                       if (vErrors === null) {
                         vErrors = [err122];
                       } else {
@@ -1408,50 +1417,48 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
+                    if (func2(data57) < 1) {
+                      const err123 = { instancePath: instancePath + "/events/" + i8 + "/organizer/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err123];
+                      } else {
+                        vErrors.push(err123);
+                      }
+                      errors++;
+                    }
                   } else {
-                    const err123 = { instancePath: instancePath + "/chats/" + i9 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err124 = { instancePath: instancePath + "/events/" + i8 + "/organizer/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err123];
+                      vErrors = [err124];
                     } else {
-                      vErrors.push(err123);
+                      vErrors.push(err124);
                     }
                     errors++;
                   }
                 }
-              } else {
-                const err124 = { instancePath: instancePath + "/chats/" + i9 + "/owner", schemaPath: "#/$defs/IdentityRef/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err124];
-                } else {
-                  vErrors.push(err124);
-                }
-                errors++;
-              }
-            }
-            if (data51.boundTo !== void 0) {
-              let data56 = data51.boundTo;
-              if (data56 && typeof data56 == "object" && !Array.isArray(data56)) {
-                if (data56.calendarId === void 0) {
-                  const err125 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo", schemaPath: "#/properties/chats/items/properties/boundTo/required", keyword: "required", params: { missingProperty: "calendarId" }, message: "must have required property 'calendarId'" };
-                  if (vErrors === null) {
-                    vErrors = [err125];
+                if (data56.appId !== void 0) {
+                  let data58 = data56.appId;
+                  if (typeof data58 === "string") {
+                    if (func2(data58) > 256) {
+                      const err125 = { instancePath: instancePath + "/events/" + i8 + "/organizer/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err125];
+                      } else {
+                        vErrors.push(err125);
+                      }
+                      errors++;
+                    }
+                    if (func2(data58) < 1) {
+                      const err126 = { instancePath: instancePath + "/events/" + i8 + "/organizer/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err126];
+                      } else {
+                        vErrors.push(err126);
+                      }
+                      errors++;
+                    }
                   } else {
-                    vErrors.push(err125);
-                  }
-                  errors++;
-                }
-                if (data56.eventId === void 0) {
-                  const err126 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo", schemaPath: "#/properties/chats/items/properties/boundTo/required", keyword: "required", params: { missingProperty: "eventId" }, message: "must have required property 'eventId'" };
-                  if (vErrors === null) {
-                    vErrors = [err126];
-                  } else {
-                    vErrors.push(err126);
-                  }
-                  errors++;
-                }
-                for (const key13 in data56) {
-                  if (!(key13 === "calendarId" || key13 === "eventId")) {
-                    const err127 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo", schemaPath: "#/properties/chats/items/properties/boundTo/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
+                    const err127 = { instancePath: instancePath + "/events/" + i8 + "/organizer/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err127];
                     } else {
@@ -1460,107 +1467,112 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data56.calendarId !== void 0) {
-                  let data57 = data56.calendarId;
-                  if (typeof data57 === "string") {
-                    if (func2(data57) > 256) {
-                      const err128 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo/calendarId", schemaPath: "#/properties/chats/items/properties/boundTo/properties/calendarId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err128];
-                      } else {
-                        vErrors.push(err128);
-                      }
-                      errors++;
-                    }
-                    if (func2(data57) < 1) {
-                      const err129 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo/calendarId", schemaPath: "#/properties/chats/items/properties/boundTo/properties/calendarId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err129];
-                      } else {
-                        vErrors.push(err129);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err130 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo/calendarId", schemaPath: "#/properties/chats/items/properties/boundTo/properties/calendarId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err130];
-                    } else {
-                      vErrors.push(err130);
-                    }
-                    errors++;
-                  }
-                }
-                if (data56.eventId !== void 0) {
-                  let data58 = data56.eventId;
-                  if (typeof data58 === "string") {
-                    if (func2(data58) > 256) {
-                      const err131 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo/eventId", schemaPath: "#/properties/chats/items/properties/boundTo/properties/eventId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err131];
-                      } else {
-                        vErrors.push(err131);
-                      }
-                      errors++;
-                    }
-                    if (func2(data58) < 1) {
-                      const err132 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo/eventId", schemaPath: "#/properties/chats/items/properties/boundTo/properties/eventId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err132];
-                      } else {
-                        vErrors.push(err132);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err133 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo/eventId", schemaPath: "#/properties/chats/items/properties/boundTo/properties/eventId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err133];
-                    } else {
-                      vErrors.push(err133);
-                    }
-                    errors++;
-                  }
-                }
               } else {
-                const err134 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo", schemaPath: "#/properties/chats/items/properties/boundTo/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err128 = { instancePath: instancePath + "/events/" + i8 + "/organizer", schemaPath: "#/$defs/IdentityRef/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err134];
+                  vErrors = [err128];
                 } else {
-                  vErrors.push(err134);
+                  vErrors.push(err128);
                 }
                 errors++;
               }
             }
+            if (data50.attendeeAbility !== void 0) {
+              let data59 = data50.attendeeAbility;
+              if (!(data59 === "none" || data59 === "can_see_others" || data59 === "can_invite_others" || data59 === "can_modify_event")) {
+                const err129 = { instancePath: instancePath + "/events/" + i8 + "/attendeeAbility", schemaPath: "#/$defs/AttendeeAbility/enum", keyword: "enum", params: { allowedValues: schema40.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err129];
+                } else {
+                  vErrors.push(err129);
+                }
+                errors++;
+              }
+            }
+            if (data50.writeHoldSeconds !== void 0) {
+              let data60 = data50.writeHoldSeconds;
+              if (!(typeof data60 == "number" && (!(data60 % 1) && !isNaN(data60)))) {
+                const err130 = { instancePath: instancePath + "/events/" + i8 + "/writeHoldSeconds", schemaPath: "#/properties/events/items/properties/writeHoldSeconds/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err130];
+                } else {
+                  vErrors.push(err130);
+                }
+                errors++;
+              }
+              if (typeof data60 == "number") {
+                if (data60 < 0 || isNaN(data60)) {
+                  const err131 = { instancePath: instancePath + "/events/" + i8 + "/writeHoldSeconds", schemaPath: "#/properties/events/items/properties/writeHoldSeconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                  if (vErrors === null) {
+                    vErrors = [err131];
+                  } else {
+                    vErrors.push(err131);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data50.internalErrors !== void 0) {
+              let data61 = data50.internalErrors;
+              if (!(typeof data61 == "number" && (!(data61 % 1) && !isNaN(data61)))) {
+                const err132 = { instancePath: instancePath + "/events/" + i8 + "/internalErrors", schemaPath: "#/properties/events/items/properties/internalErrors/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err132];
+                } else {
+                  vErrors.push(err132);
+                }
+                errors++;
+              }
+              if (typeof data61 == "number") {
+                if (data61 < 0 || isNaN(data61)) {
+                  const err133 = { instancePath: instancePath + "/events/" + i8 + "/internalErrors", schemaPath: "#/properties/events/items/properties/internalErrors/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+                  if (vErrors === null) {
+                    vErrors = [err133];
+                  } else {
+                    vErrors.push(err133);
+                  }
+                  errors++;
+                }
+              }
+            }
           } else {
-            const err135 = { instancePath: instancePath + "/chats/" + i9, schemaPath: "#/properties/chats/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err134 = { instancePath: instancePath + "/events/" + i8, schemaPath: "#/properties/events/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err135];
+              vErrors = [err134];
             } else {
-              vErrors.push(err135);
+              vErrors.push(err134);
             }
             errors++;
           }
         }
       } else {
-        const err136 = { instancePath: instancePath + "/chats", schemaPath: "#/properties/chats/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err135 = { instancePath: instancePath + "/events", schemaPath: "#/properties/events/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err136];
+          vErrors = [err135];
         } else {
-          vErrors.push(err136);
+          vErrors.push(err135);
         }
         errors++;
       }
     }
-    if (data.tenantAccessTokens !== void 0) {
-      let data59 = data.tenantAccessTokens;
-      if (Array.isArray(data59)) {
-        const len10 = data59.length;
-        for (let i10 = 0; i10 < len10; i10++) {
-          let data60 = data59[i10];
-          if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
-            if (data60.token === void 0) {
-              const err137 = { instancePath: instancePath + "/tenantAccessTokens/" + i10, schemaPath: "#/properties/tenantAccessTokens/items/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'" };
+    if (data.chats !== void 0) {
+      let data62 = data.chats;
+      if (Array.isArray(data62)) {
+        const len9 = data62.length;
+        for (let i9 = 0; i9 < len9; i9++) {
+          let data63 = data62[i9];
+          if (data63 && typeof data63 == "object" && !Array.isArray(data63)) {
+            if (data63.chatId === void 0) {
+              const err136 = { instancePath: instancePath + "/chats/" + i9, schemaPath: "#/properties/chats/items/required", keyword: "required", params: { missingProperty: "chatId" }, message: "must have required property 'chatId'" };
+              if (vErrors === null) {
+                vErrors = [err136];
+              } else {
+                vErrors.push(err136);
+              }
+              errors++;
+            }
+            if (data63.owner === void 0) {
+              const err137 = { instancePath: instancePath + "/chats/" + i9, schemaPath: "#/properties/chats/items/required", keyword: "required", params: { missingProperty: "owner" }, message: "must have required property 'owner'" };
               if (vErrors === null) {
                 vErrors = [err137];
               } else {
@@ -1568,40 +1580,40 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data60.appId === void 0) {
-              const err138 = { instancePath: instancePath + "/tenantAccessTokens/" + i10, schemaPath: "#/properties/tenantAccessTokens/items/required", keyword: "required", params: { missingProperty: "appId" }, message: "must have required property 'appId'" };
-              if (vErrors === null) {
-                vErrors = [err138];
-              } else {
-                vErrors.push(err138);
-              }
-              errors++;
-            }
-            if (data60.tenantKey === void 0) {
-              const err139 = { instancePath: instancePath + "/tenantAccessTokens/" + i10, schemaPath: "#/properties/tenantAccessTokens/items/required", keyword: "required", params: { missingProperty: "tenantKey" }, message: "must have required property 'tenantKey'" };
-              if (vErrors === null) {
-                vErrors = [err139];
-              } else {
-                vErrors.push(err139);
-              }
-              errors++;
-            }
-            for (const key14 in data60) {
-              if (!(key14 === "token" || key14 === "appId" || key14 === "tenantKey" || key14 === "expiresIn")) {
-                const err140 = { instancePath: instancePath + "/tenantAccessTokens/" + i10, schemaPath: "#/properties/tenantAccessTokens/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
+            for (const key13 in data63) {
+              if (!(key13 === "chatId" || key13 === "owner" || key13 === "boundTo")) {
+                const err138 = { instancePath: instancePath + "/chats/" + i9, schemaPath: "#/properties/chats/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
-                  vErrors = [err140];
+                  vErrors = [err138];
                 } else {
-                  vErrors.push(err140);
+                  vErrors.push(err138);
                 }
                 errors++;
               }
             }
-            if (data60.token !== void 0) {
-              let data61 = data60.token;
-              if (typeof data61 === "string") {
-                if (func2(data61) > 256) {
-                  const err141 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/token", schemaPath: "#/properties/tenantAccessTokens/items/properties/token/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+            if (data63.chatId !== void 0) {
+              let data64 = data63.chatId;
+              if (typeof data64 === "string") {
+                if (func2(data64) > 64) {
+                  const err139 = { instancePath: instancePath + "/chats/" + i9 + "/chatId", schemaPath: "#/properties/chats/items/properties/chatId/maxLength", keyword: "maxLength", params: { limit: 64 }, message: "must NOT have more than 64 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err139];
+                  } else {
+                    vErrors.push(err139);
+                  }
+                  errors++;
+                }
+                if (func2(data64) < 4) {
+                  const err140 = { instancePath: instancePath + "/chats/" + i9 + "/chatId", schemaPath: "#/properties/chats/items/properties/chatId/minLength", keyword: "minLength", params: { limit: 4 }, message: "must NOT have fewer than 4 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err140];
+                  } else {
+                    vErrors.push(err140);
+                  }
+                  errors++;
+                }
+                if (!pattern4.test(data64)) {
+                  const err141 = { instancePath: instancePath + "/chats/" + i9 + "/chatId", schemaPath: "#/properties/chats/items/properties/chatId/pattern", keyword: "pattern", params: { pattern: "^oc_[0-9A-Za-z_-]+$" }, message: 'must match pattern "^oc_[0-9A-Za-z_-]+$"' };
                   if (vErrors === null) {
                     vErrors = [err141];
                   } else {
@@ -1609,91 +1621,94 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (func2(data61) < 1) {
-                  const err142 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/token", schemaPath: "#/properties/tenantAccessTokens/items/properties/token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err142];
-                  } else {
-                    vErrors.push(err142);
-                  }
-                  errors++;
-                }
               } else {
-                const err143 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/token", schemaPath: "#/properties/tenantAccessTokens/items/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err142 = { instancePath: instancePath + "/chats/" + i9 + "/chatId", schemaPath: "#/properties/chats/items/properties/chatId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
-                  vErrors = [err143];
+                  vErrors = [err142];
                 } else {
-                  vErrors.push(err143);
+                  vErrors.push(err142);
                 }
                 errors++;
               }
             }
-            if (data60.appId !== void 0) {
-              let data62 = data60.appId;
-              if (typeof data62 === "string") {
-                if (func2(data62) > 256) {
-                  const err144 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/appId", schemaPath: "#/properties/tenantAccessTokens/items/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err144];
-                  } else {
-                    vErrors.push(err144);
+            if (data63.owner !== void 0) {
+              let data65 = data63.owner;
+              if (data65 && typeof data65 == "object" && !Array.isArray(data65)) {
+                for (const key14 in data65) {
+                  if (!(key14 === "userId" || key14 === "appId")) {
+                    const err143 = { instancePath: instancePath + "/chats/" + i9 + "/owner", schemaPath: "#/$defs/IdentityRef/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err143];
+                    } else {
+                      vErrors.push(err143);
+                    }
+                    errors++;
                   }
-                  errors++;
                 }
-                if (func2(data62) < 1) {
-                  const err145 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/appId", schemaPath: "#/properties/tenantAccessTokens/items/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err145];
+                if (data65.userId !== void 0) {
+                  let data66 = data65.userId;
+                  if (typeof data66 === "string") {
+                    if (func2(data66) > 256) {
+                      const err144 = { instancePath: instancePath + "/chats/" + i9 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err144];
+                      } else {
+                        vErrors.push(err144);
+                      }
+                      errors++;
+                    }
+                    if (func2(data66) < 1) {
+                      const err145 = { instancePath: instancePath + "/chats/" + i9 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err145];
+                      } else {
+                        vErrors.push(err145);
+                      }
+                      errors++;
+                    }
                   } else {
-                    vErrors.push(err145);
+                    const err146 = { instancePath: instancePath + "/chats/" + i9 + "/owner/userId", schemaPath: "#/$defs/IdentityRef/properties/userId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err146];
+                    } else {
+                      vErrors.push(err146);
+                    }
+                    errors++;
                   }
-                  errors++;
+                }
+                if (data65.appId !== void 0) {
+                  let data67 = data65.appId;
+                  if (typeof data67 === "string") {
+                    if (func2(data67) > 256) {
+                      const err147 = { instancePath: instancePath + "/chats/" + i9 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err147];
+                      } else {
+                        vErrors.push(err147);
+                      }
+                      errors++;
+                    }
+                    if (func2(data67) < 1) {
+                      const err148 = { instancePath: instancePath + "/chats/" + i9 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err148];
+                      } else {
+                        vErrors.push(err148);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err149 = { instancePath: instancePath + "/chats/" + i9 + "/owner/appId", schemaPath: "#/$defs/IdentityRef/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err149];
+                    } else {
+                      vErrors.push(err149);
+                    }
+                    errors++;
+                  }
                 }
               } else {
-                const err146 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/appId", schemaPath: "#/properties/tenantAccessTokens/items/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err146];
-                } else {
-                  vErrors.push(err146);
-                }
-                errors++;
-              }
-            }
-            if (data60.tenantKey !== void 0) {
-              let data63 = data60.tenantKey;
-              if (typeof data63 === "string") {
-                if (func2(data63) > 256) {
-                  const err147 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/tenantKey", schemaPath: "#/properties/tenantAccessTokens/items/properties/tenantKey/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err147];
-                  } else {
-                    vErrors.push(err147);
-                  }
-                  errors++;
-                }
-                if (func2(data63) < 1) {
-                  const err148 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/tenantKey", schemaPath: "#/properties/tenantAccessTokens/items/properties/tenantKey/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err148];
-                  } else {
-                    vErrors.push(err148);
-                  }
-                  errors++;
-                }
-              } else {
-                const err149 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/tenantKey", schemaPath: "#/properties/tenantAccessTokens/items/properties/tenantKey/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err149];
-                } else {
-                  vErrors.push(err149);
-                }
-                errors++;
-              }
-            }
-            if (data60.expiresIn !== void 0) {
-              let data64 = data60.expiresIn;
-              if (!(typeof data64 == "number" && (!(data64 % 1) && !isNaN(data64)))) {
-                const err150 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/expiresIn", schemaPath: "#/properties/tenantAccessTokens/items/properties/expiresIn/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                const err150 = { instancePath: instancePath + "/chats/" + i9 + "/owner", schemaPath: "#/$defs/IdentityRef/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
                   vErrors = [err150];
                 } else {
@@ -1702,165 +1717,157 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-          } else {
-            const err151 = { instancePath: instancePath + "/tenantAccessTokens/" + i10, schemaPath: "#/properties/tenantAccessTokens/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-            if (vErrors === null) {
-              vErrors = [err151];
-            } else {
-              vErrors.push(err151);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err152 = { instancePath: instancePath + "/tenantAccessTokens", schemaPath: "#/properties/tenantAccessTokens/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err152];
-        } else {
-          vErrors.push(err152);
-        }
-        errors++;
-      }
-    }
-    if (data.appAccessTokens !== void 0) {
-      let data65 = data.appAccessTokens;
-      if (Array.isArray(data65)) {
-        const len11 = data65.length;
-        for (let i11 = 0; i11 < len11; i11++) {
-          let data66 = data65[i11];
-          if (data66 && typeof data66 == "object" && !Array.isArray(data66)) {
-            if (data66.token === void 0) {
-              const err153 = { instancePath: instancePath + "/appAccessTokens/" + i11, schemaPath: "#/properties/appAccessTokens/items/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'" };
-              if (vErrors === null) {
-                vErrors = [err153];
-              } else {
-                vErrors.push(err153);
-              }
-              errors++;
-            }
-            if (data66.appId === void 0) {
-              const err154 = { instancePath: instancePath + "/appAccessTokens/" + i11, schemaPath: "#/properties/appAccessTokens/items/required", keyword: "required", params: { missingProperty: "appId" }, message: "must have required property 'appId'" };
-              if (vErrors === null) {
-                vErrors = [err154];
-              } else {
-                vErrors.push(err154);
-              }
-              errors++;
-            }
-            for (const key15 in data66) {
-              if (!(key15 === "token" || key15 === "appId" || key15 === "expiresIn")) {
-                const err155 = { instancePath: instancePath + "/appAccessTokens/" + i11, schemaPath: "#/properties/appAccessTokens/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err155];
-                } else {
-                  vErrors.push(err155);
-                }
-                errors++;
-              }
-            }
-            if (data66.token !== void 0) {
-              let data67 = data66.token;
-              if (typeof data67 === "string") {
-                if (func2(data67) > 256) {
-                  const err156 = { instancePath: instancePath + "/appAccessTokens/" + i11 + "/token", schemaPath: "#/properties/appAccessTokens/items/properties/token/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+            if (data63.boundTo !== void 0) {
+              let data68 = data63.boundTo;
+              if (data68 && typeof data68 == "object" && !Array.isArray(data68)) {
+                if (data68.calendarId === void 0) {
+                  const err151 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo", schemaPath: "#/properties/chats/items/properties/boundTo/required", keyword: "required", params: { missingProperty: "calendarId" }, message: "must have required property 'calendarId'" };
                   if (vErrors === null) {
-                    vErrors = [err156];
+                    vErrors = [err151];
                   } else {
-                    vErrors.push(err156);
+                    vErrors.push(err151);
                   }
                   errors++;
                 }
-                if (func2(data67) < 1) {
-                  const err157 = { instancePath: instancePath + "/appAccessTokens/" + i11 + "/token", schemaPath: "#/properties/appAccessTokens/items/properties/token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                if (data68.eventId === void 0) {
+                  const err152 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo", schemaPath: "#/properties/chats/items/properties/boundTo/required", keyword: "required", params: { missingProperty: "eventId" }, message: "must have required property 'eventId'" };
                   if (vErrors === null) {
-                    vErrors = [err157];
+                    vErrors = [err152];
                   } else {
-                    vErrors.push(err157);
+                    vErrors.push(err152);
                   }
                   errors++;
+                }
+                for (const key15 in data68) {
+                  if (!(key15 === "calendarId" || key15 === "eventId")) {
+                    const err153 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo", schemaPath: "#/properties/chats/items/properties/boundTo/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err153];
+                    } else {
+                      vErrors.push(err153);
+                    }
+                    errors++;
+                  }
+                }
+                if (data68.calendarId !== void 0) {
+                  let data69 = data68.calendarId;
+                  if (typeof data69 === "string") {
+                    if (func2(data69) > 256) {
+                      const err154 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo/calendarId", schemaPath: "#/properties/chats/items/properties/boundTo/properties/calendarId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err154];
+                      } else {
+                        vErrors.push(err154);
+                      }
+                      errors++;
+                    }
+                    if (func2(data69) < 1) {
+                      const err155 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo/calendarId", schemaPath: "#/properties/chats/items/properties/boundTo/properties/calendarId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err155];
+                      } else {
+                        vErrors.push(err155);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err156 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo/calendarId", schemaPath: "#/properties/chats/items/properties/boundTo/properties/calendarId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err156];
+                    } else {
+                      vErrors.push(err156);
+                    }
+                    errors++;
+                  }
+                }
+                if (data68.eventId !== void 0) {
+                  let data70 = data68.eventId;
+                  if (typeof data70 === "string") {
+                    if (func2(data70) > 256) {
+                      const err157 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo/eventId", schemaPath: "#/properties/chats/items/properties/boundTo/properties/eventId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err157];
+                      } else {
+                        vErrors.push(err157);
+                      }
+                      errors++;
+                    }
+                    if (func2(data70) < 1) {
+                      const err158 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo/eventId", schemaPath: "#/properties/chats/items/properties/boundTo/properties/eventId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err158];
+                      } else {
+                        vErrors.push(err158);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err159 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo/eventId", schemaPath: "#/properties/chats/items/properties/boundTo/properties/eventId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err159];
+                    } else {
+                      vErrors.push(err159);
+                    }
+                    errors++;
+                  }
                 }
               } else {
-                const err158 = { instancePath: instancePath + "/appAccessTokens/" + i11 + "/token", schemaPath: "#/properties/appAccessTokens/items/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err160 = { instancePath: instancePath + "/chats/" + i9 + "/boundTo", schemaPath: "#/properties/chats/items/properties/boundTo/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err158];
+                  vErrors = [err160];
                 } else {
-                  vErrors.push(err158);
-                }
-                errors++;
-              }
-            }
-            if (data66.appId !== void 0) {
-              let data68 = data66.appId;
-              if (typeof data68 === "string") {
-                if (func2(data68) > 256) {
-                  const err159 = { instancePath: instancePath + "/appAccessTokens/" + i11 + "/appId", schemaPath: "#/properties/appAccessTokens/items/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err159];
-                  } else {
-                    vErrors.push(err159);
-                  }
-                  errors++;
-                }
-                if (func2(data68) < 1) {
-                  const err160 = { instancePath: instancePath + "/appAccessTokens/" + i11 + "/appId", schemaPath: "#/properties/appAccessTokens/items/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err160];
-                  } else {
-                    vErrors.push(err160);
-                  }
-                  errors++;
-                }
-              } else {
-                const err161 = { instancePath: instancePath + "/appAccessTokens/" + i11 + "/appId", schemaPath: "#/properties/appAccessTokens/items/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err161];
-                } else {
-                  vErrors.push(err161);
-                }
-                errors++;
-              }
-            }
-            if (data66.expiresIn !== void 0) {
-              let data69 = data66.expiresIn;
-              if (!(typeof data69 == "number" && (!(data69 % 1) && !isNaN(data69)))) {
-                const err162 = { instancePath: instancePath + "/appAccessTokens/" + i11 + "/expiresIn", schemaPath: "#/properties/appAccessTokens/items/properties/expiresIn/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-                if (vErrors === null) {
-                  vErrors = [err162];
-                } else {
-                  vErrors.push(err162);
+                  vErrors.push(err160);
                 }
                 errors++;
               }
             }
           } else {
-            const err163 = { instancePath: instancePath + "/appAccessTokens/" + i11, schemaPath: "#/properties/appAccessTokens/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err161 = { instancePath: instancePath + "/chats/" + i9, schemaPath: "#/properties/chats/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err163];
+              vErrors = [err161];
             } else {
-              vErrors.push(err163);
+              vErrors.push(err161);
             }
             errors++;
           }
         }
       } else {
-        const err164 = { instancePath: instancePath + "/appAccessTokens", schemaPath: "#/properties/appAccessTokens/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err162 = { instancePath: instancePath + "/chats", schemaPath: "#/properties/chats/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err164];
+          vErrors = [err162];
         } else {
-          vErrors.push(err164);
+          vErrors.push(err162);
         }
         errors++;
       }
     }
-    if (data.userAccessTokens !== void 0) {
-      let data70 = data.userAccessTokens;
-      if (Array.isArray(data70)) {
-        const len12 = data70.length;
-        for (let i12 = 0; i12 < len12; i12++) {
-          let data71 = data70[i12];
-          if (data71 && typeof data71 == "object" && !Array.isArray(data71)) {
-            if (data71.token === void 0) {
-              const err165 = { instancePath: instancePath + "/userAccessTokens/" + i12, schemaPath: "#/properties/userAccessTokens/items/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'" };
+    if (data.tenantAccessTokens !== void 0) {
+      let data71 = data.tenantAccessTokens;
+      if (Array.isArray(data71)) {
+        const len10 = data71.length;
+        for (let i10 = 0; i10 < len10; i10++) {
+          let data72 = data71[i10];
+          if (data72 && typeof data72 == "object" && !Array.isArray(data72)) {
+            if (data72.token === void 0) {
+              const err163 = { instancePath: instancePath + "/tenantAccessTokens/" + i10, schemaPath: "#/properties/tenantAccessTokens/items/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'" };
+              if (vErrors === null) {
+                vErrors = [err163];
+              } else {
+                vErrors.push(err163);
+              }
+              errors++;
+            }
+            if (data72.appId === void 0) {
+              const err164 = { instancePath: instancePath + "/tenantAccessTokens/" + i10, schemaPath: "#/properties/tenantAccessTokens/items/required", keyword: "required", params: { missingProperty: "appId" }, message: "must have required property 'appId'" };
+              if (vErrors === null) {
+                vErrors = [err164];
+              } else {
+                vErrors.push(err164);
+              }
+              errors++;
+            }
+            if (data72.tenantKey === void 0) {
+              const err165 = { instancePath: instancePath + "/tenantAccessTokens/" + i10, schemaPath: "#/properties/tenantAccessTokens/items/required", keyword: "required", params: { missingProperty: "tenantKey" }, message: "must have required property 'tenantKey'" };
               if (vErrors === null) {
                 vErrors = [err165];
               } else {
@@ -1868,49 +1875,53 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data71.userId === void 0) {
-              const err166 = { instancePath: instancePath + "/userAccessTokens/" + i12, schemaPath: "#/properties/userAccessTokens/items/required", keyword: "required", params: { missingProperty: "userId" }, message: "must have required property 'userId'" };
-              if (vErrors === null) {
-                vErrors = [err166];
-              } else {
-                vErrors.push(err166);
-              }
-              errors++;
-            }
-            if (data71.appId === void 0) {
-              const err167 = { instancePath: instancePath + "/userAccessTokens/" + i12, schemaPath: "#/properties/userAccessTokens/items/required", keyword: "required", params: { missingProperty: "appId" }, message: "must have required property 'appId'" };
-              if (vErrors === null) {
-                vErrors = [err167];
-              } else {
-                vErrors.push(err167);
-              }
-              errors++;
-            }
-            for (const key16 in data71) {
-              if (!(key16 === "token" || key16 === "userId" || key16 === "appId" || key16 === "expiresIn" || key16 === "scopes")) {
-                const err168 = { instancePath: instancePath + "/userAccessTokens/" + i12, schemaPath: "#/properties/userAccessTokens/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
+            for (const key16 in data72) {
+              if (!(key16 === "token" || key16 === "appId" || key16 === "tenantKey" || key16 === "expiresIn")) {
+                const err166 = { instancePath: instancePath + "/tenantAccessTokens/" + i10, schemaPath: "#/properties/tenantAccessTokens/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
-                  vErrors = [err168];
+                  vErrors = [err166];
                 } else {
-                  vErrors.push(err168);
+                  vErrors.push(err166);
                 }
                 errors++;
               }
             }
-            if (data71.token !== void 0) {
-              let data72 = data71.token;
-              if (typeof data72 === "string") {
-                if (func2(data72) > 256) {
-                  const err169 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/token", schemaPath: "#/properties/userAccessTokens/items/properties/token/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+            if (data72.token !== void 0) {
+              let data73 = data72.token;
+              if (typeof data73 === "string") {
+                if (func2(data73) > 256) {
+                  const err167 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/token", schemaPath: "#/properties/tenantAccessTokens/items/properties/token/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
                   if (vErrors === null) {
-                    vErrors = [err169];
+                    vErrors = [err167];
                   } else {
-                    vErrors.push(err169);
+                    vErrors.push(err167);
                   }
                   errors++;
                 }
-                if (func2(data72) < 1) {
-                  const err170 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/token", schemaPath: "#/properties/userAccessTokens/items/properties/token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                if (func2(data73) < 1) {
+                  const err168 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/token", schemaPath: "#/properties/tenantAccessTokens/items/properties/token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err168];
+                  } else {
+                    vErrors.push(err168);
+                  }
+                  errors++;
+                }
+              } else {
+                const err169 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/token", schemaPath: "#/properties/tenantAccessTokens/items/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err169];
+                } else {
+                  vErrors.push(err169);
+                }
+                errors++;
+              }
+            }
+            if (data72.appId !== void 0) {
+              let data74 = data72.appId;
+              if (typeof data74 === "string") {
+                if (func2(data74) > 256) {
+                  const err170 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/appId", schemaPath: "#/properties/tenantAccessTokens/items/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
                   if (vErrors === null) {
                     vErrors = [err170];
                   } else {
@@ -1918,30 +1929,30 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
+                if (func2(data74) < 1) {
+                  const err171 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/appId", schemaPath: "#/properties/tenantAccessTokens/items/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err171];
+                  } else {
+                    vErrors.push(err171);
+                  }
+                  errors++;
+                }
               } else {
-                const err171 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/token", schemaPath: "#/properties/userAccessTokens/items/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err172 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/appId", schemaPath: "#/properties/tenantAccessTokens/items/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
-                  vErrors = [err171];
+                  vErrors = [err172];
                 } else {
-                  vErrors.push(err171);
+                  vErrors.push(err172);
                 }
                 errors++;
               }
             }
-            if (data71.userId !== void 0) {
-              let data73 = data71.userId;
-              if (typeof data73 === "string") {
-                if (func2(data73) > 256) {
-                  const err172 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/userId", schemaPath: "#/properties/userAccessTokens/items/properties/userId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err172];
-                  } else {
-                    vErrors.push(err172);
-                  }
-                  errors++;
-                }
-                if (func2(data73) < 1) {
-                  const err173 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/userId", schemaPath: "#/properties/userAccessTokens/items/properties/userId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+            if (data72.tenantKey !== void 0) {
+              let data75 = data72.tenantKey;
+              if (typeof data75 === "string") {
+                if (func2(data75) > 256) {
+                  const err173 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/tenantKey", schemaPath: "#/properties/tenantAccessTokens/items/properties/tenantKey/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
                   if (vErrors === null) {
                     vErrors = [err173];
                   } else {
@@ -1949,130 +1960,408 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-              } else {
-                const err174 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/userId", schemaPath: "#/properties/userAccessTokens/items/properties/userId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err174];
-                } else {
-                  vErrors.push(err174);
-                }
-                errors++;
-              }
-            }
-            if (data71.appId !== void 0) {
-              let data74 = data71.appId;
-              if (typeof data74 === "string") {
-                if (func2(data74) > 256) {
-                  const err175 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/appId", schemaPath: "#/properties/userAccessTokens/items/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                if (func2(data75) < 1) {
+                  const err174 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/tenantKey", schemaPath: "#/properties/tenantAccessTokens/items/properties/tenantKey/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                   if (vErrors === null) {
-                    vErrors = [err175];
+                    vErrors = [err174];
                   } else {
-                    vErrors.push(err175);
-                  }
-                  errors++;
-                }
-                if (func2(data74) < 1) {
-                  const err176 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/appId", schemaPath: "#/properties/userAccessTokens/items/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err176];
-                  } else {
-                    vErrors.push(err176);
+                    vErrors.push(err174);
                   }
                   errors++;
                 }
               } else {
-                const err177 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/appId", schemaPath: "#/properties/userAccessTokens/items/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err175 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/tenantKey", schemaPath: "#/properties/tenantAccessTokens/items/properties/tenantKey/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
-                  vErrors = [err177];
+                  vErrors = [err175];
                 } else {
-                  vErrors.push(err177);
+                  vErrors.push(err175);
                 }
                 errors++;
               }
             }
-            if (data71.expiresIn !== void 0) {
-              let data75 = data71.expiresIn;
-              if (!(typeof data75 == "number" && (!(data75 % 1) && !isNaN(data75)))) {
-                const err178 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/expiresIn", schemaPath: "#/properties/userAccessTokens/items/properties/expiresIn/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (data72.expiresIn !== void 0) {
+              let data76 = data72.expiresIn;
+              if (!(typeof data76 == "number" && (!(data76 % 1) && !isNaN(data76)))) {
+                const err176 = { instancePath: instancePath + "/tenantAccessTokens/" + i10 + "/expiresIn", schemaPath: "#/properties/tenantAccessTokens/items/properties/expiresIn/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
                 if (vErrors === null) {
-                  vErrors = [err178];
+                  vErrors = [err176];
                 } else {
-                  vErrors.push(err178);
-                }
-                errors++;
-              }
-            }
-            if (data71.scopes !== void 0) {
-              let data76 = data71.scopes;
-              if (Array.isArray(data76)) {
-                const len13 = data76.length;
-                for (let i13 = 0; i13 < len13; i13++) {
-                  let data77 = data76[i13];
-                  if (typeof data77 === "string") {
-                    if (func2(data77) > 256) {
-                      const err179 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/scopes/" + i13, schemaPath: "#/properties/userAccessTokens/items/properties/scopes/items/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err179];
-                      } else {
-                        vErrors.push(err179);
-                      }
-                      errors++;
-                    }
-                    if (func2(data77) < 1) {
-                      const err180 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/scopes/" + i13, schemaPath: "#/properties/userAccessTokens/items/properties/scopes/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err180];
-                      } else {
-                        vErrors.push(err180);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err181 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/scopes/" + i13, schemaPath: "#/properties/userAccessTokens/items/properties/scopes/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err181];
-                    } else {
-                      vErrors.push(err181);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err182 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/scopes", schemaPath: "#/properties/userAccessTokens/items/properties/scopes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err182];
-                } else {
-                  vErrors.push(err182);
+                  vErrors.push(err176);
                 }
                 errors++;
               }
             }
           } else {
-            const err183 = { instancePath: instancePath + "/userAccessTokens/" + i12, schemaPath: "#/properties/userAccessTokens/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err177 = { instancePath: instancePath + "/tenantAccessTokens/" + i10, schemaPath: "#/properties/tenantAccessTokens/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err183];
+              vErrors = [err177];
             } else {
-              vErrors.push(err183);
+              vErrors.push(err177);
             }
             errors++;
           }
         }
       } else {
-        const err184 = { instancePath: instancePath + "/userAccessTokens", schemaPath: "#/properties/userAccessTokens/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err178 = { instancePath: instancePath + "/tenantAccessTokens", schemaPath: "#/properties/tenantAccessTokens/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err184];
+          vErrors = [err178];
         } else {
-          vErrors.push(err184);
+          vErrors.push(err178);
+        }
+        errors++;
+      }
+    }
+    if (data.appAccessTokens !== void 0) {
+      let data77 = data.appAccessTokens;
+      if (Array.isArray(data77)) {
+        const len11 = data77.length;
+        for (let i11 = 0; i11 < len11; i11++) {
+          let data78 = data77[i11];
+          if (data78 && typeof data78 == "object" && !Array.isArray(data78)) {
+            if (data78.token === void 0) {
+              const err179 = { instancePath: instancePath + "/appAccessTokens/" + i11, schemaPath: "#/properties/appAccessTokens/items/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'" };
+              if (vErrors === null) {
+                vErrors = [err179];
+              } else {
+                vErrors.push(err179);
+              }
+              errors++;
+            }
+            if (data78.appId === void 0) {
+              const err180 = { instancePath: instancePath + "/appAccessTokens/" + i11, schemaPath: "#/properties/appAccessTokens/items/required", keyword: "required", params: { missingProperty: "appId" }, message: "must have required property 'appId'" };
+              if (vErrors === null) {
+                vErrors = [err180];
+              } else {
+                vErrors.push(err180);
+              }
+              errors++;
+            }
+            for (const key17 in data78) {
+              if (!(key17 === "token" || key17 === "appId" || key17 === "expiresIn")) {
+                const err181 = { instancePath: instancePath + "/appAccessTokens/" + i11, schemaPath: "#/properties/appAccessTokens/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err181];
+                } else {
+                  vErrors.push(err181);
+                }
+                errors++;
+              }
+            }
+            if (data78.token !== void 0) {
+              let data79 = data78.token;
+              if (typeof data79 === "string") {
+                if (func2(data79) > 256) {
+                  const err182 = { instancePath: instancePath + "/appAccessTokens/" + i11 + "/token", schemaPath: "#/properties/appAccessTokens/items/properties/token/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err182];
+                  } else {
+                    vErrors.push(err182);
+                  }
+                  errors++;
+                }
+                if (func2(data79) < 1) {
+                  const err183 = { instancePath: instancePath + "/appAccessTokens/" + i11 + "/token", schemaPath: "#/properties/appAccessTokens/items/properties/token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err183];
+                  } else {
+                    vErrors.push(err183);
+                  }
+                  errors++;
+                }
+              } else {
+                const err184 = { instancePath: instancePath + "/appAccessTokens/" + i11 + "/token", schemaPath: "#/properties/appAccessTokens/items/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err184];
+                } else {
+                  vErrors.push(err184);
+                }
+                errors++;
+              }
+            }
+            if (data78.appId !== void 0) {
+              let data80 = data78.appId;
+              if (typeof data80 === "string") {
+                if (func2(data80) > 256) {
+                  const err185 = { instancePath: instancePath + "/appAccessTokens/" + i11 + "/appId", schemaPath: "#/properties/appAccessTokens/items/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err185];
+                  } else {
+                    vErrors.push(err185);
+                  }
+                  errors++;
+                }
+                if (func2(data80) < 1) {
+                  const err186 = { instancePath: instancePath + "/appAccessTokens/" + i11 + "/appId", schemaPath: "#/properties/appAccessTokens/items/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err186];
+                  } else {
+                    vErrors.push(err186);
+                  }
+                  errors++;
+                }
+              } else {
+                const err187 = { instancePath: instancePath + "/appAccessTokens/" + i11 + "/appId", schemaPath: "#/properties/appAccessTokens/items/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err187];
+                } else {
+                  vErrors.push(err187);
+                }
+                errors++;
+              }
+            }
+            if (data78.expiresIn !== void 0) {
+              let data81 = data78.expiresIn;
+              if (!(typeof data81 == "number" && (!(data81 % 1) && !isNaN(data81)))) {
+                const err188 = { instancePath: instancePath + "/appAccessTokens/" + i11 + "/expiresIn", schemaPath: "#/properties/appAccessTokens/items/properties/expiresIn/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err188];
+                } else {
+                  vErrors.push(err188);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err189 = { instancePath: instancePath + "/appAccessTokens/" + i11, schemaPath: "#/properties/appAccessTokens/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err189];
+            } else {
+              vErrors.push(err189);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err190 = { instancePath: instancePath + "/appAccessTokens", schemaPath: "#/properties/appAccessTokens/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err190];
+        } else {
+          vErrors.push(err190);
+        }
+        errors++;
+      }
+    }
+    if (data.userAccessTokens !== void 0) {
+      let data82 = data.userAccessTokens;
+      if (Array.isArray(data82)) {
+        const len12 = data82.length;
+        for (let i12 = 0; i12 < len12; i12++) {
+          let data83 = data82[i12];
+          if (data83 && typeof data83 == "object" && !Array.isArray(data83)) {
+            if (data83.token === void 0) {
+              const err191 = { instancePath: instancePath + "/userAccessTokens/" + i12, schemaPath: "#/properties/userAccessTokens/items/required", keyword: "required", params: { missingProperty: "token" }, message: "must have required property 'token'" };
+              if (vErrors === null) {
+                vErrors = [err191];
+              } else {
+                vErrors.push(err191);
+              }
+              errors++;
+            }
+            if (data83.userId === void 0) {
+              const err192 = { instancePath: instancePath + "/userAccessTokens/" + i12, schemaPath: "#/properties/userAccessTokens/items/required", keyword: "required", params: { missingProperty: "userId" }, message: "must have required property 'userId'" };
+              if (vErrors === null) {
+                vErrors = [err192];
+              } else {
+                vErrors.push(err192);
+              }
+              errors++;
+            }
+            if (data83.appId === void 0) {
+              const err193 = { instancePath: instancePath + "/userAccessTokens/" + i12, schemaPath: "#/properties/userAccessTokens/items/required", keyword: "required", params: { missingProperty: "appId" }, message: "must have required property 'appId'" };
+              if (vErrors === null) {
+                vErrors = [err193];
+              } else {
+                vErrors.push(err193);
+              }
+              errors++;
+            }
+            for (const key18 in data83) {
+              if (!(key18 === "token" || key18 === "userId" || key18 === "appId" || key18 === "expiresIn" || key18 === "scopes")) {
+                const err194 = { instancePath: instancePath + "/userAccessTokens/" + i12, schemaPath: "#/properties/userAccessTokens/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err194];
+                } else {
+                  vErrors.push(err194);
+                }
+                errors++;
+              }
+            }
+            if (data83.token !== void 0) {
+              let data84 = data83.token;
+              if (typeof data84 === "string") {
+                if (func2(data84) > 256) {
+                  const err195 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/token", schemaPath: "#/properties/userAccessTokens/items/properties/token/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err195];
+                  } else {
+                    vErrors.push(err195);
+                  }
+                  errors++;
+                }
+                if (func2(data84) < 1) {
+                  const err196 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/token", schemaPath: "#/properties/userAccessTokens/items/properties/token/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err196];
+                  } else {
+                    vErrors.push(err196);
+                  }
+                  errors++;
+                }
+              } else {
+                const err197 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/token", schemaPath: "#/properties/userAccessTokens/items/properties/token/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err197];
+                } else {
+                  vErrors.push(err197);
+                }
+                errors++;
+              }
+            }
+            if (data83.userId !== void 0) {
+              let data85 = data83.userId;
+              if (typeof data85 === "string") {
+                if (func2(data85) > 256) {
+                  const err198 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/userId", schemaPath: "#/properties/userAccessTokens/items/properties/userId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err198];
+                  } else {
+                    vErrors.push(err198);
+                  }
+                  errors++;
+                }
+                if (func2(data85) < 1) {
+                  const err199 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/userId", schemaPath: "#/properties/userAccessTokens/items/properties/userId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err199];
+                  } else {
+                    vErrors.push(err199);
+                  }
+                  errors++;
+                }
+              } else {
+                const err200 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/userId", schemaPath: "#/properties/userAccessTokens/items/properties/userId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err200];
+                } else {
+                  vErrors.push(err200);
+                }
+                errors++;
+              }
+            }
+            if (data83.appId !== void 0) {
+              let data86 = data83.appId;
+              if (typeof data86 === "string") {
+                if (func2(data86) > 256) {
+                  const err201 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/appId", schemaPath: "#/properties/userAccessTokens/items/properties/appId/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err201];
+                  } else {
+                    vErrors.push(err201);
+                  }
+                  errors++;
+                }
+                if (func2(data86) < 1) {
+                  const err202 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/appId", schemaPath: "#/properties/userAccessTokens/items/properties/appId/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err202];
+                  } else {
+                    vErrors.push(err202);
+                  }
+                  errors++;
+                }
+              } else {
+                const err203 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/appId", schemaPath: "#/properties/userAccessTokens/items/properties/appId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err203];
+                } else {
+                  vErrors.push(err203);
+                }
+                errors++;
+              }
+            }
+            if (data83.expiresIn !== void 0) {
+              let data87 = data83.expiresIn;
+              if (!(typeof data87 == "number" && (!(data87 % 1) && !isNaN(data87)))) {
+                const err204 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/expiresIn", schemaPath: "#/properties/userAccessTokens/items/properties/expiresIn/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err204];
+                } else {
+                  vErrors.push(err204);
+                }
+                errors++;
+              }
+            }
+            if (data83.scopes !== void 0) {
+              let data88 = data83.scopes;
+              if (Array.isArray(data88)) {
+                const len13 = data88.length;
+                for (let i13 = 0; i13 < len13; i13++) {
+                  let data89 = data88[i13];
+                  if (typeof data89 === "string") {
+                    if (func2(data89) > 256) {
+                      const err205 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/scopes/" + i13, schemaPath: "#/properties/userAccessTokens/items/properties/scopes/items/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err205];
+                      } else {
+                        vErrors.push(err205);
+                      }
+                      errors++;
+                    }
+                    if (func2(data89) < 1) {
+                      const err206 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/scopes/" + i13, schemaPath: "#/properties/userAccessTokens/items/properties/scopes/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err206];
+                      } else {
+                        vErrors.push(err206);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err207 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/scopes/" + i13, schemaPath: "#/properties/userAccessTokens/items/properties/scopes/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err207];
+                    } else {
+                      vErrors.push(err207);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err208 = { instancePath: instancePath + "/userAccessTokens/" + i12 + "/scopes", schemaPath: "#/properties/userAccessTokens/items/properties/scopes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err208];
+                } else {
+                  vErrors.push(err208);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err209 = { instancePath: instancePath + "/userAccessTokens/" + i12, schemaPath: "#/properties/userAccessTokens/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err209];
+            } else {
+              vErrors.push(err209);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err210 = { instancePath: instancePath + "/userAccessTokens", schemaPath: "#/properties/userAccessTokens/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err210];
+        } else {
+          vErrors.push(err210);
         }
         errors++;
       }
     }
   } else {
-    const err185 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err211 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err185];
+      vErrors = [err211];
     } else {
-      vErrors.push(err185);
+      vErrors.push(err211);
     }
     errors++;
   }
@@ -2081,6 +2370,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var v1 = validate21;
+var pattern5 = new RegExp("^(?!\\.\\.?$)", "u");
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -2091,39 +2381,27 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
-  const _errs1 = errors;
-  const _errs2 = errors;
-  if (!(data === "." || data === "..")) {
-    const err0 = {};
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  var valid0 = _errs2 === errors;
-  if (valid0) {
-    const err1 = { instancePath, schemaPath: "#/not", keyword: "not", params: {}, message: "must NOT be valid" };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  } else {
-    errors = _errs1;
-    if (vErrors !== null) {
-      if (_errs1) {
-        vErrors.length = _errs1;
-      } else {
-        vErrors = null;
-      }
-    }
-  }
   if (typeof data === "string") {
     if (func2(data) > 256) {
-      const err2 = { instancePath, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+      const err0 = { instancePath, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (func2(data) < 1) {
+      const err1 = { instancePath, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (!pattern5.test(data)) {
+      const err2 = { instancePath, schemaPath: "#/pattern", keyword: "pattern", params: { pattern: "^(?!\\.\\.?$)" }, message: 'must match pattern "^(?!\\.\\.?$)"' };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -2131,21 +2409,12 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (func2(data) < 1) {
-      const err3 = { instancePath, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
   } else {
-    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    const err3 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" }, message: "must be string" };
     if (vErrors === null) {
-      vErrors = [err4];
+      vErrors = [err3];
     } else {
-      vErrors.push(err4);
+      vErrors.push(err3);
     }
     errors++;
   }
@@ -2164,39 +2433,27 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
-  const _errs1 = errors;
-  const _errs2 = errors;
-  if (!(data === "." || data === "..")) {
-    const err0 = {};
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  var valid0 = _errs2 === errors;
-  if (valid0) {
-    const err1 = { instancePath, schemaPath: "#/not", keyword: "not", params: {}, message: "must NOT be valid" };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  } else {
-    errors = _errs1;
-    if (vErrors !== null) {
-      if (_errs1) {
-        vErrors.length = _errs1;
-      } else {
-        vErrors = null;
-      }
-    }
-  }
   if (typeof data === "string") {
     if (func2(data) > 256) {
-      const err2 = { instancePath, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+      const err0 = { instancePath, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (func2(data) < 1) {
+      const err1 = { instancePath, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (!pattern5.test(data)) {
+      const err2 = { instancePath, schemaPath: "#/pattern", keyword: "pattern", params: { pattern: "^(?!\\.\\.?$)" }, message: 'must match pattern "^(?!\\.\\.?$)"' };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -2204,21 +2461,12 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (func2(data) < 1) {
-      const err3 = { instancePath, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
   } else {
-    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    const err3 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" }, message: "must be string" };
     if (vErrors === null) {
-      vErrors = [err4];
+      vErrors = [err3];
     } else {
-      vErrors.push(err4);
+      vErrors.push(err3);
     }
     errors++;
   }
@@ -2227,7 +2475,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate22.evaluated = { "dynamicProps": false, "dynamicItems": false };
 var v3 = validate23;
-var schema43 = { "type": ["object", "null"], "description": "No parameters in the body; JSON `{}` or `null`. \u8BF7\u6C42\u4F53\u65E0\u53C2\u6570\u3002" };
+var schema46 = { "type": ["object", "null"], "description": "No parameters in the body: the operation reads only the path, the query and the token. Clients differ\nin what they send, and the platform accepts them all: the official Node SDK sends `{}` with\n`Content-Type: application/json`, the source document's C# and PHP samples send `null` as JSON, curl\nsends no body. So the body may be absent, empty, or JSON `{}` or `null`; any properties in an object\nare ignored (see *Unknown properties* on `AppCredentials`). Anything else (a string, a number, an\narray, malformed JSON, another content type) is bad input: 190002.\n\n\u8BF7\u6C42\u4F53\u65E0\u53C2\u6570\u3002\u5B98\u65B9 Node SDK \u53D1\u9001 `{}`\uFF0C\u6587\u6863\u4E2D\u7684 C#\u3001PHP \u793A\u4F8B\u53D1\u9001 `null`\uFF0Ccurl \u4E0D\u53D1\u9001\u8BF7\u6C42\u4F53\uFF1A\u5747\u53EF\u63A5\u53D7\u3002\n" };
 function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -2239,7 +2487,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    const err0 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/NoParameters/type", keyword: "type", params: { type: schema43.type }, message: "must be object,null" };
+    const err0 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/NoParameters/type", keyword: "type", params: { type: schema46.type }, message: "must be object,null" };
     if (vErrors === null) {
       vErrors = [err0];
     } else {
@@ -2262,39 +2510,27 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
-  const _errs1 = errors;
-  const _errs2 = errors;
-  if (!(data === "." || data === "..")) {
-    const err0 = {};
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  var valid0 = _errs2 === errors;
-  if (valid0) {
-    const err1 = { instancePath, schemaPath: "#/not", keyword: "not", params: {}, message: "must NOT be valid" };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  } else {
-    errors = _errs1;
-    if (vErrors !== null) {
-      if (_errs1) {
-        vErrors.length = _errs1;
-      } else {
-        vErrors = null;
-      }
-    }
-  }
   if (typeof data === "string") {
     if (func2(data) > 256) {
-      const err2 = { instancePath, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+      const err0 = { instancePath, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (func2(data) < 1) {
+      const err1 = { instancePath, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (!pattern5.test(data)) {
+      const err2 = { instancePath, schemaPath: "#/pattern", keyword: "pattern", params: { pattern: "^(?!\\.\\.?$)" }, message: 'must match pattern "^(?!\\.\\.?$)"' };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -2302,21 +2538,12 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (func2(data) < 1) {
-      const err3 = { instancePath, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
   } else {
-    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    const err3 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" }, message: "must be string" };
     if (vErrors === null) {
-      vErrors = [err4];
+      vErrors = [err3];
     } else {
-      vErrors.push(err4);
+      vErrors.push(err3);
     }
     errors++;
   }
@@ -2335,39 +2562,27 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
-  const _errs1 = errors;
-  const _errs2 = errors;
-  if (!(data === "." || data === "..")) {
-    const err0 = {};
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  var valid0 = _errs2 === errors;
-  if (valid0) {
-    const err1 = { instancePath, schemaPath: "#/not", keyword: "not", params: {}, message: "must NOT be valid" };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  } else {
-    errors = _errs1;
-    if (vErrors !== null) {
-      if (_errs1) {
-        vErrors.length = _errs1;
-      } else {
-        vErrors = null;
-      }
-    }
-  }
   if (typeof data === "string") {
     if (func2(data) > 256) {
-      const err2 = { instancePath, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+      const err0 = { instancePath, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (func2(data) < 1) {
+      const err1 = { instancePath, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (!pattern5.test(data)) {
+      const err2 = { instancePath, schemaPath: "#/pattern", keyword: "pattern", params: { pattern: "^(?!\\.\\.?$)" }, message: 'must match pattern "^(?!\\.\\.?$)"' };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -2375,21 +2590,12 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (func2(data) < 1) {
-      const err3 = { instancePath, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
   } else {
-    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    const err3 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" }, message: "must be string" };
     if (vErrors === null) {
-      vErrors = [err4];
+      vErrors = [err3];
     } else {
-      vErrors.push(err4);
+      vErrors.push(err3);
     }
     errors++;
   }
@@ -2461,7 +2667,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    const err0 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/NoParameters/type", keyword: "type", params: { type: schema43.type }, message: "must be object,null" };
+    const err0 = { instancePath, schemaPath: "feishu-meeting-chat-openapi#/components/schemas/NoParameters/type", keyword: "type", params: { type: schema46.type }, message: "must be object,null" };
     if (vErrors === null) {
       vErrors = [err0];
     } else {

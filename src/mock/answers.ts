@@ -23,7 +23,7 @@ export type Answer =
 export interface AnswerOptions {
   /** Use this answer for the next `times` requests only; without it, it answers until replaced or reset. */
   readonly times?: number
-  /** Values of `x-ogw-ratelimit-limit` and `-reset` on a 429 (default: the operation's per-second limit, 1 s). */
+  /** Values of `x-ogw-ratelimit-limit` and `-reset` on the gateway's 429, 99991400 (default: the operation's per-second limit, 1 s). */
   readonly rateLimit?: { readonly limit: number; readonly reset: number }
   /** Extra response headers. */
   readonly headers?: Readonly<Record<string, string>>

@@ -6,6 +6,8 @@ import type { Clock } from '../fake/clock.js'
 import { logIdFactory } from '../fake/ids.js'
 import type { AnswerOptions, ResolvedAnswer } from './answers.js'
 import { route, type MockOperation } from '../contract/operations.js'
+import { codeOf, type DocumentedResponse } from '../contract/walk.js'
+import { GATEWAY_RATE_LIMITED } from '../fake/rules.js'
 import { errorReply, exampleResponse, LOG_ID_HEADER, notFoundResponse, RATE_LIMIT_LIMIT_HEADER, RATE_LIMIT_RESET_HEADER, toResponse, type Reply } from './respond.js'
 import { fromFetch, type MockRequest } from './request.js'
 
@@ -51,13 +53,15 @@ const FALLBACK_RATE_LIMIT = 100
 export async function renderAnswer(op: MockOperation, answer: ResolvedAnswer, request: MockRequest, logId: string): Promise<Response> {
   if (answer.kind === 'networkError') return Response.error()
   if (answer.kind === 'custom') return answer.build(await request.fetchRequest())
-  const headers: Record<string, string> = { ...rateLimitHeaders(op, answer.doc.headers, answer.options), ...answer.options.headers }
+  const headers: Record<string, string> = { ...rateLimitHeaders(op, answer.doc, answer.options), ...answer.options.headers }
   return exampleResponse(answer.doc, logId, headers)
 }
 
-function rateLimitHeaders(op: MockOperation, documented: readonly string[], options: AnswerOptions): Record<string, string> {
-  const names = new Set(documented.map((h) => h.toLowerCase()))
+/** The gateway's rate-limit headers, on the gateway's own 429 only (the calendar service's limits send none). */
+function rateLimitHeaders(op: MockOperation, doc: DocumentedResponse, options: AnswerOptions): Record<string, string> {
   const out: Record<string, string> = {}
+  if (codeOf(doc.value) !== GATEWAY_RATE_LIMITED) return out
+  const names = new Set(doc.headers.map((h) => h.toLowerCase()))
   const limit = options.rateLimit?.limit ?? op.rateLimit?.perSecond ?? FALLBACK_RATE_LIMIT
   const reset = options.rateLimit?.reset ?? 1
   if (names.has(RATE_LIMIT_LIMIT_HEADER)) out[RATE_LIMIT_LIMIT_HEADER] = String(limit)

@@ -2,8 +2,9 @@
 // Authorization header first, then path and query parameters, then the body.
 import type { CatalogCode } from '../generated/catalog.js'
 import { validators, type ValidationError } from '../generated/validators.js'
-import { isObject, type JsonObject, type SpecParameter } from '../contract/walk.js'
+import { codeOf, isObject, type JsonObject, type SpecParameter } from '../contract/walk.js'
 import type { MockOperation } from '../contract/operations.js'
+import { issuedIds, type IssuedId } from '../fake/issued.js'
 import { Refusal, type FieldViolation } from '../fake/refusal.js'
 import { gateway, type Bearer } from '../fake/rules.js'
 import { asMockRequest, type MockRequest } from './request.js'
@@ -41,28 +42,49 @@ function mediaType(request: MockRequest): string {
   return (request.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
 }
 
-/** An operation's parameters with their validators' keys, made once per operation rather than per request. */
-const parameterKeys = new WeakMap<MockOperation, readonly { readonly p: SpecParameter; readonly key: string }[]>()
+interface CheckedParameter {
+  readonly p: SpecParameter
+  readonly key: string
+  /** The shape of the ids it takes, where the operation documents the code for a value off it. */
+  readonly id: IssuedId | undefined
+}
 
-function parametersOf(op: MockOperation): readonly { readonly p: SpecParameter; readonly key: string }[] {
+/** An operation's parameters with their validators' keys and id shapes, made once per operation rather than per request. */
+const parameterKeys = new WeakMap<MockOperation, readonly CheckedParameter[]>()
+
+function parametersOf(op: MockOperation): readonly CheckedParameter[] {
   let list = parameterKeys.get(op)
-  if (!list) parameterKeys.set(op, (list = op.spec.parameters.map((p) => ({ p, key: `${op.id}:${p.in}:${p.name}` }))))
+  if (!list) {
+    const documented = new Set(op.answers.map((a) => codeOf(a.value)))
+    const ids = issuedIds(op.id).filter((id) => documented.has(id.code))
+    parameterKeys.set(op, (list = op.spec.parameters.map((p) => ({ p, key: `${op.id}:${p.in}:${p.name}`, id: p.in === 'path' ? ids.find((id) => id.param === p.name) : undefined }))))
+  }
   return list
 }
 
-/** Checks path parameters, query parameters and the JSON body against the operation's schemas. */
+/**
+ * Checks path parameters, query parameters and the JSON body against the operation's schemas.
+ *
+ * @answers 191001 a calendar_id that cannot be one the platform issues: over 256 characters, `.` or `..`, or not of the shape `<unit>_<id>@group.calendar.<feishu.cn | larksuite.com>` (the spec's `x-issued-pattern`)
+ * @answers 193000 unbind: an event_id that cannot be one the platform issues: over 256 characters, `.` or `..`, or not `<uid>_<number>`
+ * @answers 190002 a parameter or body that breaks the spec's schema (a meeting_chat_id not `oc_…`, a body that is not `{}` or `null`, …) or a path that is not valid percent-encoding, with `field_violations`
+ * @answers 10003 token endpoints: a body that breaks the spec's schema (a field missing or not a string)
+ */
 export async function checkInput(op: MockOperation, fetchOrMock: Request | MockRequest, rawParams: Readonly<Record<string, string>>): Promise<Checked<ValidInput>> {
   const request = asMockRequest(fetchOrMock)
   const violations: FieldViolation[] = []
+  // The code of the first id that cannot be one: it answers instead of the operation's invalid-input code.
+  let invalidId: CatalogCode | undefined
   const params: Record<string, string> = {}
   const query: Record<string, string> = {}
-  for (const { p, key } of parametersOf(op)) {
+  for (const { p, key, id } of parametersOf(op)) {
     let value: string | undefined
     if (p.in === 'path') {
       const raw = rawParams[p.name]
       try {
         value = raw === undefined ? undefined : decodeURIComponent(raw)
       } catch {
+        // Not an id the calendar service could read at all: the request is malformed (190002), before any id's own code.
         violations.push({ field: p.name, description: `${p.name} is not valid percent-encoding` })
         continue
       }
@@ -76,7 +98,11 @@ export async function checkInput(op: MockOperation, fetchOrMock: Request | MockR
       continue
     }
     const errors = validate(key, value)
-    if (errors.length > 0) violations.push({ field: p.name, description: `${p.name} ${describeErrors(errors)}` })
+    const problem = errors.length > 0 ? describeErrors(errors) : id && !id.pattern.test(value) ? `is not of the shape the platform issues (${id.pattern.source})` : undefined
+    if (problem !== undefined) {
+      violations.push({ field: p.name, description: `${p.name} ${problem}` })
+      if (id) invalidId ??= id.code
+    }
     if (p.in === 'path') params[p.name] = value
     else if (p.in === 'query') query[p.name] = value
   }
@@ -103,7 +129,7 @@ export async function checkInput(op: MockOperation, fetchOrMock: Request | MockR
       else if (isObject(parsed)) body = parsed
     }
   }
-  return violations.length > 0 ? reject(op.invalidInputCode, violations) : ok({ params, query, body })
+  return violations.length > 0 ? reject(invalidId ?? op.invalidInputCode, violations) : ok({ params, query, body })
 }
 
 // Ajv reports `/app_id must be string` or `(root) must have required property 'app_id'`.

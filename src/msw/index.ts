@@ -8,7 +8,8 @@
  * - `mock.handle(request)`: the same answers as a plain `Request -> Response` function.
  *
  * Both validate every request against the spec first: a missing token answers 99991661, a malformed one
- * 99991671, bad parameters 190002 and a bad token-endpoint body 10003, as the platform does.
+ * 99991671, a calendar or event id that cannot be one 191001 / 193000, other bad parameters 190002 and a bad
+ * token-endpoint body 10003, as the platform does.
  *
  * @example
  * import { setupServer } from 'msw/node'
@@ -27,6 +28,7 @@ export {
   SeedError,
   validateSeed,
   type AccessRole,
+  type AttendeeAbility,
   type CalendarType,
   type IdentityRef,
   type Platform,

@@ -271,7 +271,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the built client in headless Chromium
     const issued = tokenCall!.issuedToken
     expect(issued).toMatch(/^t-/)
 
-    const create = seenAt('POST', meetingChatPath(calendars.alice, events.planning))
+    const create = seenAt('POST', meetingChatPath(calendars.app, events.appPlanning))
     expect(create.map((s) => s.authorization)).toEqual([`Bearer ${issued}`])
     const userCalls = results.seen.filter((s) => s.origin === origin && s.method === 'DELETE' && s.search.includes(chats.unbound))
     expect(userCalls.map((s) => s.authorization)).toEqual([`Bearer ${users.alice.userAccessToken}`])
@@ -280,9 +280,9 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the built client in headless Chromium
     const sent = network.filter((n) => n.url.startsWith(origin)).map((n) => `${n.method} ${new URL(n.url).pathname} ${n.authorization ?? '-'}`)
     expect(sent).toEqual([
       'POST /open-apis/auth/v3/tenant_access_token/internal -',
-      `POST ${meetingChatPath(calendars.alice, events.planning)} Bearer ${issued}`,
-      `DELETE ${meetingChatPath(calendars.alice, events.planning)} Bearer ${issued}`,
-      `DELETE ${meetingChatPath(calendars.alice, events.weeklySync)} Bearer ${issued}`,
+      `POST ${meetingChatPath(calendars.app, events.appPlanning)} Bearer ${issued}`,
+      `DELETE ${meetingChatPath(calendars.app, events.appPlanning)} Bearer ${issued}`,
+      `DELETE ${meetingChatPath(calendars.app, events.appReview)} Bearer ${issued}`,
       `DELETE ${meetingChatPath(calendars.alice, events.weeklySync)} Bearer ${users.alice.userAccessToken}`,
       `DELETE ${meetingChatPath(calendars.alice, events.weeklySync)} Bearer ${users.alice.userAccessToken}`,
     ])
@@ -292,7 +292,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the built client in headless Chromium
     const calendarCalls = results.seen.filter((s) => s.path.startsWith('/open-apis/calendar/'))
     expect(calendarCalls.length).toBeGreaterThan(0)
     for (const call of calendarCalls) {
-      expect(call.path).toMatch(/^\/open-apis\/calendar\/v4\/calendars\/feishu\.cn_demo_alice%40group\.calendar\.feishu\.cn\/events\/[^/]+\/meeting_chat$/)
+      expect(call.path).toMatch(/^\/open-apis\/calendar\/v4\/calendars\/feishu\.cn_demo_(alice|app)%40group\.calendar\.feishu\.cn\/events\/[^/]+\/meeting_chat$/)
       expect(call.url).not.toContain('@')
       // Routed to the operation, not answered with the gateway's 404 page.
       expect(call.status).not.toBe(404)
@@ -300,12 +300,12 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the built client in headless Chromium
     // Chromium's record of the URLs the page requested says the same.
     const requested = network.filter((n) => n.url.includes('/open-apis/calendar/'))
     expect(requested).toHaveLength(calendarCalls.length)
-    for (const n of requested) expect(n.url).toMatch(/\/calendars\/feishu\.cn_demo_alice%40group\.calendar\.feishu\.cn\/events\//)
+    for (const n of requested) expect(n.url).toMatch(/\/calendars\/feishu\.cn_demo_(alice|app)%40group\.calendar\.feishu\.cn\/events\//)
   })
 
   it('rejects a refused call with a FeishuApiError: code, kind, hint and the log id of the answer', () => {
     const cases = [
-      { step: 'appUnbindsAlicesChat', code: 195107, kind: 'permission', httpStatus: 403, search: chats.weeklySync, auth: 'Bearer t-' },
+      { step: 'appUnbindsAlicesChat', code: 195107, kind: 'permission', httpStatus: 403, search: chats.appReview, auth: 'Bearer t-' },
       { step: 'userUnbindsUnboundChat', code: 195108, kind: 'invalid_request', httpStatus: 400, search: chats.unbound, auth: 'Bearer u-' },
     ] as const
     for (const c of cases) {
@@ -345,7 +345,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the built client in headless Chromium
     expect(unbound).toEqual({ ok: true, value: { logId: expect.any(String) } })
     expect(results.steps['userUnbindsOwnChat']).toEqual({ ok: true, value: { logId: expect.any(String) } })
     const unbind = results.seen.find((s) => s.origin === origin && s.method === 'DELETE' && s.search === `?meeting_chat_id=${chatId}`)
-    expect(unbind).toMatchObject({ path: meetingChatPath(calendars.alice, events.planning), status: 200, code: 0, logId: unbound.value.logId })
+    expect(unbind).toMatchObject({ path: meetingChatPath(calendars.app, events.appPlanning), status: 200, code: 0, logId: unbound.value.logId })
   })
 
   // Note: a response the service worker constructs is not CORS-filtered by Chromium, so this proves the

@@ -93,19 +93,19 @@ async function main() {
   results.controller = controller ? { scriptURL: controller.scriptURL, state: controller.state } : null
 
   const { calendars, events, chats, users, app } = demo
-  // App identity: the client fetches a tenant_access_token with the app's credentials, then sends it.
+  // App identity, on the app's own calendar: the client fetches a tenant_access_token with the app's credentials, then sends it.
   const client = createMeetingChatClient({ domain: location.origin, auth: { appId: app.appId, appSecret: app.appSecret } })
 
   let created = null
   await step('create', async () => {
-    created = await client.createMeetingChat({ calendarId: calendars.alice, eventId: events.planning })
+    created = await client.createMeetingChat({ calendarId: calendars.app, eventId: events.appPlanning })
     return created
   })
   await step('unbindCreated', () =>
-    client.unbindMeetingChat({ calendarId: calendars.alice, eventId: events.planning, meetingChatId: created?.meetingChatId ?? 'oc_none' }))
-  // The weekly sync's chat is Alice's: the app may not unbind it (195107).
+    client.unbindMeetingChat({ calendarId: calendars.app, eventId: events.appPlanning, meetingChatId: created?.meetingChatId ?? 'oc_none' }))
+  // The meeting chat of the app's review is Alice's: the app may not unbind it (195107).
   await step('appUnbindsAlicesChat', () =>
-    client.unbindMeetingChat({ calendarId: calendars.alice, eventId: events.weeklySync, meetingChatId: chats.weeklySync }))
+    client.unbindMeetingChat({ calendarId: calendars.app, eventId: events.appReview, meetingChatId: chats.appReview }))
   // User identity, per call: Alice's ordinary chat is bound to no event (195108).
   await step('userUnbindsUnboundChat', () =>
     client.unbindMeetingChat(

@@ -56,7 +56,7 @@ describe('unbind and create', () => {
   })
 
   it.each([
-    ['permission: the app does not own Alice’s chat', () => appEnv, chatArgs(demo.chats.weeklySync), 4, /195107/],
+    ['permission: the app does not own Alice’s chat', () => appEnv, chatArgs(demo.chats.appReview, demo.calendars.app, demo.events.appReview), 4, /195107/],
     ['not found: an unknown event', () => alice(), chatArgs(demo.chats.weeklySync, demo.calendars.alice, 'no-such-event_0'), 5, /193001/],
     ['auth: an unknown user token', () => ({ FEISHU_DOMAIN: sandbox.url, FEISHU_USER_ACCESS_TOKEN: 'u-nobody' }), chatArgs(demo.chats.weeklySync), 3, /99991668/],
     ['invalid request: a chat id that is not oc_', () => alice(), chatArgs('chat-1'), 6, /does not look like a meeting_chat_id/],

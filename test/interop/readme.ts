@@ -15,3 +15,8 @@ export function statedConformance(): Record<string, [number, number]> {
   const rows = [...table.matchAll(/^\| (\w+) \| (\d+) \| (\d+) \|$/gm)]
   return Object.fromEntries(rows.map((m) => [m[1], [Number(m[2]), Number(m[3])]]))
 }
+
+/** Whether the section says `text` (a figure a suite prints, e.g. "18 of 18 calls as expected"). */
+export function states(text: string): boolean {
+  return section.replace(/\s+/g, ' ').includes(text)
+}

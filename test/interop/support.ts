@@ -1,39 +1,14 @@
-// What the interop suites share: the sandbox's demo scenario plus the cases it leaves to custom seeds
-// (scopes, rate limits), and the official Node SDK built as its users build it, pointed at the sandbox.
+// What the interop suites share: the sandbox's scenario with a state for every code (the demo's, plus scopes,
+// rate limits, units, deleted keys, a held event, a seeded fault: test/sandbox/every-code.ts), and the official
+// Node SDK built as its users build it, pointed at the sandbox.
 import * as lark from '@larksuiteoapi/node-sdk'
-import { demo, demoSeed } from '../../src/fake/demo.ts'
-import type { Seed } from '../../src/fake/seed.ts'
+import { demo } from '../../src/fake/demo.ts'
+import { everyCodeSeed } from '../sandbox/every-code.ts'
 
-/** The ids this file adds to the demo scenario. */
-export const extra = {
-  /** A self-built app granted no scope (99991672). */
-  noScopeApp: { appId: 'cli_interop_noscope', appSecret: 'interop-noscope-secret', tenantAccessToken: 't-interop-noscope' },
-  /** Alice's user token with no scope granted (99991679). */
-  noScopeUserAccessToken: 'u-interop-alice-noscope',
-  /** One call a minute for each operation (190004). */
-  opLimitedApp: { appId: 'cli_interop_oplimited', appSecret: 'interop-oplimited-secret', tenantAccessToken: 't-interop-oplimited' },
-  /** One call a minute for the whole app (190005). */
-  appLimitedApp: { appId: 'cli_interop_applimited', appSecret: 'interop-applimited-secret', tenantAccessToken: 't-interop-applimited' },
-} as const
+export { everyCode as extra } from '../sandbox/every-code.ts'
 
-/** The demo scenario, plus an app and a user token without scopes and two rate-limited apps. */
-export function interopSeed(): Seed {
-  const seed = demoSeed()
-  const { noScopeApp, opLimitedApp, appLimitedApp } = extra
-  const app = (a: { appId: string; appSecret: string }, more: object = {}) => ({ appId: a.appId, appSecret: a.appSecret, type: 'custom' as const, tenants: [demo.tenantKey], ...more })
-  const token = (a: { appId: string; tenantAccessToken: string }) => ({ token: a.tenantAccessToken, appId: a.appId, tenantKey: demo.tenantKey })
-  return {
-    ...seed,
-    apps: [
-      ...(seed.apps ?? []),
-      app(noScopeApp, { scopes: [] }),
-      app(opLimitedApp, { rateLimit: { perOperation: { perMinute: 1 } } }),
-      app(appLimitedApp, { rateLimit: { perApp: { perMinute: 1 } } }),
-    ],
-    tenantAccessTokens: [...(seed.tenantAccessTokens ?? []), token(noScopeApp), token(opLimitedApp), token(appLimitedApp)],
-    userAccessTokens: [...(seed.userAccessTokens ?? []), { token: extra.noScopeUserAccessToken, userId: demo.users.alice.userId, appId: demo.app.appId, scopes: [] }],
-  }
-}
+/** The scenario the interop suites run against: a state for every code the fake answers. */
+export const interopSeed = everyCodeSeed
 
 const quiet = { error() {}, warn() {}, info() {}, debug() {}, trace() {} }
 

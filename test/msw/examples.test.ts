@@ -6,6 +6,7 @@ import { errorCatalog, type CatalogCode } from '../../src/generated/catalog.ts'
 import type { OperationId } from '../../src/generated/operations.ts'
 import { createExampleMock, createHandlers, createManualClock, type ExampleMock } from '../../src/msw/index.ts'
 import { codeOf, documentedResponses, specOperations } from '../../src/contract/walk.ts'
+import { GATEWAY_RATE_LIMITED } from '../../src/fake/rules.ts'
 import { call, codeAndMsg, expectError, FEISHU, LARK, specRateLimit, specRequest, useMswServer } from './support.ts'
 
 let mock: ExampleMock = createExampleMock()
@@ -25,7 +26,12 @@ describe('every documented response', () => {
     if (typeof doc.value === 'string') expect(answer.text).toBe(doc.value)
     else expect(answer.json).toEqual(doc.value)
     expect(answer.headers.get('x-tt-logid')).toBeTruthy()
-    for (const header of doc.headers) expect(answer.headers.get(header), header).not.toBeNull()
+    // Every documented header; the rate-limit ones only on the gateway's 429 (the calendar service's send none).
+    const rateLimitHeader = (name: string) => name.toLowerCase().startsWith('x-ogw-ratelimit-')
+    for (const header of doc.headers) {
+      if (rateLimitHeader(header) && codeOf(doc.value) !== GATEWAY_RATE_LIMITED) expect(answer.headers.get(header), header).toBeNull()
+      else expect(answer.headers.get(header), header).not.toBeNull()
+    }
   })
 
   const errors = documentedResponses().flatMap((r) => {
@@ -95,17 +101,24 @@ describe('answers', () => {
     expect((await call('createMeetingChat')).status).toBe(200)
   })
 
-  it('gives 429 examples the spec\'s rate-limit headers: the operation\'s per-second limit by default', async () => {
+  it('gives the gateway\'s 429 (99991400) the spec\'s rate-limit headers: the operation\'s per-second limit by default', async () => {
     mock.respond('unbindMeetingChat', { code: 99991400 })
     const answer = await call('unbindMeetingChat')
     expect(answer.headers.get('x-ogw-ratelimit-limit')).toBe(String(specRateLimit('unbindMeetingChat').perSecond))
     expect(answer.headers.get('x-ogw-ratelimit-reset')).toBe('1')
   })
 
-  it('gives 429 examples the rate-limit values asked for', async () => {
-    mock.respond('getTenantAccessTokenInternal', { code: 190005 }, { rateLimit: { limit: 5, reset: 30 } })
+  it('gives the gateway\'s 429 the rate-limit values asked for', async () => {
+    mock.respond('getTenantAccessTokenInternal', { code: 99991400 }, { rateLimit: { limit: 5, reset: 30 } })
     const answer = await call('getTenantAccessTokenInternal')
     expect([answer.headers.get('x-ogw-ratelimit-limit'), answer.headers.get('x-ogw-ratelimit-reset')]).toEqual(['5', '30'])
+  })
+
+  it.each([190004, 190005, 190010] as const)('gives the calendar service\'s 429 %i no gateway headers', async (code) => {
+    mock.respond('unbindMeetingChat', { code })
+    const answer = await call('unbindMeetingChat')
+    expect(answer.status).toBe(429)
+    expect([answer.headers.get('x-ogw-ratelimit-limit'), answer.headers.get('x-ogw-ratelimit-reset')]).toEqual([null, null])
   })
 
   it('adds the headers asked for', async () => {

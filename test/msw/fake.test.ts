@@ -223,11 +223,11 @@ describe('rate limits', () => {
   // The unbound chat answers 195108 without changing anything, so a request can be repeated at will.
   const probe = (token: string = alice.userAccessToken) => unbind(token, demo.calendars.alice, demo.events.weeklySync, demo.chats.unbound)
 
-  it('answers 190004 with x-ogw-ratelimit-* headers past the spec\'s per-second limit of an operation', async () => {
+  it("answers the gateway's 99991400 with x-ogw-ratelimit-* headers past the spec's per-second limit of an operation", async () => {
     const { perSecond } = specRateLimit('unbindMeetingChat')
     for (let i = 0; i < perSecond; i++) expect(field(await probe(), 'code')).toBe(195108)
     const limited = await probe()
-    expectError(limited, 190004)
+    expectError(limited, 99991400)
     expect(limited.headers.get('x-ogw-ratelimit-limit')).toBe(String(perSecond))
     expect(limited.headers.get('x-ogw-ratelimit-reset')).toBe('1')
   })
@@ -236,12 +236,12 @@ describe('rate limits', () => {
     reset(withAppLimits({ perOperation: { perSecond: 2 } }))
     await probe()
     await probe()
-    expectError(await probe(), 190004)
-    expectError(await probe(), 190004)
+    expectError(await probe(), 99991400)
+    expectError(await probe(), 99991400)
     clock.advance(1000)
     expect(field(await probe(), 'code')).toBe(195108)
     expect(field(await probe(), 'code')).toBe(195108)
-    expectError(await probe(), 190004)
+    expectError(await probe(), 99991400)
   })
 
   it('applies a per-minute limit, with the seconds left in the minute', async () => {
@@ -252,31 +252,46 @@ describe('rate limits', () => {
       clock.advance(1000)
     }
     const limited = await probe()
-    expectError(limited, 190004)
+    expectError(limited, 99991400)
     expect(limited.headers.get('x-ogw-ratelimit-limit')).toBe('3')
     expect(limited.headers.get('x-ogw-ratelimit-reset')).toBe('42')
   })
 
-  it('answers 190005 past a per-app limit, across operations', async () => {
+  it("answers the calendar service's 190004 past its per-operation limit, without the gateway's headers", async () => {
+    reset(withAppLimits({ perMethod: { perSecond: 1 } }))
+    await probe()
+    const limited = await probe()
+    expectError(limited, 190004)
+    expect([limited.headers.get('x-ogw-ratelimit-limit'), limited.headers.get('x-ogw-ratelimit-reset')]).toEqual([null, null])
+    expect(field(await create(alice.userAccessToken, demo.calendars.alice, demo.events.planning), 'code')).toBe(0)
+  })
+
+  it("answers the calendar service's 190005 past a per-app limit, across operations, without the gateway's headers", async () => {
     reset(withAppLimits({ perApp: { perSecond: 2 } }))
     await probe()
     await create(alice.userAccessToken, demo.calendars.alice, demo.events.solo)
     const limited = await create(alice.userAccessToken, demo.calendars.alice, demo.events.planning)
     expectError(limited, 190005)
-    expect(limited.headers.get('x-ogw-ratelimit-limit')).toBe('2')
+    expect(limited.headers.get('x-ogw-ratelimit-limit')).toBeNull()
+  })
+
+  it("checks the gateway's limit before the calendar service's", async () => {
+    reset(withAppLimits({ perOperation: { perSecond: 1 }, perMethod: { perSecond: 1 } }))
+    await probe()
+    expectError(await probe(), 99991400)
   })
 
   it('counts each app apart', async () => {
     reset(withAppLimits({ perOperation: { perSecond: 1 } }))
     await probe()
-    expectError(await probe(), 190004)
+    expectError(await probe(), 99991400)
     expect(field(await unbind(demo.noBotApp.tenantAccessToken, demo.calendars.app, demo.events.appStandup, demo.chats.appStandup), 'code')).toBe(190007)
   })
 
   it('checks the rate before the parameters', async () => {
     reset(withAppLimits({ perOperation: { perSecond: 1 } }))
     await probe()
-    expectError(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.weeklySync, 'not-a-chat-id'), 190004)
+    expectError(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.weeklySync, 'not-a-chat-id'), 99991400)
   })
 
   function withAppLimits(rateLimit: NonNullable<NonNullable<Seed['apps']>[number]['rateLimit']>): Seed {
@@ -286,10 +301,51 @@ describe('rate limits', () => {
 })
 
 describe('parameters', () => {
-  it('answers 190002, naming the field, for an over-long calendar id', async () => {
+  it('answers 191001, naming the field, for a calendar id over 256 characters: it cannot be one', async () => {
     const answer = await unbind(alice.userAccessToken, 'c'.repeat(257), demo.events.weeklySync, demo.chats.weeklySync)
-    expectError(answer, 190002)
+    expectError(answer, 191001)
     expect(field(answer, 'error')).toMatchObject({ log_id: answer.headers.get('x-tt-logid'), field_violations: [{ field: 'calendar_id' }] })
+  })
+
+  it.each([
+    ['without @group.calendar.', 'feishu.cn_demo_alice'],
+    ['of another domain', 'feishu.cn_demo_alice@group.calendar.example.com'],
+    ['with a space', 'feishu.cn demo@group.calendar.feishu.cn'],
+  ])('answers 191001 for a calendar id %s, on create and unbind alike', async (_name, calendarId) => {
+    const unbound = await unbind(alice.userAccessToken, calendarId, demo.events.weeklySync, demo.chats.weeklySync)
+    expectError(unbound, 191001)
+    expect(field(unbound, 'error')).toMatchObject({ field_violations: [{ field: 'calendar_id', description: expect.stringMatching(/not of the shape the platform issues/) }] })
+    expectError(await create(alice.userAccessToken, calendarId, demo.events.planning), 191001)
+  })
+
+  it('answers 191000, not 191001, for a well-formed calendar id no calendar has', async () => {
+    expectError(await unbind(alice.userAccessToken, 'feishu.cn_nobody@group.calendar.feishu.cn', demo.events.weeklySync, demo.chats.weeklySync), 191000)
+  })
+
+  it('reads an @ sent raw or percent-encoded alike', async () => {
+    const raw = await call('unbindMeetingChat', { authorization: bearer(alice.userAccessToken), rawPath: { calendar_id: demo.calendars.alice, event_id: demo.events.weeklySync }, query: { meeting_chat_id: demo.chats.unbound } })
+    expectError(raw, 195108)
+  })
+
+  it.each([
+    ['without the _N suffix', 'demo-weekly-sync'],
+    ['with a suffix that is not a number', 'demo-weekly-sync_x'],
+    ['over 256 characters', `${'e'.repeat(255)}_0`],
+  ])('answers 193000 on unbind for an event id %s', async (_name, eventId) => {
+    const answer = await unbind(alice.userAccessToken, demo.calendars.alice, eventId, demo.chats.weeklySync)
+    expectError(answer, 193000)
+    expect(field(answer, 'error')).toMatchObject({ field_violations: [{ field: 'event_id' }] })
+  })
+
+  it("answers create's 193001 for an event id of the wrong shape (its page has no 193000), and 190002 for one over 256 characters", async () => {
+    expectError(await create(alice.userAccessToken, demo.calendars.alice, 'demo-planning'), 193001)
+    expectError(await create(alice.userAccessToken, demo.calendars.alice, `${'e'.repeat(255)}_0`), 190002)
+  })
+
+  it('answers the first bad id\'s code and names every bad field', async () => {
+    const answer = await unbind(alice.userAccessToken, 'not-a-calendar', 'not-an-event', 'not-a-chat')
+    expectError(answer, 191001)
+    expect((field(answer, 'error') as { field_violations: { field: string }[] }).field_violations.map((v) => v.field)).toEqual(['calendar_id', 'event_id', 'meeting_chat_id'])
   })
 
   it('answers 190002 for a missing meeting_chat_id', async () => {
@@ -327,7 +383,7 @@ describe('calendars', () => {
       apps: [...(seed.apps ?? []), { appId: 'cli_other', appSecret: 'other-secret', tenants: ['other'] }],
       users: [...(seed.users ?? []), { userId: 'ou_other', tenantKey: 'other' }],
       userAccessTokens: [{ token: 'u-other', userId: 'ou_other', appId: 'cli_other' }],
-      calendars: [...(seed.calendars ?? []), { calendarId: 'cal-other', owner: { userId: 'ou_other' } }],
+      calendars: [...(seed.calendars ?? []), { calendarId: 'other_x@group.calendar.feishu.cn', owner: { userId: 'ou_other' } }],
     })
     expectError(await unbindWeeklySync('u-other'), 191000)
   })
@@ -342,6 +398,40 @@ describe('calendars', () => {
 
   it('answers 191004 for a calendar that is not primary', async () => {
     expectError(await unbind(alice.userAccessToken, demo.calendars.shared, demo.events.weeklySync, demo.chats.weeklySync), 191004)
+  })
+
+  it("answers 191004 for another identity's primary calendar, to a writer (the app) and a reader (Bob) alike", async () => {
+    expectError(await unbindWeeklySync(demo.app.tenantAccessToken), 191004)
+    expectError(await create(demo.app.tenantAccessToken, demo.calendars.alice, demo.events.planning), 191004)
+    expectError(await unbindWeeklySync(bob.userAccessToken), 191004)
+    expect(fake.chat(demo.chats.weeklySync)?.boundTo).toEqual({ calendarId: demo.calendars.alice, eventId: demo.events.weeklySync })
+  })
+
+  it("answers 190011 / 190012 on a calendar of a tenant that deleted its own key, and the other tenants' calendars still work", async () => {
+    for (const [deletedKey, code] of [['encrypt', 190011], ['decrypt', 190012]] as const) {
+      const seed = demoSeed()
+      reset({ ...seed, tenants: seed.tenants.map((t) => ({ ...t, deletedKey })) })
+      expectError(await unbindWeeklySync(), code)
+      expectError(await create(demo.app.tenantAccessToken, demo.calendars.app, demo.events.appStandup), code)
+    }
+    reset()
+    expect(field(await unbindWeeklySync(), 'code')).toBe(0)
+  })
+})
+
+describe('units', () => {
+  it('answers 190006 to an app served from another unit than its tenant, for the app and its users', async () => {
+    const seed = demoSeed()
+    reset({ ...seed, apps: seed.apps?.map((a) => (a.appId === demo.app.appId ? { ...a, unit: 'lark-sg' } : a)) })
+    expectError(await create(demo.app.tenantAccessToken, demo.calendars.app, demo.events.appStandup), 190006)
+    // Alice's token is of the same app.
+    expectError(await unbindWeeklySync(), 190006)
+  })
+
+  it('lets an app and a tenant of the same unit through, whatever the unit', async () => {
+    const seed = demoSeed()
+    reset({ ...seed, tenants: seed.tenants.map((t) => ({ ...t, unit: 'lark-sg' })), apps: seed.apps?.map((a) => ({ ...a, unit: 'lark-sg' })) })
+    expect(field(await unbindWeeklySync(), 'code')).toBe(0)
   })
 })
 
@@ -358,8 +448,67 @@ describe('events', () => {
     expectError(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.cancelled, demo.chats.weeklySync), 193003)
   })
 
-  it('answers 193002 to an identity that may read but not edit', async () => {
-    expectError(await unbindWeeklySync(bob.userAccessToken), 193002)
+  it('answers 193002 on the invitee\'s own calendar to an event someone else organized', async () => {
+    expectError(await unbind(bob.userAccessToken, demo.calendars.bob, demo.events.weeklySync, demo.chats.weeklySync), 193002)
+    expectError(await create(bob.userAccessToken, demo.calendars.bob, demo.events.weeklySync), 193002)
+  })
+
+  it("lets the invitee create its meeting chat when the organizer lets attendees modify the event", async () => {
+    const seed = demoSeed()
+    reset({ ...seed, events: seed.events?.map((e) => (e.calendarId === demo.calendars.bob ? { ...e, attendeeAbility: 'can_modify_event' as const } : e)) })
+    const created = await create(bob.userAccessToken, demo.calendars.bob, demo.events.weeklySync)
+    expect(field(created, 'code')).toBe(0)
+    expect(fake.chat(data(created).meeting_chat_id)?.owner).toEqual({ userId: bob.userId })
+  })
+})
+
+describe('writes that contend for one event', () => {
+  const held = (seconds: number): Seed => {
+    const seed = demoSeed()
+    return { ...seed, events: seed.events?.map((e) => (e.eventId === demo.events.planning ? { ...e, writeHoldSeconds: seconds } : e)) }
+  }
+
+  it('answers 190010 to a second write within the hold, changing nothing, and lets it through once the hold ends', async () => {
+    reset(held(2))
+    const chatId = data(await create(alice.userAccessToken, demo.calendars.alice, demo.events.planning)).meeting_chat_id
+    expectError(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.planning, chatId), 190010)
+    expect(fake.chat(chatId)?.boundTo).toEqual({ calendarId: demo.calendars.alice, eventId: demo.events.planning })
+    clock.advance(2000)
+    expect(field(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.planning, chatId), 'code')).toBe(0)
+  })
+
+  it('answers 190010 to one of two writes sent at once', async () => {
+    reset(held(1))
+    const answers = await Promise.all([create(alice.userAccessToken, demo.calendars.alice, demo.events.planning), create(alice.userAccessToken, demo.calendars.alice, demo.events.planning)])
+    expect(answers.map((a) => field(a, 'code')).sort()).toEqual([0, 190010])
+  })
+
+  it('holds nothing by default, and only the event written', async () => {
+    const chatId = data(await create(alice.userAccessToken, demo.calendars.alice, demo.events.planning)).meeting_chat_id
+    expect(field(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.planning, chatId), 'code')).toBe(0)
+    reset(held(60))
+    await create(alice.userAccessToken, demo.calendars.alice, demo.events.planning)
+    expect(field(await unbindWeeklySync(), 'code')).toBe(0)
+  })
+})
+
+describe('a seeded fault', () => {
+  it('answers 190003 to the next writes that pass every check, changing nothing, then recovers', async () => {
+    const seed = demoSeed()
+    reset({ ...seed, events: seed.events?.map((e) => (e.eventId === demo.events.weeklySync && e.calendarId === demo.calendars.alice ? { ...e, internalErrors: 2 } : e)) })
+    // A refusal uses no fault: the chat is not bound to the event.
+    expectError(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.weeklySync, demo.chats.unbound), 195108)
+    expectError(await unbindWeeklySync(), 190003)
+    expectError(await unbindWeeklySync(), 190003)
+    expect(fake.chat(demo.chats.weeklySync)?.boundTo).toBeDefined()
+    expect(field(await unbindWeeklySync(), 'code')).toBe(0)
+  })
+
+  it('keeps the faults left in a snapshot', async () => {
+    const seed = demoSeed()
+    reset({ ...seed, events: seed.events?.map((e) => (e.eventId === demo.events.planning ? { ...e, internalErrors: 3 } : e)) })
+    expectError(await create(alice.userAccessToken, demo.calendars.alice, demo.events.planning), 190003)
+    expect(fake.snapshot().events?.find((e) => e.eventId === demo.events.planning)?.internalErrors).toBe(2)
   })
 })
 
@@ -388,9 +537,9 @@ describe('unbinding', () => {
     expectError(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.weeklySync, 'oc_ffffffffffffffffffffffffffffffff'), 195108)
   })
 
-  it('answers 195107 to a writer who does not own the chat, and leaves it bound', async () => {
-    expectError(await unbindWeeklySync(demo.app.tenantAccessToken), 195107)
-    expect(fake.chat(demo.chats.weeklySync)?.boundTo).toEqual({ calendarId: demo.calendars.alice, eventId: demo.events.weeklySync })
+  it('answers 195107 to a caller on its own calendar who does not own the chat, and leaves it bound', async () => {
+    expectError(await unbind(demo.app.tenantAccessToken, demo.calendars.app, demo.events.appReview, demo.chats.appReview), 195107)
+    expect(fake.chat(demo.chats.appReview)?.boundTo).toEqual({ calendarId: demo.calendars.app, eventId: demo.events.appReview })
   })
 
   it('lets an app unbind the chat it owns with a token it fetched', async () => {
@@ -535,17 +684,27 @@ describe('the order of checks, where a request fails two', () => {
     const seed = withApp({ rateLimit: { perOperation: { perSecond: 1 } } })
     reset({ ...seed, userAccessTokens: [...(seed.userAccessTokens ?? []), { token: 'u-no-scope', userId: bob.userId, appId: demo.app.appId, scopes: NO_SCOPES }] })
     expect(field(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.weeklySync, demo.chats.unbound), 'code')).toBe(195108)
-    expectError(await unbindWeeklySync(alice.userAccessToken), 190004)
+    expectError(await unbindWeeklySync(alice.userAccessToken), 99991400)
     expectError(await unbindWeeklySync('u-no-scope'), 99991679)
   })
 
-  // The rate limit before the parameters: 'checks the rate before the parameters' under 'rate limits'.
+  // The rate limits before the parameters: 'checks the rate before the parameters' under 'rate limits'; the
+  // gateway's before the calendar service's: "checks the gateway's limit before the calendar service's".
 
   it('parameters before scripted answers: bad parameters answer 190002, and the scripted answer waits', async () => {
     fake.respond('unbindMeetingChat', { code: 190003 }, { times: 1 })
-    expectError(await unbind(alice.userAccessToken, 'c'.repeat(257), demo.events.weeklySync, demo.chats.weeklySync), 190002)
+    expectError(await unbind(alice.userAccessToken, demo.calendars.alice, demo.events.weeklySync, 'not-a-chat'), 190002)
     expect(fake.pending()).toEqual({ unbindMeetingChat: 1 })
     expectError(await unbindWeeklySync(), 190003)
+  })
+
+  it('ids before the caller: a calendar id that cannot be one answers 191001 to an app without the bot capability', async () => {
+    expectError(await unbind(demo.noBotApp.tenantAccessToken, 'not-a-calendar', demo.events.appStandup, demo.chats.appStandup), 191001)
+  })
+
+  it('unit before bot: an app of another unit without the bot capability answers 190006', async () => {
+    reset(withApp({ unit: 'lark-sg', bot: false }))
+    expectError(await appStandup(demo.app.tenantAccessToken), 190006)
   })
 
   it('scripted answers before the caller: an app without the bot capability gets the scripted answer', async () => {
@@ -562,6 +721,20 @@ describe('the order of checks, where a request fails two', () => {
     expectError(await unbind(carol.userAccessToken, demo.calendars.deleted, demo.events.weeklySync, demo.chats.weeklySync), 195100)
   })
 
+  it("calendar before its tenant's key: an unknown calendar of a tenant whose key was deleted answers 191000", async () => {
+    reset({ ...demoSeed(), tenants: demoSeed().tenants.map((t) => ({ ...t, deletedKey: 'encrypt' as const })) })
+    expectError(await unbind(alice.userAccessToken, 'feishu.cn_nope@group.calendar.feishu.cn', demo.events.weeklySync, demo.chats.weeklySync), 191000)
+  })
+
+  it("the tenant's key before the rest of the calendar: a deleted calendar of a tenant whose key was deleted answers 190012", async () => {
+    reset({ ...demoSeed(), tenants: demoSeed().tenants.map((t) => ({ ...t, deletedKey: 'decrypt' as const })) })
+    expectError(await unbind(alice.userAccessToken, demo.calendars.deleted, demo.events.weeklySync, demo.chats.weeklySync), 190012)
+  })
+
+  it('no role before not primary: Dave on a shared calendar he has no role on answers 191002', async () => {
+    expectError(await unbind(dave.userAccessToken, demo.calendars.shared, demo.events.weeklySync, demo.chats.weeklySync), 191002)
+  })
+
   it('calendar before event: an unknown event on a deleted calendar answers 191003', async () => {
     expectError(await unbind(alice.userAccessToken, demo.calendars.deleted, 'no-such-event_0', demo.chats.weeklySync), 191003)
   })
@@ -573,6 +746,18 @@ describe('the order of checks, where a request fails two', () => {
   it('event before chat: creating for a deleted event with too few attendees answers 193003', async () => {
     reset({ ...demoSeed(), events: [...(demoSeed().events ?? []), { calendarId: demo.calendars.alice, eventId: 'gone-solo_0', attendees: 1, deleted: true }] })
     expectError(await create(alice.userAccessToken, demo.calendars.alice, 'gone-solo_0'), 193003)
+  })
+
+  it('contention before chat: a second unbind of a held event answers 190010, not 195108', async () => {
+    reset({ ...demoSeed(), events: demoSeed().events?.map((e) => (e.eventId === demo.events.weeklySync && e.calendarId === demo.calendars.alice ? { ...e, writeHoldSeconds: 5 } : e)) })
+    expect(field(await unbindWeeklySync(), 'code')).toBe(0)
+    expectError(await unbindWeeklySync(), 190010)
+  })
+
+  it('chat before the fault: an unbind of a chat not bound answers 195108 and uses no seeded fault', async () => {
+    reset({ ...demoSeed(), events: demoSeed().events?.map((e) => (e.eventId === demo.events.solo ? { ...e, internalErrors: 1 } : e)) })
+    expectError(await create(alice.userAccessToken, demo.calendars.alice, demo.events.solo), 195109)
+    expect(fake.snapshot().events?.find((e) => e.eventId === demo.events.solo)?.internalErrors).toBe(1)
   })
 })
 

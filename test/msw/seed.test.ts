@@ -10,6 +10,8 @@ const minimal = (): Seed => ({
   apps: [{ appId: 'cli_acme', appSecret: 's', tenants: ['acme'] }],
   users: [{ userId: 'ou_ann', tenantKey: 'acme' }],
 })
+/** A calendar id of the shape the platform issues. */
+const C = 'acme_ann@group.calendar.feishu.cn'
 
 describe('the demo seed', () => {
   it('is valid, and survives a trip through JSON', () => {
@@ -65,7 +67,7 @@ describe('seed problems', () => {
   })
 
   it('refuses a value of the wrong type', () => {
-    expect(problemsOf((s) => ({ ...s, events: [{ calendarId: 'c', eventId: 'e', attendees: 'two' }] }))[0]).toBe('/events/0/attendees: must be integer')
+    expect(problemsOf((s) => ({ ...s, events: [{ calendarId: C, eventId: 'e_0', attendees: 'two' }] }))[0]).toBe('/events/0/attendees: must be integer')
   })
 
   it('refuses what is not an object', () => {
@@ -78,7 +80,7 @@ describe('seed problems', () => {
   })
 
   it('names unknown users and apps in identities', () => {
-    expect(problemsOf((s) => ({ ...s, calendars: [{ calendarId: 'c', owner: { userId: 'ou_ghost' }, access: [{ appId: 'cli_ghost', role: 'writer' }] }] }))).toEqual([
+    expect(problemsOf((s) => ({ ...s, calendars: [{ calendarId: C, owner: { userId: 'ou_ghost' }, access: [{ appId: 'cli_ghost', role: 'writer' }] }] }))).toEqual([
       '/calendars/0/owner/userId: unknown user "ou_ghost"',
       '/calendars/0/access/0/appId: unknown app "cli_ghost"',
     ])
@@ -94,12 +96,38 @@ describe('seed problems', () => {
   })
 
   it('allows one event id in two calendars, not twice in one', () => {
+    const [a, b] = ['acme_a@group.calendar.feishu.cn', 'acme_b@group.calendar.feishu.cn'] as const
     const calendars = [
-      { calendarId: 'a', owner: { userId: 'ou_ann' } },
-      { calendarId: 'b', owner: { userId: 'ou_ann' } },
+      { calendarId: a, owner: { userId: 'ou_ann' } },
+      { calendarId: b, owner: { userId: 'ou_ann' } },
     ]
-    expect(problemsOf((s) => ({ ...s, calendars, events: [{ calendarId: 'a', eventId: 'e' }, { calendarId: 'b', eventId: 'e' }] }))).toEqual([])
-    expect(problemsOf((s) => ({ ...s, calendars, events: [{ calendarId: 'a', eventId: 'e' }, { calendarId: 'a', eventId: 'e' }] }))).toEqual(['/events/1: duplicate "e in a"'])
+    expect(problemsOf((s) => ({ ...s, calendars, events: [{ calendarId: a, eventId: 'e_0' }, { calendarId: b, eventId: 'e_0' }] }))).toEqual([])
+    expect(problemsOf((s) => ({ ...s, calendars, events: [{ calendarId: a, eventId: 'e_0' }, { calendarId: a, eventId: 'e_0' }] }))).toEqual([`/events/1: duplicate "e_0 in ${a}"`])
+  })
+
+  it('holds only ids the platform could have issued, saying which shape and the code a request naming another would get', () => {
+    expect(problemsOf((s) => ({ ...s, calendars: [{ calendarId: 'cal-1', owner: { userId: 'ou_ann' } }], events: [{ calendarId: 'cal-1', eventId: 'kickoff' }] }))).toEqual([
+      '/calendars/0/calendarId: "cal-1" is not a calendar id the platform issues (^[0-9A-Za-z._-]+@group\\.calendar\\.(feishu\\.cn|larksuite\\.com)$, e.g. feishu.cn_xxx@group.calendar.feishu.cn); a request naming it is answered 191001',
+      '/events/0/eventId: "kickoff" is not an event id the platform issues (^[0-9A-Za-z-]+_[0-9]+$, e.g. 75d28f9b-e35c-4230-8a83-123_0); a request naming it is answered 193000',
+    ])
+    expect(problemsOf((s) => ({ ...s, calendars: [{ calendarId: 'larksuite.com_x@group.calendar.larksuite.com', owner: { userId: 'ou_ann' } }] }))).toEqual([])
+  })
+
+  it("names an event's unknown organizer, and takes a known one", () => {
+    const calendars = [{ calendarId: C, owner: { userId: 'ou_ann' } }]
+    expect(problemsOf((s) => ({ ...s, calendars, events: [{ calendarId: C, eventId: 'e_0', organizer: { userId: 'ou_ghost' } }] }))).toEqual(['/events/0/organizer/userId: unknown user "ou_ghost"'])
+    expect(problemsOf((s) => ({ ...s, calendars, events: [{ calendarId: C, eventId: 'e_0', organizer: { appId: 'cli_acme' }, attendeeAbility: 'can_modify_event' }] }))).toEqual([])
+  })
+
+  it('lists the values of the new states: a deleted key, an attendee ability', () => {
+    expect(problemsOf((s) => ({ ...s, tenants: [{ tenantKey: 'acme', deletedKey: 'both' }] }))).toEqual(['/tenants/0/deletedKey: must be one of "encrypt", "decrypt"'])
+    expect(problemsOf((s) => ({ ...s, calendars: [{ calendarId: C, owner: { userId: 'ou_ann' } }], events: [{ calendarId: C, eventId: 'e_0', attendeeAbility: 'all' }] }))).toEqual([
+      '/events/0/attendeeAbility: must be one of "none", "can_see_others", "can_invite_others", "can_modify_event"',
+    ])
+    expect(problemsOf((s) => ({ ...s, calendars: [{ calendarId: C, owner: { userId: 'ou_ann' } }], events: [{ calendarId: C, eventId: 'e_0', writeHoldSeconds: -1, internalErrors: 1.5 }] }))).toEqual([
+      '/events/0/writeHoldSeconds: must be >= 0',
+      '/events/0/internalErrors: must be integer',
+    ])
   })
 
   it('wants a self-built app in exactly one tenant, and no tickets for it', () => {
@@ -111,15 +139,16 @@ describe('seed problems', () => {
 
   it('wants a tenantKey on a calendar of an app installed in several tenants', () => {
     const seed = { ...minimal(), tenants: [{ tenantKey: 'acme' }, { tenantKey: 'beta' }], apps: [{ appId: 'cli_store', appSecret: 's', type: 'store', tenants: ['acme', 'beta'] }] }
-    expect(seedProblems({ ...seed, calendars: [{ calendarId: 'c', owner: { appId: 'cli_store' } }] })).toEqual(['/calendars/0/tenantKey: required when the owning app is installed in several tenants'])
-    expect(seedProblems({ ...seed, calendars: [{ calendarId: 'c', owner: { appId: 'cli_store' }, tenantKey: 'beta' }] })).toEqual([])
+    expect(seedProblems({ ...seed, calendars: [{ calendarId: C, owner: { appId: 'cli_store' } }] })).toEqual(['/calendars/0/tenantKey: required when the owning app is installed in several tenants'])
+    expect(seedProblems({ ...seed, calendars: [{ calendarId: C, owner: { appId: 'cli_store' }, tenantKey: 'beta' }] })).toEqual([])
   })
 
   it('wants events in known calendars and chats bound to known events, one chat an event', () => {
-    const seed = { ...minimal(), calendars: [{ calendarId: 'c', owner: { userId: 'ou_ann' } }], events: [{ calendarId: 'c', eventId: 'e' }] }
-    expect(seedProblems({ ...seed, events: [{ calendarId: 'nope', eventId: 'e' }] })).toEqual(['/events/0/calendarId: unknown calendar "nope"'])
-    expect(seedProblems({ ...seed, chats: [{ chatId: 'oc_1', owner: { userId: 'ou_ann' }, boundTo: { calendarId: 'c', eventId: 'x' } }] })).toEqual(['/chats/0/boundTo: unknown event "x" in calendar "c"'])
-    const twice = [1, 2].map((n) => ({ chatId: `oc_${n}`, owner: { userId: 'ou_ann' }, boundTo: { calendarId: 'c', eventId: 'e' } }))
+    const seed = { ...minimal(), calendars: [{ calendarId: C, owner: { userId: 'ou_ann' } }], events: [{ calendarId: C, eventId: 'e_0' }] }
+    const nope = 'acme_nope@group.calendar.feishu.cn'
+    expect(seedProblems({ ...seed, events: [{ calendarId: nope, eventId: 'e_0' }] })).toEqual([`/events/0/calendarId: unknown calendar "${nope}"`])
+    expect(seedProblems({ ...seed, chats: [{ chatId: 'oc_1', owner: { userId: 'ou_ann' }, boundTo: { calendarId: C, eventId: 'x_0' } }] })).toEqual([`/chats/0/boundTo: unknown event "x_0" in calendar "${C}"`])
+    const twice = [1, 2].map((n) => ({ chatId: `oc_${n}`, owner: { userId: 'ou_ann' }, boundTo: { calendarId: C, eventId: 'e_0' } }))
     expect(seedProblems({ ...seed, chats: twice })).toEqual(['/chats/1/boundTo: that event already has a meeting chat'])
   })
 

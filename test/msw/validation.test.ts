@@ -64,20 +64,37 @@ describe.each(modes)('%s', (_name, make) => {
       expect(answer.json).toMatchObject({ error: { field_violations: [{ field: 'meeting_chat_id', description: expect.stringContaining('pattern') }] } })
     })
 
-    it.each(['calendar_id', 'event_id'])('answers 190002 to a %s over 256 characters, and accepts 256', async (name) => {
+    // Ids of the shape the platform issues, `length` characters long.
+    const DOMAIN = '@group.calendar.feishu.cn'
+    const shaped = { calendar_id: (length: number) => `${'x'.repeat(length - DOMAIN.length)}${DOMAIN}`, event_id: (length: number) => `${'x'.repeat(length - 2)}_0` }
+    it.each([['calendar_id', 191001], ['event_id', 193000]] as const)('answers unbind\'s %s over 256 characters with its own code, %i, and accepts 256', async (name, code) => {
       use()
       const params = { calendar_id: demo.calendars.alice, event_id: demo.events.weeklySync }
-      expectError(await call('unbindMeetingChat', unbindParts({ params: { ...params, [name]: 'x'.repeat(257) } })), 190002)
-      const atLimit = await call('unbindMeetingChat', unbindParts({ params: { ...params, [name]: 'x'.repeat(256) } }))
-      expect((atLimit.json as { code: number }).code).not.toBe(190002)
+      expect(shaped[name](257)).toHaveLength(257)
+      const answer = await call('unbindMeetingChat', unbindParts({ params: { ...params, [name]: shaped[name](257) } }))
+      expectError(answer, code)
+      expect(answer.json).toMatchObject({ error: { field_violations: [{ field: name, description: expect.stringMatching(/must NOT have more than 256 characters/) }] } })
+      const atLimit = await call('unbindMeetingChat', unbindParts({ params: { ...params, [name]: shaped[name](256) } }))
+      expect((atLimit.json as { code: number }).code).not.toBe(code)
     })
 
-    it('answers 190002 to a path that is not valid percent-encoding', async () => {
+    it.each([['calendar_id', 'feishu.cn_xxx', 191001], ['event_id', '75d28f9b-e35c-4230-8a83-123', 193000]] as const)('answers unbind\'s %s %j, not of the shape the platform issues, with %i', async (name, value, code) => {
+      use()
+      const answer = await call('unbindMeetingChat', unbindParts({ params: { calendar_id: demo.calendars.alice, event_id: demo.events.weeklySync, [name]: value } }))
+      expectError(answer, code)
+    })
+
+    it('answers create\'s event_id over 256 characters with 190002: create documents no 193000', async () => {
+      use()
+      expectError(await call('createMeetingChat', { authorization: alice, params: { calendar_id: demo.calendars.alice, event_id: shaped.event_id(257) } }), 190002)
+    })
+
+    it('answers 190002 to a path that is not valid percent-encoding: a malformed request, before any id is read', async () => {
       use()
       const url = `${FEISHU}/open-apis/calendar/v4/calendars/%E0%A4%A/events/${demo.events.weeklySync}/meeting_chat`
       const response = await fetch(url, { method: 'POST', headers: { Authorization: alice } })
       expect(response.status).toBe(400)
-      expect(await response.json()).toMatchObject({ code: 190002, error: { field_violations: [{ field: 'calendar_id' }] } })
+      expect(await response.json()).toMatchObject({ code: 190002, error: { field_violations: [{ field: 'calendar_id', description: 'calendar_id is not valid percent-encoding' }] } })
     })
   })
 

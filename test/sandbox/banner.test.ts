@@ -47,7 +47,7 @@ describe('with the demo seed', () => {
     expect(out).toContain(`  app ${demo.app.appId}: FEISHU_APP_ID=${demo.app.appId} FEISHU_APP_SECRET=${demo.app.appSecret} (its tenant token: ${demo.app.tenantAccessToken})`)
     expect(unbindLines(out, `app ${demo.app.appId}`)).toEqual([['unbind', '--calendar-id', demo.calendars.app, '--event-id', demo.events.appStandup, '--chat-id', demo.chats.appStandup]])
     expect(unbindLines(out, `user ${demo.users.alice.userId}`)).toEqual([['unbind', '--calendar-id', demo.calendars.alice, '--event-id', demo.events.weeklySync, '--chat-id', demo.chats.weeklySync]])
-    expect(out).toMatch(new RegExp(`FEISHU_USER_ACCESS_TOKEN=${demo.users.bob.userAccessToken} +refused: 193002 `))
+    expect(out).toMatch(new RegExp(`FEISHU_USER_ACCESS_TOKEN=${demo.users.bob.userAccessToken} +refused: 191004 `))
     expect(out).toMatch(new RegExp(`FEISHU_APP_ID=${demo.noBotApp.appId} .* +refused: 190007 `))
     expect(out).toContain(`${sandbox.url}/docs/`)
   })

@@ -52,7 +52,7 @@ describe('the demo seed', () => {
       env: { FEISHU_APP_ID: app.appId, FEISHU_APP_SECRET: app.appSecret },
       token: { scheme: 'tenant_access_token', value: app.tenantAccessToken },
       unbind: [{ calendarId: calendars.app, eventId: events.appStandup, meetingChatId: chats.appStandup }],
-      create: [{ calendarId: calendars.alice, eventId: events.planning }],
+      create: [{ calendarId: calendars.app, eventId: events.appPlanning }],
       refusal: undefined,
     })
     expect(byLabel(`user ${users.alice.userId}`, users.alice.userAccessToken)).toMatchObject({
@@ -67,7 +67,7 @@ describe('the demo seed', () => {
     expect(refused).toEqual({
       [`${demo.storeApp.appId} ${demo.storeApp.appSecret} ${demo.storeApp.appTicket} ${demo.tenantKey}`]: 191002,
       [`${demo.noBotApp.appId} ${demo.noBotApp.appSecret}`]: 190007,
-      [users.bob.userAccessToken]: 193002,
+      [users.bob.userAccessToken]: 191004,
       [users.carol.userAccessToken]: 195100,
       [users.dave.userAccessToken]: 191002,
       [demo.expiredUserAccessToken]: 99991677,
@@ -109,16 +109,19 @@ describe('another seed', () => {
       { appId: 'cli_shop', appSecret: 'shop-secret', type: 'store', tenants: [tenantKey], appTickets: ['old-ticket', 'new-ticket'] },
     ],
     users: [{ userId: 'ou_erin', tenantKey }],
+    // Each identity acts on its own primary calendar only, as the platform asks.
     calendars: [
-      { calendarId: cal(1), owner: { userId: 'ou_erin' }, access: [{ appId: 'cli_shop', role: 'writer' }] },
+      { calendarId: cal(1), owner: { appId: 'cli_shop' } },
       { calendarId: cal(2), owner: { appId: 'cli_own' } },
+      { calendarId: cal(3), owner: { userId: 'ou_erin' } },
     ],
     events: [
       ...[1, 2, 3, 4, 5, 6].map((n) => ({ calendarId: cal(1), eventId: `e${n}_0`, attendees: 3 })),
       { calendarId: cal(2), eventId: 'own_0', attendees: 2 },
+      ...[7, 8, 9, 10, 11, 12].map((n) => ({ calendarId: cal(3), eventId: `e${n}_0`, attendees: 3 })),
     ],
     chats: [
-      { chatId: chat(1), owner: { userId: 'ou_erin' }, boundTo: { calendarId: cal(1), eventId: 'e1_0' } },
+      { chatId: chat(1), owner: { userId: 'ou_erin' }, boundTo: { calendarId: cal(3), eventId: 'e7_0' } },
       { chatId: chat(2), owner: { appId: 'cli_shop' }, boundTo: { calendarId: cal(1), eventId: 'e2_0' } },
     ],
     userAccessTokens: [{ token: 'u-erin', userId: 'ou_erin', appId: 'cli_own' }],
@@ -131,7 +134,7 @@ describe('another seed', () => {
     expect(own).toMatchObject({ token: undefined, unbind: [], create: [{ calendarId: cal(2), eventId: 'own_0' }], more: false })
     expect(shop).toMatchObject({ env: { FEISHU_APP_TICKET: 'new-ticket', FEISHU_TENANT_KEY: tenantKey }, unbind: [{ eventId: 'e2_0', meetingChatId: chat(2) }], more: true })
     expect(shop!.create).toHaveLength(MAX_TARGETS)
-    expect(erin).toMatchObject({ unbind: [{ eventId: 'e1_0', meetingChatId: chat(1) }], more: true })
+    expect(erin).toMatchObject({ unbind: [{ eventId: 'e7_0', meetingChatId: chat(1) }], more: true })
   })
 
   it('lists only calls the sandbox accepts', { timeout: 30_000 }, async () => {

@@ -59,7 +59,8 @@ describe('the sandbox as a process', () => {
     ['bad JSON to a token endpoint', { method: 'POST', path: '/open-apis/auth/v3/tenant_access_token/internal', body: '{not json', type: 'application/json' }, 400, 10003],
     ['a wrong content type', { method: 'POST', path: '/open-apis/auth/v3/tenant_access_token/internal', body: 'app_id=x', type: 'text/plain' }, 400, 10003],
     ['no token', { method: 'DELETE', path: `/open-apis/calendar/v4/calendars/c/events/e/meeting_chat?meeting_chat_id=${demo.chats.weeklySync}` }, 400, 99991661],
-    ['a missing meeting_chat_id', { method: 'DELETE', path: '/open-apis/calendar/v4/calendars/c/events/e/meeting_chat', auth: 'Bearer u-demo-alice' }, 400, 190002],
+    ['a missing meeting_chat_id', { method: 'DELETE', path: `/open-apis/calendar/v4/calendars/${demo.calendars.alice}/events/${demo.events.weeklySync}/meeting_chat`, auth: 'Bearer u-demo-alice' }, 400, 190002],
+    ['a calendar id that cannot be one', { method: 'DELETE', path: `/open-apis/calendar/v4/calendars/c/events/${demo.events.weeklySync}/meeting_chat?meeting_chat_id=${demo.chats.weeklySync}`, auth: 'Bearer u-demo-alice' }, 400, 191001],
   ])('answers %s with the platform error', async (_name, req, status, code) => {
     const response = await fetch(`${sandbox.url}${req.path}`, {
       method: req.method,

@@ -5,6 +5,7 @@ import { SpecValidator } from '../../../scripts/lib/spec-ajv.ts'
 import type { MockOperation } from '../../../src/contract/operations.ts'
 import { deref, isObject, type Json, type JsonObject } from '../../../src/contract/walk.ts'
 import { errorCatalog, type CatalogCode } from '../../../src/generated/catalog.ts'
+import { issuedIds } from '../../../src/fake/issued.ts'
 
 /** Why a request was sent: data the spec allows, data it forbids, or one of the probes. */
 export type Intent = 'positive' | 'negative' | 'missing_required_header' | 'ignored_auth' | 'unsupported_method' | 'stateful'
@@ -62,6 +63,14 @@ function documented(op: MockOperation, status: number): JsonObject | undefined {
 }
 
 const is2xx = (status: number) => status >= 200 && status < 300
+/**
+ * The spec's answers to input it forbids: the operation's invalid-input code, and the code of each id parameter
+ * (`x-invalid-code`, 191001 / 193000) the operation documents, for an id that cannot be one.
+ */
+export function invalidInputCodes(op: MockOperation): CatalogCode[] {
+  const documented = new Set(op.answers.map((a) => (isObject(a.value) ? a.value.code : undefined)))
+  return [op.invalidInputCode, ...issuedIds(op.id).map((id) => id.code).filter((code) => documented.has(code))]
+}
 const kindOf = (code: number | undefined) => (code !== undefined && Object.hasOwn(errorCatalog, code) ? errorCatalog[code as CatalogCode].kind : undefined)
 
 export const checks: Record<CheckName, Check> = {
@@ -113,14 +122,14 @@ export const checks: Record<CheckName, Check> = {
   negative_data_rejection: (x) => {
     if (x.intent !== 'negative' || !x.op) return undefined
     const code = codeIn(x)
-    const wanted = x.op.invalidInputCode
-    return code === wanted && x.status === errorCatalog[wanted].status ? undefined : `input the spec forbids was answered ${x.status} ${code ?? ''}, not the spec's ${wanted}`
+    const wanted = invalidInputCodes(x.op)
+    return wanted.some((w) => w === code && x.status === errorCatalog[w].status) ? undefined : `input the spec forbids was answered ${x.status} ${code ?? ''}, not the spec's ${wanted.join(' or ')}`
   },
 
   positive_data_acceptance: (x) => {
     if (x.intent !== 'positive' || !x.op) return undefined
     const code = codeIn(x)
-    if (code !== x.op.invalidInputCode) return undefined
+    if (!invalidInputCodes(x.op).some((w) => w === code)) return undefined
     // The platform also answers its invalid-input code for ids it does not know; a refusal of the data
     // itself names the field with the validator's words (type, length, pattern, required).
     const body = parseJson(x.text)

@@ -319,6 +319,19 @@ if (cold) {
   targets.push({ target: 'import time <= 10 ms', result: `${ms(imp('ours'))} (the floor: an empty module ${ms(imp('empty'))}, openapi-fetch alone ${ms(imp('openapi-fetch'))})`, met: imp('ours') <= 10 })
 }
 if (bulk) targets.push(bulkTarget(bulk))
+// The README's headline: a few rows of the tables above, with nothing of the machine or the commit.
+const headline: string[] = []
+if (latency && size && cold && !quick) {
+  const p50 = (mode: string, client: string) => latency.summary.find((r) => r.mode === mode && r.client === client)?.p50Ms ?? NaN
+  const cpu = (client: string) => latency.noNetwork.find((r) => r.client === client)?.microsPerCall ?? NaN
+  const start = (variant: string) => cold.summary.find((r) => r.variant === variant)?.totalMs ?? NaN
+  const whole = size.client.find((b) => b.budget !== null)
+  headline.push('| | this package | openapi-fetch alone | official SDK |', '| --- | ---: | ---: | ---: |')
+  for (const m of config.modes) headline.push(`| p50 per call, ${m.name} | ${ms(p50(m.name, 'this package'))} | ${ms(p50(m.name, 'openapi-fetch alone'))} | ${ms(p50(m.name, 'official SDK'))} |`)
+  headline.push(`| client work per call, fetch stubbed | ${cpu('this package').toFixed(1)} µs | ${cpu('openapi-fetch alone').toFixed(1)} µs | — |`)
+  headline.push(`| process start to first answer | ${ms(start('ours'))} | ${ms(start('openapi-fetch'))} | ${ms(start('sdk'))} |`)
+  headline.push(`| the whole client in a browser bundle, min+gzip | ${bytes(whole?.gzip ?? NaN)} | — | does not bundle |`)
+}
 if (targets.length) {
   out.push('', '**Targets** (stated in bench/README.md, not asserted):', '')
   out.push('| target | result | met |')
@@ -338,13 +351,15 @@ if (!quick) {
   const text = `${JSON.stringify(report, null, 2)}\n`
   await writeFile(join(dir, `${stamp}.json`), text)
   await writeFile(join(dir, 'latest.json'), text)
-  // The latest table, between its markers in bench/README.md and in the project's README.
-  const marked = /(<!-- bench:table -->\n)[\s\S]*?(<!-- \/bench:table -->)/
-  for (const file of ['bench/README.md', 'README.md']) {
-    const readmePath = join(ROOT, file)
-    const readme = await readFile(readmePath, 'utf8')
-    if (marked.test(readme)) await writeFile(readmePath, readme.replace(marked, (_, open: string, close: string) => `${open}${table}\n${close}`))
+  // The latest tables between their markers in bench/README.md; the headline (no machine, no commit) in the README.
+  const write = async (file: string, marker: string, text: string) => {
+    const marked = new RegExp(`(<!-- ${marker} -->\\n)[\\s\\S]*?(<!-- /${marker} -->)`)
+    const path = join(ROOT, file)
+    const readme = await readFile(path, 'utf8')
+    if (marked.test(readme)) await writeFile(path, readme.replace(marked, (_, open: string, close: string) => `${open}${text}\n${close}`))
   }
-  log(`bench: wrote bench/results/${stamp}.json, bench/results/latest.json and the table in bench/README.md and README.md (${elapsed()})`)
+  await write('bench/README.md', 'bench:table', table)
+  if (headline.length) await write('README.md', 'bench:headline', headline.join('\n'))
+  log(`bench: wrote bench/results/${stamp}.json, bench/results/latest.json, the tables in bench/README.md and the headline in README.md (${elapsed()})`)
 }
 process.exitCode = Object.keys(failures).length ? 1 : 0

@@ -1,5 +1,5 @@
 // The README's first screen: its example runs as written against a sandbox, and its comparison table quotes
-// the benchmark tables further down (which `npm run bench` rewrites) and package.json, figure for figure.
+// the benchmark tables of bench/README.md (which `npm run bench` rewrites) and package.json, figure for figure.
 import { execFile } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
@@ -12,7 +12,8 @@ const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8')
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> }
 const front = readme.slice(0, readme.indexOf('\n## '))
 const example = /<!-- example: front -->\n```ts\n([\s\S]*?)```/.exec(front)?.[1] ?? ''
-const bench = /<!-- bench:table -->([\s\S]*?)<!-- \/bench:table -->/.exec(readme)?.[1] ?? ''
+const benchReadme = await readFile(new URL('../bench/README.md', import.meta.url), 'utf8')
+const bench = /<!-- bench:table -->([\s\S]*?)<!-- \/bench:table -->/.exec(benchReadme)?.[1] ?? ''
 const dir = new URL('./.readme-front/', import.meta.url)
 const entry = new URL('../src/index.ts', import.meta.url).pathname
 const root = fileURLToPath(new URL('../', import.meta.url))
@@ -62,7 +63,7 @@ describe('the README front door', () => {
     } finally {
       log.mockRestore()
     }
-    expect(printed[0]).toBe('unbound')
+    expect(printed[0]).toMatch(/^unbound \w{10,}$/)
     expect(printed[1]).toMatch(/^invalid_request 195108 The chat id does not match the event\S* .* \w{10,}$/)
     expect(printed).toHaveLength(2)
   })
@@ -80,9 +81,9 @@ describe('the README front door', () => {
     expect([Number(count), Number(direct), names?.split(', ')]).toEqual([dependencies.length, declared.length, declared])
   }, 30_000)
 
-  it('quotes the benchmark tables and package.json in its comparison table, with the run it comes from', () => {
-    const [, date, commit] = /Measured (\d{4}-\d{2}-\d{2}) .*?; commit (\w+);/.exec(bench) ?? []
-    expect(front).toContain(`measured by\n\`npm run bench\` on ${date} at commit ${commit} (`)
+  it('quotes the benchmark tables and package.json in its comparison table, and names no commit or machine', () => {
+    expect(bench).toMatch(/Measured \d{4}-\d{2}-\d{2} /)
+    expect(readme).not.toMatch(/\bcommit [0-9a-f]{7}\b|load average|issue \d+/i)
     const [, ours, theirs] = row(bench, '100')
     expect(row(front, 'token requests for 100 concurrent first calls')).toEqual(['token requests for 100 concurrent first calls', `**${ours}**`, theirs])
     const browserSize = row(bench, 'this package: an app importing only createMeetingChatClient', 'browser')[3]

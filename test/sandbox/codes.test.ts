@@ -168,12 +168,12 @@ describe('the client against the gateway\'s frequency control', () => {
   })
 })
 
-describe('the README\'s seed of the rarer states (Seeds)', () => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
-  const seeds = readme.slice(readme.indexOf('### Seeds'), readme.indexOf('## The contract'))
+describe('the seed of the rarer states (docs/mocks.md, Seeds)', () => {
+  const doc = readFileSync(new URL('../../docs/mocks.md', import.meta.url), 'utf8')
+  const seeds = doc.slice(doc.indexOf('## Seeds'))
   const json = [...seeds.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1] ?? '')[1]
 
-  it('answers in a sandbox as the README says', async () => {
+  it('answers in a sandbox as the page says', async () => {
     const own = await startSandbox({ port: 0, seed: validateSeed(JSON.parse(json ?? 'null')) })
     try {
       const at = (calendarId: string, eventId: string) => `${own.url}${chatPath(calendarId, eventId)}`

@@ -13,7 +13,8 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { Application, OptionDefaults, PageEvent } from 'typedoc'
+import { Application, PageEvent } from 'typedoc'
+import { referenceOptions } from './lib/reference.ts'
 import { stringify } from 'yaml'
 import { spec } from '../src/generated/spec.ts'
 import { errorCatalog } from '../src/generated/catalog.ts'
@@ -154,23 +155,11 @@ await writeFile(new URL('index.html', out), indexPage)
 
 // Links from the TypeScript reference to the rest of the site, until each page makes them relative to itself.
 const SITE = 'site-root:'
-// The package's entry points, as their `exports` names them.
 const app = await Application.bootstrap({
-  entryPoints: ['src/index.ts', 'src/catalog.ts', 'src/msw/index.ts', 'src/sandbox/server.ts'],
-  tsconfig: fileURLToPath(new URL('tsconfig.build.json', root)),
+  ...referenceOptions(fileURLToPath(new URL('tsconfig.build.json', root))),
   out: fileURLToPath(new URL('api/', out)),
-  name: 'feishu-meeting-chat',
-  readme: 'none',
-  // openapi-typescript's doc tags in the generated types.
-  blockTags: [...OptionDefaults.blockTags, '@description', '@constant'],
-  excludePrivate: true,
-  excludeInternal: true,
-  githubPages: false,
-  hideGenerator: true,
-  validation: { notExported: false, invalidLink: true, notDocumented: false },
   // Written as they are into every page, however deep (api/classes/...): made relative to each page below.
   navigationLinks: { 'HTTP API reference': `${SITE}index.html`, 'Error catalog': `${SITE}errors.html` },
-  logLevel: 'Warn',
 })
 app.renderer.on(PageEvent.END, (page) => {
   // page.url is relative to api/: the site's root is one folder up, plus one per folder of the page.

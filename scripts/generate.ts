@@ -40,7 +40,9 @@ export const errorCatalog = {
 ${lines.join('\n')}
 } as const
 
+/** Every code of the spec's error catalog (errors.html lists them with their hints). */
 export type CatalogCode = keyof typeof errorCatalog
+/** One code's entry in the catalog. */
 export type CatalogEntry = (typeof errorCatalog)[CatalogCode]
 `
 }
@@ -137,6 +139,7 @@ function operationsModules(spec: JsonObject): { operations: string; routes: stri
   const operations = `${HEADER('each operation\'s rules: whether it needs a token, whether a replay is safe, and parameter constraints (its method and path are in routes.ts)')}
 export const operations = ${JSON.stringify(out, null, 2)} as const
 
+/** The operationId of each operation of the spec (the HTTP reference lists them). */
 export type OperationId = keyof typeof operations
 
 /** The prefix each kind of token starts with (the security schemes' x-token-prefix). */
@@ -250,7 +253,10 @@ ${Object.entries(keys).map(([name, key]) => `  ${JSON.stringify(key)}: ${name},`
 async function main(): Promise<void> {
   const check = process.argv.includes('--check')
   const spec = parse(await readFile(specUrl, 'utf8')) as JsonObject
+  // The two types users import get a line of docs each, for the TypeScript reference.
   const types = `${HEADER('the types of every path, operation and schema (openapi-typescript)')}\n${astToString(await openapiTS(specUrl))}`
+    .replace(/^export interface paths \{/m, '/** Every path of the spec, with its operations\' parameters, bodies and answers (openapi-typescript): openapi-fetch\'s type argument. */\nexport interface paths {')
+    .replace(/^export interface components \{/m, '/** The spec\'s schemas, responses, parameters and examples as types (openapi-typescript). */\nexport interface components {')
   const ops = operationsModules(spec)
   const files: Record<string, string> = {
     'schema.ts': types,

@@ -35,7 +35,7 @@ const steps = [
   { script: 'build', outputs: ['dist/index.js', 'dist/cli/bin.js'], sources: ['src', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.ts', 'package.json'] },
   // The docs read the spec (through src/generated), the doc comments of src/, the page's script, the README's
   // opening (llms.txt) and Scalar's version (package.json); index.html first, api/ last.
-  { script: 'docs', outputs: ['build/docs/index.html', 'build/docs/api/index.html'], sources: ['src', 'openapi', 'scripts/docs.ts', 'scripts/docs-site', 'scripts/llms.ts', 'README.md', 'package.json', 'tsconfig.build.json'] },
+  { script: 'docs', outputs: ['build/docs/index.html', 'build/docs/api/index.html'], sources: ['src', 'openapi', 'scripts/docs.ts', 'scripts/docs-site', 'scripts/llms.ts', 'scripts/lib/reference.ts', 'README.md', 'package.json', 'tsconfig.build.json'] },
 ]
 
 for (const { script, outputs, sources } of steps) {

@@ -4,7 +4,7 @@
 /**
  * `feishu-meeting-chat/catalog`: every error code the spec documents, with its HTTP status, the platform's
  * `msg`, the hint in English and Chinese, its kind and whether a retry can help. Read it to build your own
- * tables or messages; a {@link FeishuApiError} already carries its own code's `hint`.
+ * tables or messages; a `FeishuApiError` already carries its own code's `hint`.
  *
  * @module feishu-meeting-chat/catalog
  */

@@ -9,20 +9,39 @@ import { createRateLimiter } from '../limiter/index.js'
 
 /** One item's outcome: `ok` with the answer's log id, or the error that ended it (a FeishuApiError, a ConfigError for a bad id, or the abort reason). */
 export type UnbindResult<T> =
-  | { readonly item: T; readonly ok: true; readonly logId: string | null; readonly error?: undefined }
-  | { readonly item: T; readonly ok: false; readonly error: Error }
+  | {
+      /** The item, as it was taken from `items`. */
+      readonly item: T
+      /** It was unbound. */
+      readonly ok: true
+      /** The answer's log id. */
+      readonly logId: string | null
+      readonly error?: undefined
+    }
+  | {
+      /** The item, as it was taken from `items`. */
+      readonly item: T
+      /** It was not unbound. */
+      readonly ok: false
+      /** Why: a FeishuApiError (its code, kind, hint, logId), or the abort's reason. */
+      readonly error: Error
+    }
 
+/** How far a run is, told to `onProgress` after each result. */
 export interface BulkProgress {
   /** Items taken from the source so far. */
   readonly started: number
   /** Items with a result. */
   readonly done: number
+  /** Items unbound. */
   readonly succeeded: number
+  /** Items that ended in an error. */
   readonly failed: number
   /** The number of items when the source is an array, else undefined. */
   readonly total: number | undefined
 }
 
+/** The options of {@link unbindMeetingChats}: every client option, and those of the run. */
 export interface UnbindMeetingChatsOptions extends Omit<MeetingChatClientOptions, 'rateLimiter'> {
   /** Calls in flight at once (default 10). The rate limiter decides when each is sent. */
   readonly concurrency?: number
@@ -48,6 +67,7 @@ export interface UnbindMeetingChatsOptions extends Omit<MeetingChatClientOptions
   readonly client?: MeetingChatClient
 }
 
+/** The defaults of {@link unbindMeetingChats}' own options. */
 export const BULK_DEFAULTS = { concurrency: 10 } as const
 
 function positiveInteger(name: string, value: unknown, fallback: number): number {

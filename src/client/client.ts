@@ -15,6 +15,7 @@ import { checkParams, checkSignal, idError } from './validate.js'
 
 export type { CallOptions } from './options.js'
 
+/** The ids of an unbind, as the platform returned them. */
 export interface UnbindMeetingChatParams {
   /** The event's calendar, e.g. `feishu.cn_xxx@group.calendar.feishu.cn`. */
   readonly calendarId: string
@@ -24,6 +25,7 @@ export interface UnbindMeetingChatParams {
   readonly meetingChatId: string
 }
 
+/** The ids of a create, as the platform returned them. */
 export interface CreateMeetingChatParams {
   /** The event's calendar, e.g. `feishu.cn_xxx@group.calendar.feishu.cn`. */
   readonly calendarId: string
@@ -37,6 +39,7 @@ export interface CallResult {
   readonly logId: string | null
 }
 
+/** The meeting chat a create made, and the log id of its answer. */
 export interface MeetingChat extends CallResult {
   /** The chat's id, `oc_...`. */
   readonly meetingChatId: string
@@ -47,12 +50,16 @@ export interface MeetingChat extends CallResult {
 /** The typed openapi-fetch client of every operation of the spec. */
 export type MeetingChatApi = Client<paths, `${string}/${string}`>
 
+/** A client made by {@link createMeetingChatClient}. */
 export interface MeetingChatClient {
-  /** Unbinds the meeting chat from the event. Resolves with the answer's log id; rejects with FeishuApiError. */
+  /**
+   * Unbinds the meeting chat from the event (the chat itself remains). Resolves with the answer's log id; rejects
+   * with {@link FeishuApiError} (195108: the chat is not bound to the event, e.g. already unbound).
+   */
   unbindMeetingChat(params: UnbindMeetingChatParams, options?: CallOptions): Promise<CallResult>
-  /** Creates the event's meeting chat and binds it. Rejects with FeishuApiError. */
+  /** Creates the event's meeting chat and binds it (the event needs 2 attendees or more). Rejects with {@link FeishuApiError}. */
   createMeetingChat(params: CreateMeetingChatParams, options?: CallOptions): Promise<MeetingChat>
-  /** Store apps: asks the platform to push a new app_ticket (it arrives later as an event). */
+  /** Store apps: asks the platform to push a new app_ticket (it arrives later as an event); after a 10012, say. */
   resendAppTicket(options?: Pick<CallOptions, 'signal'>): Promise<CallResult>
   /**
    * openapi-fetch's client for every operation of the spec, with the same auth, retries and deadline: it resolves
@@ -103,7 +110,19 @@ function checkCall(op: MeetingChatOperation, params: Partial<UnbindMeetingChatPa
 /** openapi-fetch's own serializers, behind the checks of what no URL can carry. */
 const defaultQuery = createQuerySerializer()
 
-/** Creates a client: see {@link MeetingChatClientOptions} for every option and its default. */
+/**
+ * Creates a client of the meeting-chat endpoints: see {@link MeetingChatClientOptions} for every option and its
+ * default. Options are checked at once: a bad one throws a {@link ConfigError}.
+ *
+ * @example
+ * ```ts
+ * import { createMeetingChatClient, FeishuApiError } from 'feishu-meeting-chat'
+ *
+ * const client = createMeetingChatClient({ auth: { appId: 'cli_...', appSecret: process.env.FEISHU_APP_SECRET! } })
+ * const { meetingChatId, applink, logId } = await client.createMeetingChat({ calendarId, eventId })
+ * await client.unbindMeetingChat({ calendarId, eventId, meetingChatId })
+ * ```
+ */
 export function createMeetingChatClient(options: MeetingChatClientOptions = {}): MeetingChatClient {
   const normalized = normalizeOptions(options)
   const secrets = new Secrets()

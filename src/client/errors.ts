@@ -8,25 +8,44 @@ import type { OperationId } from '../generated/operations.js'
 /** The kind of a failure: the spec's x-kinds. */
 export type { ErrorKind }
 
+/** What to do about a failure, from the spec: its code's hint, else its kind's. */
 export interface Hint {
+  /** In English. */
   readonly en: string
+  /** In Chinese (the platform page's own words where it has them). */
   readonly zh: string
 }
 
+/**
+ * The fields a {@link FeishuApiError} is made from. The client makes every error it throws; make one yourself in a
+ * test, e.g. `new FeishuApiError({ kind: 'rate_limited', code: 99991400, msg: 'request trigger frequency limit' })`.
+ */
 export interface FeishuApiErrorInit {
+  /** The kind of failure, to switch on. */
   readonly kind: ErrorKind
-  /** The platform's error code; null when there is none (network, timeout, protocol, local checks). */
+  /** The platform's error code; null when there is none (network, timeout, protocol, local checks). Default null. */
   readonly code?: number | null
+  /** The platform's `msg`, or what happened in words. */
   readonly msg: string
+  /** The answer's HTTP status. Default null. */
   readonly httpStatus?: number | null
+  /** The answer's log id. Default null. */
   readonly logId?: string | null
+  /** Default: the code's hint in the catalog, else the kind's. */
   readonly hint?: Hint
+  /** Default: whether the catalog says a retry can help the code (false without a code). */
   readonly retryable?: boolean
+  /** The spec's operationId. Default null. */
   readonly operation?: OperationId | null
+  /** Attempts made. Default 1. */
   readonly attempts?: number
+  /** The wait the platform asked for, in ms. Default null. */
   readonly retryAfterMs?: number | null
+  /** Whether an earlier attempt's answer was lost. Default false. */
   readonly earlierAttemptOutcomeUnknown?: boolean
+  /** The body's `error` object. Default null. */
   readonly detail?: unknown
+  /** The underlying error (a runtime's, reduced to its name and message). */
   readonly cause?: unknown
 }
 
@@ -42,6 +61,7 @@ type CodeFor<K extends ErrorKind> = K extends 'network' | 'timeout' | 'protocol'
 // The class under a private binding: the exported FeishuApiError is the same class, typed as a union by
 // kind so that `if (error.kind === 'network')` narrows `code` to null, and `'rate_limited'` to the rate-limit codes.
 class FeishuApiErrorClass extends Error {
+  /** `FeishuApiError`, in stacks and logs. */
   override readonly name = 'FeishuApiError'
   declare readonly kind: ErrorKind
   /**
@@ -50,10 +70,13 @@ class FeishuApiErrorClass extends Error {
    * arrives here as its number: keep a `default` branch when you switch on it.
    */
   declare readonly code: CatalogCode | null
+  /** The platform's `msg`, or what happened in words (network, timeout, protocol, local checks). */
   declare readonly msg: string
+  /** The answer's HTTP status, or null when no answer came. */
   declare readonly httpStatus: number | null
   /** `X-Tt-Logid` of the answer (or the body's `error.log_id`): quote it to the platform's support. */
   declare readonly logId: string | null
+  /** What to do, in English and Chinese: the code's hint in the spec's catalog, else the kind's. */
   declare readonly hint: Hint
   /** Whether the same request, sent again later, can succeed. */
   declare readonly retryable: boolean
@@ -98,6 +121,7 @@ class FeishuApiErrorClass extends Error {
     this.detail = init.detail ?? null
   }
 
+  /** Every field and the message, for logs: never a secret (the client redacts them), never the cause. */
   toJSON(): Record<string, unknown> {
     // Its own fields (name, kind, code, ...) and the message; the cause stays out (not enumerable): it may be a
     // runtime's own error object.
@@ -114,9 +138,35 @@ type FeishuApiErrorFields = Omit<FeishuApiErrorClass, 'kind' | 'code'>
  * Every failure of the client. Switch on `kind`; `code` is the platform's (narrowed by `kind`), `hint`
  * says what to do in English and Chinese, `logId` is what the platform's support asks for.
  */
-export type FeishuApiError = { [K in ErrorKind]: FeishuApiErrorFields & { readonly kind: K; readonly code: CodeFor<K> } }[ErrorKind]
+export type FeishuApiError = {
+  [K in ErrorKind]: FeishuApiErrorFields & {
+    /** The kind of failure, to switch on: it narrows `code`. See the error catalog (errors.html) for each kind's hint. */
+    readonly kind: K
+    /**
+     * The platform's code, typed as the codes of the spec's catalog for this kind (errors.html lists them), or null
+     * when there is none (network, timeout, protocol, local checks). A code the spec does not list yet still
+     * arrives as its number: keep a `default` branch when you switch on it.
+     */
+    readonly code: CodeFor<K>
+  }
+}[ErrorKind]
 
-/** @class */
+/**
+ * Every failure of the client, whatever failed: the platform's refusal, the network, a timeout, an answer that is
+ * not the platform's, or an id refused before sending. Switch on `kind`; quote `logId` to the platform's support.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.unbindMeetingChat(ids)
+ * } catch (error) {
+ *   if (!(error instanceof FeishuApiError)) throw error
+ *   if (error.code === 195108) return // already unbound
+ *   console.error(error.kind, error.hint.en, error.logId)
+ * }
+ * ```
+ * @class
+ */
 export const FeishuApiError: {
   new (init: FeishuApiErrorInit): FeishuApiError
   readonly prototype: FeishuApiError

@@ -3,13 +3,17 @@ import type { TokenCache } from './auth/token-cache.js'
 import type { CallLimiter } from './pacing.js'
 import { describeValue } from './describe.js'
 
+/** `'feishu'` (https://open.feishu.cn), `'lark'` (https://open.larksuite.com), or a base URL such as a proxy's. */
 export type Domain = 'feishu' | 'lark' | (string & {})
 
+/** A token, or a function that returns one (called for each request, and again after the platform refused one). */
 export type TokenSource = string | (() => string | Promise<string>)
 
 /** Self-built (custom) app: the client fetches and caches a tenant_access_token. */
 export interface AppCredentials {
+  /** The app's id, `cli_...`. */
   readonly appId: string
+  /** The app's secret, from the developer console's credentials page. Never send it to a browser. */
   readonly appSecret: string
 }
 /** Store (isv) app: app_access_token from the latest app_ticket, then the tenant's tenant_access_token. */
@@ -19,14 +23,20 @@ export interface StoreAppCredentials extends AppCredentials {
   /** The tenant to act for (from the app's install event or a callback). */
   readonly tenantKey: string
 }
+/** App identity with a tenant_access_token you get yourself. */
 export interface TenantTokenAuth {
+  /** A `t-...` token, or a function returning the current one. */
   readonly tenantAccessToken: TokenSource
 }
+/** User identity: every call is made as this user. */
 export interface UserTokenAuth {
+  /** A `u-...` token, or a function returning the current one. */
   readonly userAccessToken: TokenSource
 }
+/** How the client gets the token of its calls (see the README's Auth). */
 export type AuthOptions = AppCredentials | StoreAppCredentials | TenantTokenAuth | UserTokenAuth
 
+/** When and how long the client waits before sending a failed call again. Every field has a default. */
 export interface RetryOptions {
   /** Attempts in all, the first included (default 3). */
   readonly maxAttempts?: number
@@ -53,6 +63,14 @@ export interface CallOptions {
   readonly signal?: AbortSignal
 }
 
+/**
+ * The options of {@link createMeetingChatClient}, each with its default.
+ *
+ * @example
+ * ```ts
+ * createMeetingChatClient({ domain: 'lark', auth: { appId, appSecret }, retry: { maxAttempts: 5 }, deadlineMs: 20_000 })
+ * ```
+ */
 export interface MeetingChatClientOptions {
   /** 'feishu' (https://open.feishu.cn, default), 'lark' (https://open.larksuite.com) or a base URL (https, or http on loopback). */
   readonly domain?: Domain
@@ -81,8 +99,10 @@ export interface MeetingChatClientOptions {
   readonly rateLimiter?: CallLimiter
 }
 
+/** The base URL of each named `domain`. */
 export const DOMAINS = { feishu: 'https://open.feishu.cn', lark: 'https://open.larksuite.com' } as const
 
+/** The defaults of the client's options: durations in ms, sizes in bytes. */
 export const DEFAULTS = {
   timeoutMs: 10_000,
   deadlineMs: 60_000,
@@ -115,7 +135,12 @@ export interface Normalized {
   readonly rateLimiter: CallLimiter | undefined
 }
 
+/**
+ * A bad option, token or call argument, refused before anything is sent (a `TypeError`): its message names the
+ * option and the fix, and never shows a secret.
+ */
 export class ConfigError extends TypeError {
+  /** `FeishuConfigError`, in stacks and logs. */
   override readonly name = 'FeishuConfigError'
 }
 

@@ -9,6 +9,10 @@ export interface PacingRequest {
   readonly operation: string
 }
 
+/**
+ * What the client's `rateLimiter` option takes: `createRateLimiter()` from `feishu-meeting-chat/limiter` builds one
+ * (in memory, or shared through Redis); implement it to pace calls your own way.
+ */
 export interface CallLimiter {
   /**
    * Resolves with nothing (or 0) when a call may be sent, having taken its place in the budget; rejects with the

@@ -1,7 +1,9 @@
 // Time for the fake: token expiry and rate-limit windows read it, so tests move time instead of sleeping.
 
 /** A source of the current time, in milliseconds since the epoch. */
+/** Where the mocks read the time. */
 export interface Clock {
+  /** Milliseconds since the epoch. */
   now(): number
 }
 

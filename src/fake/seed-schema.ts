@@ -25,11 +25,16 @@ const $defs = {
     description: 'A request budget per window.',
     type: 'object',
     additionalProperties: false,
-    properties: { perSecond: { type: 'integer', minimum: 1 }, perMinute: { type: 'integer', minimum: 1 } },
+    properties: {
+      perSecond: { type: 'integer', minimum: 1, description: 'Requests allowed in each second.' },
+      perMinute: { type: 'integer', minimum: 1, description: 'Requests allowed in each minute.' },
+    },
   },
 } as const
 // A description beside a $ref would make the generator write a second type: the named type carries the docs.
 const ref = (name: keyof typeof $defs) => ({ $ref: `#/$defs/${name}` }) as const
+/** `id` with its words. */
+const described = (description: string) => ({ ...id, description }) as const
 const expiresIn = { type: 'integer', description: 'Seconds from the fake\'s creation; 0 or less: already expired. Default 7200.' } as const
 
 /** The JSON Schema (2020-12) of a seed, with the generator's `tsType` hints. */
@@ -43,16 +48,18 @@ export const seedSchemaSource = {
   required: ['tenants'],
   $defs,
   properties: {
-    $schema: { type: 'string' },
+    $schema: { type: 'string', description: 'The seed\'s JSON Schema, for an editor: `seedSchema` of `feishu-meeting-chat/msw`. Ignored.' },
     tenants: {
       type: 'array',
+      description: 'The tenants (companies). At least one.',
       items: {
         title: 'SeedTenant',
+        description: 'A tenant: a company on the platform.',
         type: 'object',
         additionalProperties: false,
         required: ['tenantKey'],
         properties: {
-          tenantKey: id,
+          tenantKey: described('The tenant\'s key, which identities and tokens name.'),
           platform: ref('Platform'),
           unit: { ...id, description: 'The data unit (region, 单元) that holds the tenant\'s data. An app served from another unit cannot act for it (190006). Default: the tenant\'s `platform`.' },
           deletedKey: {
@@ -64,14 +71,16 @@ export const seedSchemaSource = {
     },
     apps: {
       type: 'array',
+      description: 'The apps that call the API.',
       items: {
         title: 'SeedApp',
+        description: 'An app: self-built, or a store app installed in several tenants.',
         type: 'object',
         additionalProperties: false,
         required: ['appId', 'appSecret', 'tenants'],
         properties: {
-          appId: id,
-          appSecret: id,
+          appId: described('The app\'s id, e.g. `cli_acme`.'),
+          appSecret: described('Its secret: the token endpoints check it (10014).'),
           type: { enum: ['custom', 'store'], description: '`custom` (self-built, 自建) or `store` (isv, 商店应用). Default `custom`.' },
           tenants: { type: 'array', items: id, description: 'Tenants the app is installed in; a custom app belongs to exactly one.' },
           bot: { type: 'boolean', description: 'Bot capability (needed for the app identity). Default `true`.' },
@@ -90,16 +99,19 @@ export const seedSchemaSource = {
     },
     users: {
       type: 'array',
+      description: 'The users.',
       items: {
         title: 'SeedUser',
+        description: 'A user of a tenant.',
         type: 'object',
         additionalProperties: false,
         required: ['userId', 'tenantKey'],
-        properties: { userId: id, tenantKey: id, inTenant: { type: 'boolean', description: '`false`: the user left the tenant (195100). Default `true`.' } },
+        properties: { userId: described('The user\'s id, e.g. `ou_ann`.'), tenantKey: described('The tenant the user is in.'), inTenant: { type: 'boolean', description: '`false`: the user left the tenant (195100). Default `true`.' } },
       },
     },
     calendars: {
       type: 'array',
+      description: 'The calendars.',
       items: {
         title: 'SeedCalendar',
         description: 'A calendar; its owner has the `owner` role.',
@@ -107,16 +119,17 @@ export const seedSchemaSource = {
         additionalProperties: false,
         required: ['calendarId', 'owner'],
         properties: {
-          calendarId: id,
+          calendarId: described('Of the shape the platform issues: `<unit>_<id>@group.calendar.feishu.cn` (or `.larksuite.com`).'),
           owner: ref('IdentityRef'),
           tenantKey: { ...id, description: 'Default: the owner\'s tenant (an app owner must then be installed in exactly one tenant).' },
           type: ref('CalendarType'),
-          deleted: { type: 'boolean' },
+          deleted: { type: 'boolean', description: 'The calendar was deleted (191003). Default `false`.' },
           access: {
             type: 'array',
             description: 'Roles of other identities. Identities without one have no access (191002).',
             items: {
               title: 'SeedAccess',
+              description: 'An identity\'s role on the calendar.',
               type: 'object',
               additionalProperties: false,
               required: ['role'],
@@ -129,6 +142,7 @@ export const seedSchemaSource = {
     },
     events: {
       type: 'array',
+      description: 'The events, each on a calendar.',
       items: {
         title: 'SeedEvent',
         description:
@@ -137,11 +151,11 @@ export const seedSchemaSource = {
         additionalProperties: false,
         required: ['calendarId', 'eventId'],
         properties: {
-          calendarId: id,
-          eventId: id,
+          calendarId: described('The calendar the event is on.'),
+          eventId: described('Of the shape the platform issues: `<uid>_<number>`, e.g. `kickoff_0`.'),
           attendees: { ...count, description: 'Number of attendees. Default 2 (the least that allows a meeting chat).' },
           attendeeListHidden: { type: 'boolean', description: 'The attendee list is hidden from attendees (no meeting chat possible). Default `false`.' },
-          deleted: { type: 'boolean' },
+          deleted: { type: 'boolean', description: 'The event was deleted (193003). Default `false`.' },
           organizer: ref('IdentityRef'),
           attendeeAbility: ref('AttendeeAbility'),
           writeHoldSeconds: { ...count, description: 'Each create or unbind of this event holds it this many seconds (by the fake\'s clock), as a write still being applied would: another create or unbind of it within that time answers 190010 (concurrent writers contend for one event). Default 0: never held.' },
@@ -151,13 +165,15 @@ export const seedSchemaSource = {
     },
     chats: {
       type: 'array',
+      description: 'Chats: meeting chats bound to an event, and ordinary ones.',
       items: {
         title: 'SeedChat',
+        description: 'A chat, owned by an identity.',
         type: 'object',
         additionalProperties: false,
         required: ['chatId', 'owner'],
         properties: {
-          chatId: { type: 'string', pattern: '^oc_[0-9A-Za-z_-]+$', minLength: 4, maxLength: 64 },
+          chatId: { type: 'string', pattern: '^oc_[0-9A-Za-z_-]+$', minLength: 4, maxLength: 64, description: 'The chat\'s id, `oc_...`.' },
           owner: ref('IdentityRef'),
           boundTo: {
             type: 'object',
@@ -171,28 +187,40 @@ export const seedSchemaSource = {
     },
     tenantAccessTokens: {
       type: 'array',
+      description: 'Tenant tokens the fake accepts from the start.',
       items: {
         title: 'SeedTenantToken',
+        description: 'A tenant_access_token of an app in a tenant.',
         type: 'object',
         additionalProperties: false,
         required: ['token', 'appId', 'tenantKey'],
-        properties: { token: id, appId: id, tenantKey: id, expiresIn },
+        properties: { token: described('The token, `t-...`.'), appId: described('The app it was issued to.'), tenantKey: described('The tenant it acts in: one the app is installed in.'), expiresIn },
       },
     },
     appAccessTokens: {
       type: 'array',
-      items: { title: 'SeedAppToken', type: 'object', additionalProperties: false, required: ['token', 'appId'], properties: { token: id, appId: id, expiresIn } },
+      description: 'Store apps\' app tokens the fake accepts from the start.',
+      items: {
+        title: 'SeedAppToken',
+        description: 'An app_access_token of a store app.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['token', 'appId'],
+        properties: { token: described('The token, `a-...`.'), appId: described('The store app it was issued to.'), expiresIn },
+      },
     },
     userAccessTokens: {
       type: 'array',
+      description: 'User tokens the fake accepts from the start.',
       items: {
         title: 'SeedUserToken',
+        description: 'A user_access_token: a user\'s grant to an app.',
         type: 'object',
         additionalProperties: false,
         required: ['token', 'userId', 'appId'],
         properties: {
-          token: id,
-          userId: id,
+          token: described('The token, `u-...`.'),
+          userId: described('The user it acts as.'),
           appId: { ...id, description: 'The app the user authorized: installed in the user\'s tenant.' },
           expiresIn,
           scopes: { type: 'array', items: id, description: 'Scopes the user granted. Default: every scope the spec\'s operations require.' },

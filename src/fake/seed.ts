@@ -35,8 +35,11 @@ const LISTED_PROBLEMS = 20
  * with its JSON pointer, and `moreProblems` counts the others.
  */
 export class SeedError extends Error {
+  /** The first problems, each with its place, e.g. `/users/0/tenantKey: unknown tenant "acme2"`. */
   readonly problems: readonly string[]
+  /** How many more there are (`seedProblems(data)` lists them all). */
   readonly moreProblems: number
+  /** Made by `validateSeed` and `createFake` from every problem of a seed. */
   constructor(problems: readonly string[]) {
     const listed = problems.slice(0, LISTED_PROBLEMS)
     const more = problems.length - listed.length

@@ -28,17 +28,25 @@ export interface PlatformOptions {
 
 /** A meeting chat (or ordinary chat) as the fake holds it. */
 export interface FakeChat {
+  /** `oc_...`. */
   readonly chatId: string
+  /** Who owns it: a user or an app. */
   readonly owner: IdentityRef
+  /** The event it is the meeting chat of, or undefined once unbound (the chat remains). */
   readonly boundTo: { readonly calendarId: string; readonly eventId: string } | undefined
 }
 
 /** A token the fake knows: seeded or issued. */
 export interface FakeToken {
+  /** The token, `t-`, `a-` or `u-`. */
   readonly token: string
+  /** A tenant, app or user access token. */
   readonly kind: 'tenant' | 'app' | 'user'
+  /** The app it was issued to. */
   readonly appId: string
+  /** The tenant it acts in (none for an app token). */
   readonly tenantKey: string | undefined
+  /** The user it acts as (user tokens). */
   readonly userId: string | undefined
   /** Milliseconds since the epoch, by the fake's clock. */
   readonly expiresAt: number
@@ -46,9 +54,11 @@ export interface FakeToken {
 
 /** A request to re-push an app ticket (`app_ticket/resend`): the ticket the push would deliver. */
 export interface TicketPush {
+  /** The store app that asked. */
   readonly appId: string
   /** The new ticket, already accepted by the fake: use it as if the app_ticket event had arrived. */
   readonly ticket: string
+  /** When it was asked, in ms since the epoch by the fake's clock. */
   readonly at: number
 }
 

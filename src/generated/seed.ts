@@ -14,6 +14,9 @@ export type IdentityRef =
  * The platform's calendar types; the meeting-chat operations only work on `primary` calendars. Default `primary`.
  */
 export type CalendarType = "primary" | "shared" | "google" | "resource" | "exchange";
+/**
+ * An identity's role on the calendar.
+ */
 export type SeedAccess = IdentityRef & {readonly role: AccessRole};
 /**
  * What the event's attendees may do (the calendar API's `attendee_ability`): only `can_modify_event` lets an attendee who did not organize it create or unbind its meeting chat (else 193002). Default `can_see_others`, the platform's.
@@ -28,18 +31,54 @@ export type AccessRole = "free_busy_reader" | "reader" | "writer" | "owner";
  * A scenario for the fake (feishu-meeting-chat). Plain JSON: it can live in a `.json` file.
  */
 export interface Seed {
+  /**
+   * The seed's JSON Schema, for an editor: `seedSchema` of `feishu-meeting-chat/msw`. Ignored.
+   */
   readonly $schema?: string;
+  /**
+   * The tenants (companies). At least one.
+   */
   readonly tenants: readonly SeedTenant[];
+  /**
+   * The apps that call the API.
+   */
   readonly apps?: readonly SeedApp[];
+  /**
+   * The users.
+   */
   readonly users?: readonly SeedUser[];
+  /**
+   * The calendars.
+   */
   readonly calendars?: readonly SeedCalendar[];
+  /**
+   * The events, each on a calendar.
+   */
   readonly events?: readonly SeedEvent[];
+  /**
+   * Chats: meeting chats bound to an event, and ordinary ones.
+   */
   readonly chats?: readonly SeedChat[];
+  /**
+   * Tenant tokens the fake accepts from the start.
+   */
   readonly tenantAccessTokens?: readonly SeedTenantToken[];
+  /**
+   * Store apps' app tokens the fake accepts from the start.
+   */
   readonly appAccessTokens?: readonly SeedAppToken[];
+  /**
+   * User tokens the fake accepts from the start.
+   */
   readonly userAccessTokens?: readonly SeedUserToken[];
 }
+/**
+ * A tenant: a company on the platform.
+ */
 export interface SeedTenant {
+  /**
+   * The tenant's key, which identities and tokens name.
+   */
   readonly tenantKey: string;
   readonly platform?: Platform;
   /**
@@ -51,8 +90,17 @@ export interface SeedTenant {
    */
   readonly deletedKey?: "encrypt" | "decrypt";
 }
+/**
+ * An app: self-built, or a store app installed in several tenants.
+ */
 export interface SeedApp {
+  /**
+   * The app's id, e.g. `cli_acme`.
+   */
   readonly appId: string;
+  /**
+   * Its secret: the token endpoints check it (10014).
+   */
   readonly appSecret: string;
   /**
    * `custom` (self-built, 自建) or `store` (isv, 商店应用). Default `custom`.
@@ -91,11 +139,26 @@ export interface SeedApp {
  * A request budget per window.
  */
 export interface SeedRateLimit {
+  /**
+   * Requests allowed in each second.
+   */
   readonly perSecond?: number;
+  /**
+   * Requests allowed in each minute.
+   */
   readonly perMinute?: number;
 }
+/**
+ * A user of a tenant.
+ */
 export interface SeedUser {
+  /**
+   * The user's id, e.g. `ou_ann`.
+   */
   readonly userId: string;
+  /**
+   * The tenant the user is in.
+   */
   readonly tenantKey: string;
   /**
    * `false`: the user left the tenant (195100). Default `true`.
@@ -106,6 +169,9 @@ export interface SeedUser {
  * A calendar; its owner has the `owner` role.
  */
 export interface SeedCalendar {
+  /**
+   * Of the shape the platform issues: `<unit>_<id>@group.calendar.feishu.cn` (or `.larksuite.com`).
+   */
   readonly calendarId: string;
   readonly owner: IdentityRef;
   /**
@@ -113,6 +179,9 @@ export interface SeedCalendar {
    */
   readonly tenantKey?: string;
   readonly type?: CalendarType;
+  /**
+   * The calendar was deleted (191003). Default `false`.
+   */
   readonly deleted?: boolean;
   /**
    * Roles of other identities. Identities without one have no access (191002).
@@ -123,7 +192,13 @@ export interface SeedCalendar {
  * An event on a calendar. `organizer` (default: the calendar's owner) is who organized it: another identity than the calendar's owner means the event is there because the owner is invited, and the owner may then create or unbind its meeting chat only if `attendeeAbility` is `can_modify_event` (else 193002).
  */
 export interface SeedEvent {
+  /**
+   * The calendar the event is on.
+   */
   readonly calendarId: string;
+  /**
+   * Of the shape the platform issues: `<uid>_<number>`, e.g. `kickoff_0`.
+   */
   readonly eventId: string;
   /**
    * Number of attendees. Default 2 (the least that allows a meeting chat).
@@ -133,6 +208,9 @@ export interface SeedEvent {
    * The attendee list is hidden from attendees (no meeting chat possible). Default `false`.
    */
   readonly attendeeListHidden?: boolean;
+  /**
+   * The event was deleted (193003). Default `false`.
+   */
   readonly deleted?: boolean;
   readonly organizer?: IdentityRef;
   readonly attendeeAbility?: AttendeeAbility;
@@ -145,7 +223,13 @@ export interface SeedEvent {
    */
   readonly internalErrors?: number;
 }
+/**
+ * A chat, owned by an identity.
+ */
 export interface SeedChat {
+  /**
+   * The chat's id, `oc_...`.
+   */
   readonly chatId: string;
   readonly owner: IdentityRef;
   /**
@@ -156,25 +240,55 @@ export interface SeedChat {
     readonly eventId: string;
   };
 }
+/**
+ * A tenant_access_token of an app in a tenant.
+ */
 export interface SeedTenantToken {
+  /**
+   * The token, `t-...`.
+   */
   readonly token: string;
+  /**
+   * The app it was issued to.
+   */
   readonly appId: string;
+  /**
+   * The tenant it acts in: one the app is installed in.
+   */
   readonly tenantKey: string;
   /**
    * Seconds from the fake's creation; 0 or less: already expired. Default 7200.
    */
   readonly expiresIn?: number;
 }
+/**
+ * An app_access_token of a store app.
+ */
 export interface SeedAppToken {
+  /**
+   * The token, `a-...`.
+   */
   readonly token: string;
+  /**
+   * The store app it was issued to.
+   */
   readonly appId: string;
   /**
    * Seconds from the fake's creation; 0 or less: already expired. Default 7200.
    */
   readonly expiresIn?: number;
 }
+/**
+ * A user_access_token: a user's grant to an app.
+ */
 export interface SeedUserToken {
+  /**
+   * The token, `u-...`.
+   */
   readonly token: string;
+  /**
+   * The user it acts as.
+   */
   readonly userId: string;
   /**
    * The app the user authorized: installed in the user's tenant.
@@ -261,23 +375,28 @@ export const seedSchema = {
       "properties": {
         "perSecond": {
           "type": "integer",
-          "minimum": 1
+          "minimum": 1,
+          "description": "Requests allowed in each second."
         },
         "perMinute": {
           "type": "integer",
-          "minimum": 1
+          "minimum": 1,
+          "description": "Requests allowed in each minute."
         }
       }
     }
   },
   "properties": {
     "$schema": {
-      "type": "string"
+      "type": "string",
+      "description": "The seed's JSON Schema, for an editor: `seedSchema` of `feishu-meeting-chat/msw`. Ignored."
     },
     "tenants": {
       "type": "array",
+      "description": "The tenants (companies). At least one.",
       "items": {
         "title": "SeedTenant",
+        "description": "A tenant: a company on the platform.",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -287,7 +406,8 @@ export const seedSchema = {
           "tenantKey": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "The tenant's key, which identities and tokens name."
           },
           "platform": {
             "$ref": "#/$defs/Platform"
@@ -310,8 +430,10 @@ export const seedSchema = {
     },
     "apps": {
       "type": "array",
+      "description": "The apps that call the API.",
       "items": {
         "title": "SeedApp",
+        "description": "An app: self-built, or a store app installed in several tenants.",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -323,12 +445,14 @@ export const seedSchema = {
           "appId": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "The app's id, e.g. `cli_acme`."
           },
           "appSecret": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "Its secret: the token endpoints check it (10014)."
           },
           "type": {
             "enum": [
@@ -395,8 +519,10 @@ export const seedSchema = {
     },
     "users": {
       "type": "array",
+      "description": "The users.",
       "items": {
         "title": "SeedUser",
+        "description": "A user of a tenant.",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -407,12 +533,14 @@ export const seedSchema = {
           "userId": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "The user's id, e.g. `ou_ann`."
           },
           "tenantKey": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "The tenant the user is in."
           },
           "inTenant": {
             "type": "boolean",
@@ -423,6 +551,7 @@ export const seedSchema = {
     },
     "calendars": {
       "type": "array",
+      "description": "The calendars.",
       "items": {
         "title": "SeedCalendar",
         "description": "A calendar; its owner has the `owner` role.",
@@ -436,7 +565,8 @@ export const seedSchema = {
           "calendarId": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "Of the shape the platform issues: `<unit>_<id>@group.calendar.feishu.cn` (or `.larksuite.com`)."
           },
           "owner": {
             "$ref": "#/$defs/IdentityRef"
@@ -451,13 +581,15 @@ export const seedSchema = {
             "$ref": "#/$defs/CalendarType"
           },
           "deleted": {
-            "type": "boolean"
+            "type": "boolean",
+            "description": "The calendar was deleted (191003). Default `false`."
           },
           "access": {
             "type": "array",
             "description": "Roles of other identities. Identities without one have no access (191002).",
             "items": {
               "title": "SeedAccess",
+              "description": "An identity's role on the calendar.",
               "type": "object",
               "additionalProperties": false,
               "required": [
@@ -485,6 +617,7 @@ export const seedSchema = {
     },
     "events": {
       "type": "array",
+      "description": "The events, each on a calendar.",
       "items": {
         "title": "SeedEvent",
         "description": "An event on a calendar. `organizer` (default: the calendar's owner) is who organized it: another identity than the calendar's owner means the event is there because the owner is invited, and the owner may then create or unbind its meeting chat only if `attendeeAbility` is `can_modify_event` (else 193002).",
@@ -498,12 +631,14 @@ export const seedSchema = {
           "calendarId": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "The calendar the event is on."
           },
           "eventId": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "Of the shape the platform issues: `<uid>_<number>`, e.g. `kickoff_0`."
           },
           "attendees": {
             "type": "integer",
@@ -515,7 +650,8 @@ export const seedSchema = {
             "description": "The attendee list is hidden from attendees (no meeting chat possible). Default `false`."
           },
           "deleted": {
-            "type": "boolean"
+            "type": "boolean",
+            "description": "The event was deleted (193003). Default `false`."
           },
           "organizer": {
             "$ref": "#/$defs/IdentityRef"
@@ -538,8 +674,10 @@ export const seedSchema = {
     },
     "chats": {
       "type": "array",
+      "description": "Chats: meeting chats bound to an event, and ordinary ones.",
       "items": {
         "title": "SeedChat",
+        "description": "A chat, owned by an identity.",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -551,7 +689,8 @@ export const seedSchema = {
             "type": "string",
             "pattern": "^oc_[0-9A-Za-z_-]+$",
             "minLength": 4,
-            "maxLength": 64
+            "maxLength": 64,
+            "description": "The chat's id, `oc_...`."
           },
           "owner": {
             "$ref": "#/$defs/IdentityRef"
@@ -582,8 +721,10 @@ export const seedSchema = {
     },
     "tenantAccessTokens": {
       "type": "array",
+      "description": "Tenant tokens the fake accepts from the start.",
       "items": {
         "title": "SeedTenantToken",
+        "description": "A tenant_access_token of an app in a tenant.",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -595,17 +736,20 @@ export const seedSchema = {
           "token": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "The token, `t-...`."
           },
           "appId": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "The app it was issued to."
           },
           "tenantKey": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "The tenant it acts in: one the app is installed in."
           },
           "expiresIn": {
             "type": "integer",
@@ -616,8 +760,10 @@ export const seedSchema = {
     },
     "appAccessTokens": {
       "type": "array",
+      "description": "Store apps' app tokens the fake accepts from the start.",
       "items": {
         "title": "SeedAppToken",
+        "description": "An app_access_token of a store app.",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -628,12 +774,14 @@ export const seedSchema = {
           "token": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "The token, `a-...`."
           },
           "appId": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "The store app it was issued to."
           },
           "expiresIn": {
             "type": "integer",
@@ -644,8 +792,10 @@ export const seedSchema = {
     },
     "userAccessTokens": {
       "type": "array",
+      "description": "User tokens the fake accepts from the start.",
       "items": {
         "title": "SeedUserToken",
+        "description": "A user_access_token: a user's grant to an app.",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -657,12 +807,14 @@ export const seedSchema = {
           "token": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "The token, `u-...`."
           },
           "userId": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "The user it acts as."
           },
           "appId": {
             "type": "string",

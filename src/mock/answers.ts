@@ -20,6 +20,7 @@ export type Answer =
   | { readonly networkError: true }
   | { readonly response: (request: Request) => Response | Promise<Response> }
 
+/** How long a scripted answer stands, and what it carries besides the spec's example. */
 export interface AnswerOptions {
   /** Use this answer for the next `times` requests only; without it, it answers until replaced or reset. */
   readonly times?: number

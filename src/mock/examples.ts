@@ -7,6 +7,7 @@ import { refusalReply } from './respond.js'
 import { createResponder, renderAnswer, type CallLogOptions, type CallRecord, type MockResponder } from './responder.js'
 import { checkAuthorization, checkInput } from './validate.js'
 
+/** The options of {@link createExampleMock}. */
 export interface ExampleMockOptions extends CallLogOptions {
   /** The clock for log ids and call times (default: the system clock). */
   readonly clock?: Clock

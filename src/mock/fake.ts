@@ -17,6 +17,7 @@ import { asMockRequest, type MockRequest } from './request.js'
 
 export type { FakeChat, FakeToken, TicketPush }
 
+/** The options of {@link createFake}, each with its default. */
 export interface FakeOptions extends PlatformOptions, CallLogOptions {
   /** Time for token expiry and rate-limit windows (default: the system clock). Use a manual clock in tests. */
   readonly clock?: Clock
@@ -24,6 +25,7 @@ export interface FakeOptions extends PlatformOptions, CallLogOptions {
 
 /** The stateful fake of the platform. */
 export interface Fake extends MockResponder {
+  /** The clock it reads (the one given, else the system clock). */
   readonly clock: Clock
   /**
    * Makes an operation answer something else than its rules would, e.g. a fault: `{ code: 190003 }`
@@ -42,6 +44,7 @@ export interface Fake extends MockResponder {
   count(operationId: OperationId): number
   /** Every chat, in creation order: the seed's, those bound to an event, and the latest `unboundChatsKept` unbound ones. */
   readonly chats: readonly FakeChat[]
+  /** The chat `chatId`, as it is now (undefined: never known, or forgotten after `unboundChatsKept`). */
   chat(chatId: string): FakeChat | undefined
   /** Every token: seeded, and issued while not expired. */
   readonly tokens: readonly FakeToken[]

@@ -25,11 +25,15 @@ export interface MockResponder {
 export interface CallRecord {
   /** The operation the request was routed to (`undefined`: no operation of the spec matched). */
   readonly operationId: OperationId | undefined
+  /** The request's method. */
   readonly method: string
+  /** The request's URL. */
   readonly url: string
+  /** The answer's HTTP status (0 for a dropped connection). */
   readonly status: number
   /** The `code` of a JSON answer; `undefined` for a non-JSON answer or a dropped connection. */
   readonly code: number | undefined
+  /** The answer's `X-Tt-Logid`. */
   readonly logId: string | undefined
   /** Milliseconds since the epoch, by the mock's clock. */
   readonly at: number

@@ -10,6 +10,7 @@ const msw: typeof import('msw') | undefined = await import('msw').catch((error: 
   throw error
 })
 
+/** The options of {@link createHandlers}. */
 export interface HandlerOptions {
   /**
    * The origin(s) to answer on, e.g. `http://127.0.0.1:4010`. Default: the spec's servers,

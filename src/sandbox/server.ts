@@ -21,6 +21,7 @@ import { fromFetch } from '../mock/request.js'
 import { consoleInfo } from './console.js'
 import { headerRecord, incomingRequest, plainTarget, type PlainTarget } from './incoming.js'
 
+/** The options of {@link startSandbox}, each with its default. */
 export interface SandboxOptions {
   /** Port on 127.0.0.1; 0 picks a free one (default 8787). */
   readonly port?: number
@@ -32,19 +33,24 @@ export interface SandboxOptions {
   readonly maxBodyBytes?: number
 }
 
+/** A running sandbox. */
 export interface Sandbox {
-  /** e.g. http://127.0.0.1:8787 */
+  /** Its base URL, e.g. http://127.0.0.1:8787: pass it as the client's `domain`. */
   readonly url: string
+  /** The port it listens on, on 127.0.0.1. */
   readonly port: number
+  /** The platform it serves: look inside (`fake.chats`, `fake.calls`) or script answers (`fake.respond`). */
   readonly fake: Fake
   /** Stops accepting connections and ends the open ones. */
   close(): Promise<void>
 }
 
+/** The port the sandbox listens on by default. */
 export const DEFAULT_PORT = 8787
 const HOST = '127.0.0.1'
 // Both resolve from src/sandbox/ and from dist/sandbox/: the spec and the built docs ship in the package.
 const SPEC_YAML = new URL('../../openapi/openapi.yaml', import.meta.url)
+/** The docs site the package ships (`npm run docs` builds it), which the sandbox serves at `/docs/`. */
 export const PACKAGED_DOCS = fileURLToPath(new URL('../../build/docs/', import.meta.url))
 
 const DOC_TYPES: Readonly<Record<string, string>> = {
@@ -129,6 +135,19 @@ async function sendResponse(res: ServerResponse, response: Response): Promise<vo
   res.end(body)
 }
 
+/**
+ * Serves the stateful fake over HTTP on 127.0.0.1, with the spec at `/openapi.json` and the docs at `/docs/`, until
+ * `close()`. Any client of the platform can call it: point its base URL at `url`.
+ *
+ * @example
+ * ```ts
+ * import { startSandbox } from 'feishu-meeting-chat/sandbox'
+ *
+ * const sandbox = await startSandbox({ port: 0 }) // the demo seed, on a free port
+ * const client = createMeetingChatClient({ domain: sandbox.url, auth: { userAccessToken: 'u-demo-alice' } })
+ * await sandbox.close()
+ * ```
+ */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const seed = options.seed ?? demoSeed()
   const fake = createFake(seed)

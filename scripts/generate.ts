@@ -40,7 +40,7 @@ export const errorCatalog = {
 ${lines.join('\n')}
 } as const
 
-/** Every code of the spec's error catalog (errors.html lists them with their hints). */
+/** Every code of the spec's error catalog ([the error catalog](site-root:errors.html) lists them with their hints). */
 export type CatalogCode = keyof typeof errorCatalog
 /** One code's entry in the catalog. */
 export type CatalogEntry = (typeof errorCatalog)[CatalogCode]
@@ -139,7 +139,7 @@ function operationsModules(spec: JsonObject): { operations: string; routes: stri
   const operations = `${HEADER('each operation\'s rules: whether it needs a token, whether a replay is safe, and parameter constraints (its method and path are in routes.ts)')}
 export const operations = ${JSON.stringify(out, null, 2)} as const
 
-/** The operationId of each operation of the spec (the HTTP reference lists them). */
+/** The operationId of each operation of the spec ([the HTTP reference](site-root:index.html) lists them). */
 export type OperationId = keyof typeof operations
 
 /** The prefix each kind of token starts with (the security schemes' x-token-prefix). */

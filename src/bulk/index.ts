@@ -1,5 +1,11 @@
 // feishu-meeting-chat/bulk: unbind many meeting chats within the platform's rate limits, each item ending in
 // exactly one result. Node only (the pacing comes from feishu-meeting-chat/limiter).
+/**
+ * `feishu-meeting-chat/bulk`: {@link unbindMeetingChats} unbinds many meeting chats, paced within the platform's
+ * rate limits (50/s and 1,000/min per app and tenant), each item ending in exactly one result. Node only.
+ *
+ * @module feishu-meeting-chat/bulk
+ */
 import { createMeetingChatClient, type CallOptions, type MeetingChatClient, type UnbindMeetingChatParams } from '../client/client.js'
 import { FeishuApiError } from '../client/errors.js'
 import { describeValue } from '../client/describe.js'

@@ -140,10 +140,10 @@ type FeishuApiErrorFields = Omit<FeishuApiErrorClass, 'kind' | 'code'>
  */
 export type FeishuApiError = {
   [K in ErrorKind]: FeishuApiErrorFields & {
-    /** The kind of failure, to switch on: it narrows `code`. See the error catalog (errors.html) for each kind's hint. */
+    /** The kind of failure, to switch on: it narrows `code`. [The error catalog](site-root:errors.html) gives each kind's hint. */
     readonly kind: K
     /**
-     * The platform's code, typed as the codes of the spec's catalog for this kind (errors.html lists them), or null
+     * The platform's code, typed as the codes of the spec's catalog for this kind ([the error catalog](site-root:errors.html)), or null
      * when there is none (network, timeout, protocol, local checks). A code the spec does not list yet still
      * arrives as its number: keep a `default` branch when you switch on it.
      */

@@ -43,7 +43,7 @@ export const errorCatalog = {
   10014: {"status":400,"msg":"app secret invalid","hint":{"en":"The app_secret does not match the app_id. Copy both again from the developer console.","zh":"app_secret 与 app_id 不匹配。请从开发者后台重新复制。"},"retryable":false,"kind":"auth","refreshToken":false},
 } as const
 
-/** Every code of the spec's error catalog (errors.html lists them with their hints). */
+/** Every code of the spec's error catalog ([the error catalog](site-root:errors.html) lists them with their hints). */
 export type CatalogCode = keyof typeof errorCatalog
 /** One code's entry in the catalog. */
 export type CatalogEntry = (typeof errorCatalog)[CatalogCode]

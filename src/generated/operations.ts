@@ -66,7 +66,7 @@ export const operations = {
   }
 } as const
 
-/** The operationId of each operation of the spec (the HTTP reference lists them). */
+/** The operationId of each operation of the spec ([the HTTP reference](site-root:index.html) lists them). */
 export type OperationId = keyof typeof operations
 
 /** The prefix each kind of token starts with (the security schemes' x-token-prefix). */

@@ -101,7 +101,7 @@ class FeishuApiErrorClass extends Error {
   toJSON(): Record<string, unknown> {
     // Its own fields (name, kind, code, ...) and the message; the cause stays out (not enumerable): it may be a
     // runtime's own error object.
-    return { ...this, message: this.message }
+    return { ...(this as object), message: this.message }
   }
 }
 

@@ -10,7 +10,7 @@ import { checkRedis, DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, red
 
 export type { CallLimiter, PacingRequest } from '../client/pacing.js'
 export type { StoreFailure } from './store.js'
-//TOKENCACHE
+export { createSharedTokenCache, type SharedTokenCache, type SharedTokenCacheOptions } from './token-cache.js'
 
 /** A budget: calls allowed per second and per minute (either may be left out). */
 export interface RateBudget {

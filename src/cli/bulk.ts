@@ -9,6 +9,7 @@ import type { MeetingChatClient } from '../client/client.js'
 import { createRateLimiter } from '../limiter/index.js'
 import { itemKey, parseInput, type InputItem } from './bulk-input.js'
 import { openJournal } from './journal.js'
+import { EXIT } from './output.js'
 
 export interface BulkValues {
   readonly from: string
@@ -28,7 +29,7 @@ export interface BulkIo {
 }
 
 /** Exit code of an interrupted run (128 + SIGINT), as shells report it. */
-export const EXIT_INTERRUPTED = 130
+export const EXIT_INTERRUPTED = EXIT.interrupted
 
 /**
  * 195108 ("chat not bound to this event") after an attempt that may have reached the platform, of this call

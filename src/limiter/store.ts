@@ -99,6 +99,8 @@ export interface Store {
    * (said once) and runs `local()`; any other error is the caller's and is thrown.
    */
   run<T>(shared: () => Promise<T>, local: () => Promise<T>): Promise<T>
+  /** While in fallback, asks (one command at a time, that nothing waits on) whether Redis answers again. */
+  checkRecovery(): void
   /** Whether the local fallback is in use. */
   readonly degraded: boolean
 }
@@ -158,6 +160,9 @@ export function redisStore(redis: object, options: StoreOptions): Store {
 
   return {
     command,
+    checkRecovery: () => {
+      if (degraded) probe()
+    },
     get degraded() {
       return degraded
     },

@@ -120,7 +120,9 @@ class RedisTokenCache implements SharedTokenCache {
 
   /** Only while Redis fails: else every call reads Redis, so that a token dropped by one process is dropped for all at once. */
   peek(key: string): string | undefined {
-    return this.#store.degraded ? this.#localToken(key) : undefined
+    if (!this.#store.degraded) return undefined
+    this.#store.checkRecovery()
+    return this.#localToken(key)
   }
 
   get(key: string, fetchToken: () => Promise<IssuedToken>): Promise<string> {

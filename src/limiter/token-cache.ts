@@ -225,6 +225,15 @@ class RedisTokenCache implements SharedTokenCache {
     return issued.token
   }
 
+  /** Stores this process's copy of the token for the fleet, if it has one still good and not refused here. */
+  async #shareOwn(key: string, redisKey: string): Promise<string | undefined> {
+    const own = this.#local.get(key)
+    const ttl = own ? Math.floor(own.refreshAt - Date.now()) : 0
+    if (!own || ttl <= 0 || this.#refused.get(key) === this.#mark(own.token)) return undefined
+    await this.#store.command(['SET', redisKey, this.#seal(redisKey, own.token), 'PX', ttl])
+    return own.token
+  }
+
   /**
    * The token in Redis; when there is none, one process takes the lock and fetches it while the others wait for it
    * (at most lockWaitMs, then each fetches its own). A Redis failure rejects with a StoreError (the fallback then runs).
@@ -239,8 +248,9 @@ class RedisTokenCache implements SharedTokenCache {
       const id = randomUUID()
       if ((await this.#store.command(['SET', lockKey, id, 'NX', 'PX', Math.ceil(this.#lockWaitMs)])) === 'OK') {
         try {
-          // Stored by the holder before us, between our read and our lock.
-          return (await this.#read(key, redisKey)) ?? (await this.#fetchAndShare(key, redisKey, fetchToken))
+          // Stored by the holder before us, between our read and our lock; else this process's own copy, still good
+          // (Redis lost it: restarted, flushed); else a new one from the platform.
+          return (await this.#read(key, redisKey)) ?? (await this.#shareOwn(key, redisKey)) ?? (await this.#fetchAndShare(key, redisKey, fetchToken))
         } finally {
           // Released for the next fetch (it expires anyway); only ours. Not waited for: a failing Redis must not hold the token.
           this.#store.command(['EVAL', DROP, 1, lockKey, '', id]).catch(() => undefined)

@@ -92,11 +92,13 @@ const WINDOWS = [['second', 1_000, 'perSecond'], ['minute', 60_000, 'perMinute']
 const GUARD_MS = 100
 
 /**
- * rate-limiter-flexible's script for a count (its `customIncrTtlLuaScript`, KEYS[1] the key, ARGV the points to
- * take, the window in seconds and the budget), counting in the calendar window of Redis's own clock (TIME) in the
- * same atomic step: one hash per key holds the window's number and its count. A refusal takes nothing; points given
- * back (a negative count) go only to the window they were taken in, while it lasts. Answers the count and the ms
- * left in the window (rate-limiter-flexible's msBeforeNext), the budget plus one when refused.
+ * The count of a window in Redis, counted in the calendar window of Redis's own clock (TIME) in the same atomic step:
+ * one hash per key holds the window's number and its count. KEYS[1] is the key; ARGV the points to take (-1 gives
+ * one back), the window in seconds and the budget. A refusal takes nothing; a point given back goes only to the
+ * window it was taken in, while it lasts. Answers the count (the budget plus one when refused) and the ms left in the
+ * window. Run by EVAL on the user's client, not as rate-limiter-flexible's `customIncrTtlLuaScript`: with ioredis that
+ * one is a `defineCommand('rlflxIncr')` on the client, which each RateLimiterRedis made on the client (the holds', or
+ * the user's own) overwrites with its script.
  */
 const WINDOW_SCRIPT = `if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')

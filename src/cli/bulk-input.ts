@@ -253,14 +253,15 @@ export async function* readLines(path: string): AsyncGenerator<[number, Buffer |
       }
       if (newline === -1) break
       line++
-      yield [line, tooLong ? undefined : Buffer.concat(parts)]
+      // A line within one chunk is that chunk's slice, not a copy.
+      yield [line, tooLong ? undefined : parts.length === 1 ? parts[0] : Buffer.concat(parts)]
       parts = []
       length = 0
       tooLong = false
       from = newline + 1
     }
   }
-  if (length > 0 || tooLong) yield [line + 1, tooLong ? undefined : Buffer.concat(parts)]
+  if (length > 0 || tooLong) yield [line + 1, tooLong ? undefined : parts.length === 1 ? parts[0] : Buffer.concat(parts)]
 }
 
 /** Each item and bad line of a file, in the order of its lines, as it streams in. */

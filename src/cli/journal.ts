@@ -152,18 +152,22 @@ function read(path: string): JournalState & { readonly endsCut: boolean } {
       for (let from = 0; from < n;) {
         const newline = chunk.indexOf(0x0a, from)
         const to = newline === -1 || newline >= n ? n : newline
-        if (!tooLong) {
-          if (length + to - from > MAX_LINE_BYTES) {
+        if (to === n) {
+          // The start of a line the next chunk ends: kept (copied: the chunk is read into again), unless too long.
+          if (!tooLong && length + to - from > MAX_LINE_BYTES) {
             tooLong = true
             parts = []
-          } else {
+          } else if (!tooLong) {
             parts.push(Buffer.from(chunk.subarray(from, to)))
             length += to - from
           }
+          break
         }
-        if (to === n) break
         sawNewline = true
-        take(tooLong ? `over ${MAX_LINE_BYTES} bytes` : entryOf(Buffer.concat(parts)))
+        // A line within the chunk is read where it lies; one that began in an earlier chunk is put together first.
+        const whole = length + to - from
+        if (tooLong || whole > MAX_LINE_BYTES) take(`over ${MAX_LINE_BYTES} bytes`)
+        else take(entryOf(length === 0 ? chunk.subarray(from, to) : Buffer.concat([...parts, chunk.subarray(from, to)])))
         parts = []
         length = 0
         tooLong = false

@@ -56,6 +56,23 @@ describe('openJournal', () => {
     journal.close()
   })
 
+  it('reads a journal of several chunks (1 MiB each), lines cut across them, as written', () => {
+    const file = path()
+    const journal = openJournal(file)
+    const count = 14_000 // about 2.2 MB: three chunks
+    for (let i = 0; i < count; i++) journal.started(item(i))
+    for (let i = 0; i < count; i += 2) journal.ended(item(i), { ok: true, final: true })
+    journal.close()
+    expect(fs.statSync(file).size).toBeGreaterThan(2 * 1024 * 1024)
+    const again = openJournal(file)
+    expect(again.finishedCount).toBe(count / 2)
+    expect(again.damaged).toEqual([])
+    for (const i of [0, 1, 2, 3, 7_001, 13_998, 13_999]) {
+      expect([i, again.isFinished(key(i)), again.maybeSent(key(i))]).toEqual([i, i % 2 === 0, i % 2 === 1])
+    }
+    again.close()
+  })
+
   it('reads lines without a checksum, as earlier versions wrote them', () => {
     const file = path()
     writeFileSync(file, `${JSON.stringify({ at: 'start', ...item(0) })}\n${JSON.stringify({ at: 'end', ...item(0), ok: true, final: true })}\n`)

@@ -55,10 +55,19 @@ const VERSION = 'v1'
 
 /** The value and the ms it has left to live (-2 when absent), in one step. */
 const READ = "return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}"
-/** Deletes the key if its value starts with ARGV[1] (a token's fingerprint), or holds exactly ARGV[2] (a lock's id). */
-const DROP = `local v = redis.call('GET', KEYS[1])
-if v and ((ARGV[1] ~= '' and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1]) or v == ARGV[2]) then return redis.call('DEL', KEYS[1]) end
+/** Deletes a lock if it holds exactly ARGV[1] (its holder's id). */
+const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`
+/**
+ * A refused token: if the value starts with ARGV[1] (`v1.<fingerprint>.`), it becomes ARGV[2] (`refused.<fingerprint>`)
+ * for the time the token had left, so that every process learns it is refused (and none stores its own copy of it
+ * back); a newer token is left alone.
+ */
+const REFUSE = `local v = redis.call('GET', KEYS[1])
+if not v or string.sub(v, 1, string.len(ARGV[1])) ~= ARGV[1] then return 0 end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl) else redis.call('DEL', KEYS[1]) end
+return 1`
 
 function positiveMs(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback
@@ -140,7 +149,7 @@ class RedisTokenCache implements SharedTokenCache {
     const mark = this.#mark(token)
     this.#refused.set(key, mark)
     // Dropped for every process, unless another one already replaced it. Sent before any later read of this process.
-    void this.#store.run(() => this.#store.command(['EVAL', DROP, 1, this.#redisKey(key), `${VERSION}.${mark}.`, '']), async () => 0)
+    void this.#store.run(() => this.#store.command(['EVAL', REFUSE, 1, this.#redisKey(key), `${VERSION}.${mark}.`, `refused.${mark}`]), async () => 0)
   }
 
   toJSON(): Record<string, unknown> {
@@ -207,6 +216,14 @@ class RedisTokenCache implements SharedTokenCache {
     const answer = await this.#store.command(['EVAL', READ, 1, redisKey])
     const [value, ttl] = Array.isArray(answer) ? answer : []
     if (typeof value !== 'string' || !(Number(ttl) > 0)) return undefined
+    if (value.startsWith('refused.')) {
+      // Another process saw this token refused: this one must not use its own copy of it, nor store it back.
+      const mark = value.slice('refused.'.length)
+      this.#refused.set(key, mark)
+      const own = this.#local.get(key)
+      if (own && this.#mark(own.token) === mark) this.#local.delete(key)
+      return undefined
+    }
     const token = this.#open(redisKey, value)
     if (token === undefined || this.#refused.get(key) === this.#mark(token)) return undefined
     this.#local.set(key, { token, refreshAt: Date.now() + Number(ttl) })
@@ -253,7 +270,7 @@ class RedisTokenCache implements SharedTokenCache {
           return (await this.#read(key, redisKey)) ?? (await this.#shareOwn(key, redisKey)) ?? (await this.#fetchAndShare(key, redisKey, fetchToken))
         } finally {
           // Released for the next fetch (it expires anyway); only ours. Not waited for: a failing Redis must not hold the token.
-          this.#store.command(['EVAL', DROP, 1, lockKey, '', id]).catch(() => undefined)
+          this.#store.command(['EVAL', UNLOCK, 1, lockKey, id]).catch(() => undefined)
         }
       }
       if (Date.now() >= waitUntil) return this.#fetchAndShare(key, redisKey, fetchToken)

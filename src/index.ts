@@ -32,6 +32,6 @@ export type {
 } from './client/options.js'
 export type { CallLimiter, PacingRequest } from './client/pacing.js'
 export { TokenCache, createTokenCache } from './client/auth/token-cache.js'
-export type { TokenCacheOptions } from './client/auth/token-cache.js'
+export type { IssuedToken, TokenCacheLike, TokenCacheOptions } from './client/auth/token-cache.js'
 export type { CatalogCode, CatalogEntry } from './generated/catalog.js'
 export type { paths, components } from './generated/schema.js'

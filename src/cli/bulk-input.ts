@@ -1,8 +1,11 @@
 // The items of `unbind --from FILE`: JSONL (one object a line) or CSV with the header
-// calendar_id,event_id,meeting_chat_id. Each item keeps its line number; each bad line becomes a problem.
+// calendar_id,event_id,meeting_chat_id. Each item keeps its line number; each bad line becomes a problem. The file is
+// read line by line as it streams in (readInput): what is kept of it is the record being read, not the file.
+import { createReadStream } from 'node:fs'
 import { parse } from 'csv-parse/sync'
 import { FeishuApiError } from '../client/errors.js'
 import { idError } from '../client/validate.js'
+import { Bloom } from './fingerprints.js'
 
 export interface InputItem {
   /** 1-based line of the file where the item starts. */
@@ -23,7 +26,18 @@ export interface Input {
   readonly problems: readonly InputProblem[]
 }
 
+/** What reading a line gives: an item, a bad line, or nothing yet (a blank line, a header, a record still open). */
+export type InputEvent = { readonly item: InputItem; readonly problem?: undefined } | { readonly problem: InputProblem; readonly item?: undefined }
+
+/** Tells whether an item repeats an earlier one: the earlier line, or undefined. */
+export type Repeats = (key: string, line: number) => number | undefined
+
 export const COLUMNS = ['calendar_id', 'event_id', 'meeting_chat_id'] as const
+
+/** A line longer than this is not an item (three ids take a few hundred bytes); the rest of it is not kept. */
+export const MAX_LINE_BYTES = 64 * 1024
+/** A CSV record whose quote stays open longer than this is given up, and reading goes on after it. */
+const MAX_RECORD_LINES = 100
 
 /** `value` when it may be sent as `param` of the unbind, else the invalid_request error the client would throw. */
 function checkParam(op: 'unbindMeetingChat', param: string, argName: string, value: unknown): string {
@@ -48,39 +62,15 @@ export const itemKey = (item: { calendarId: string; eventId: string; meetingChat
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 const lenient = new TextDecoder('utf-8')
 
-/** The file's lines: where each starts (byte offsets), the line of a byte, and the lines that are not UTF-8 (with why). */
-function linesOf(bytes: Uint8Array) {
-  const starts = [0]
-  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) starts.push(i + 1)
-  const lineAt = (offset: number): number => {
-    let lo = 0
-    let hi = starts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if ((starts[mid] ?? 0) <= offset) lo = mid
-      else hi = mid - 1
-    }
-    return lo + 1
-  }
-  const bytesOf = (line: number) => bytes.subarray(starts[line - 1] ?? bytes.length, (starts[line] ?? bytes.length + 1) - 1)
-  const notUtf8 = new Map<number, string>()
-  let whole = true
+/** Why a line is not UTF-8, or undefined when it is. */
+function notUtf8(bytes: Uint8Array): string | undefined {
   try {
     utf8.decode(bytes)
+    return undefined
   } catch {
-    whole = false
+    const column = lenient.decode(bytes).indexOf('\uFFFD') + 1
+    return `not UTF-8 (column ${column}): save the file as UTF-8 (a byte like this comes from Latin-1, GBK or Shift-JIS)`
   }
-  if (!whole) {
-    for (let line = 1; line <= starts.length; line++) {
-      try {
-        utf8.decode(bytesOf(line))
-      } catch {
-        const column = lenient.decode(bytesOf(line)).indexOf('\uFFFD') + 1
-        notUtf8.set(line, `not UTF-8 (column ${column}): save the file as UTF-8 (a byte like this comes from Latin-1, GBK or Shift-JIS)`)
-      }
-    }
-  }
-  return { lineAt, bytesOf, count: starts.length, notUtf8 }
 }
 
 /** What a quote error of csv-parse means, in the terms of the file. */
@@ -97,105 +87,235 @@ function quoteProblem(code: string | undefined, message: string): string {
   }
 }
 
+const isBlank = (bytes: Uint8Array) => bytes.every((b) => b === 0x20 || b === 0x09 || b === 0x0d)
+
+/** A CSV record being read: its lines (without their line breaks) from `start`. */
+interface Record_ {
+  readonly start: number
+  readonly lines: Buffer[]
+}
+
 /**
- * Reads a file as JSONL when its first non-blank character is `{`, else as CSV. A string is read as its UTF-8
- * bytes. Every bad line (not UTF-8, not JSON, a quote left open, a field over several lines, wrong fields, a bad
+ * Reads a file line by line (each line's bytes without its "\n"): JSONL when its first non-blank character is `{`,
+ * else CSV. Every bad line (not UTF-8, not JSON, a quote left open, a field over several lines, wrong fields, a bad
  * id, a repeat) becomes a problem at the line where its record starts. Throws only when the CSV header is wrong.
+ * A CSV record is the lines csv-parse reads as one: a line whose quote stays open takes the next ones, up to
+ * MAX_RECORD_LINES.
  */
-export function parseInput(input: string | Uint8Array): Input {
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
-  let first = bom
-  while (first < bytes.length && (bytes[first] === 0x20 || bytes[first] === 0x09 || bytes[first] === 0x0d || bytes[first] === 0x0a)) first++
-  const format = bytes[first] === 0x7b ? 'jsonl' : 'csv'
-  const lines = linesOf(bytes)
-  const items: InputItem[] = []
-  const problems: InputProblem[] = []
-  const seen = new Map<string, number>()
-  const add = (line: number, record: unknown) => {
+export class InputReader {
+  format: 'jsonl' | 'csv' | undefined
+  #header: string[] | undefined
+  #open: Record_ | undefined
+  readonly #repeats: Repeats
+
+  constructor(repeats: Repeats) {
+    this.#repeats = repeats
+  }
+
+  /** Line `line` (1-based); `bytes` undefined for a line over MAX_LINE_BYTES. */
+  line(line: number, bytes: Buffer | undefined): InputEvent[] {
+    if (line === 1 && bytes?.[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3)
+    if (bytes === undefined) {
+      const out = this.#open ? this.#close(this.#open, `a quote opened on this line is not closed before line ${line}, which is over ${MAX_LINE_BYTES} bytes`) : []
+      this.#open = undefined
+      return [...out, { problem: { line, message: `over ${MAX_LINE_BYTES} bytes: not an item` } }]
+    }
+    if (this.format === undefined) {
+      if (isBlank(bytes)) return []
+      const first = bytes.findIndex((b) => b !== 0x20 && b !== 0x09)
+      this.format = bytes[first] === 0x7b ? 'jsonl' : 'csv'
+    }
+    return this.format === 'jsonl' ? this.#jsonl(line, bytes) : this.#csv(line, bytes)
+  }
+
+  /** The end of the file: a record still open is a problem. */
+  end(): InputEvent[] {
+    const open = this.#open
+    this.#open = undefined
+    return open ? this.#record(open, true) : []
+  }
+
+  #add(line: number, record: unknown): InputEvent {
     try {
       if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new Error(`not an object with ${COLUMNS.join(', ')}`)
       const item = toItem(line, record as Record<string, unknown>)
-      const earlier = seen.get(itemKey(item))
+      const earlier = this.#repeats(itemKey(item), line)
       if (earlier !== undefined) throw new Error(`the same item as line ${earlier}`)
-      seen.set(itemKey(item), line)
-      items.push(item)
+      return { item }
     } catch (error) {
-      problems.push({ line, message: error instanceof FeishuApiError ? error.msg : (error as Error).message })
+      return { problem: { line, message: error instanceof FeishuApiError ? error.msg : (error as Error).message } }
     }
   }
 
-  if (format === 'jsonl') {
-    for (let line = 1; line <= lines.count; line++) {
-      const bad = lines.notUtf8.get(line)
-      if (bad !== undefined) {
-        problems.push({ line, message: bad })
-        continue
-      }
-      const text = utf8.decode(lines.bytesOf(line).subarray(line === 1 ? bom : 0))
-      if (text.trim() === '') continue
-      let record: unknown
-      try {
-        record = JSON.parse(text)
-      } catch (error) {
-        problems.push({ line, message: `not JSON: ${(error as Error).message}` })
-        continue
-      }
-      add(line, record)
+  #jsonl(line: number, bytes: Buffer): InputEvent[] {
+    const bad = notUtf8(bytes)
+    if (bad !== undefined) return [{ problem: { line, message: bad } }]
+    const text = utf8.decode(bytes)
+    if (text.trim() === '') return []
+    let record: unknown
+    try {
+      record = JSON.parse(text)
+    } catch (error) {
+      return [{ problem: { line, message: `not JSON: ${(error as Error).message}` } }]
     }
-    return { format, items, problems }
+    return [this.#add(line, record)]
   }
 
-  // csv-parse reads the bytes; where each record starts and ends comes from its byte counts, not from its line
-  // counts (which are those of the record's end). A record's lines are checked for UTF-8 before its fields are used.
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const quoted = new Map<number, { message: string; last: number }>()
-  const rows = parse(buffer, {
-    bom: true,
-    skip_empty_lines: true,
-    info: true,
-    raw: true,
-    relax_column_count: true,
-    skip_records_with_error: true,
-    on_skip: (error, raw) => {
-      // The record's text so far starts at or before where the parser stopped (blank lines before it included).
-      const text = Buffer.from(raw ?? '')
-      const at = typeof error?.bytes === 'number' ? error.bytes : 0
-      const found = text.length > 0 ? buffer.lastIndexOf(text, at) : -1
-      const start = found >= 0 ? found : at
-      let from = start
-      while (bytes[from] === 0x0a || bytes[from] === 0x0d) from++
-      const line = lines.lineAt(from)
-      const last = Math.max(line, lines.lineAt(start + Math.max(0, text.length - 1)))
-      const earlier = quoted.get(line)
-      if (earlier) earlier.last = Math.max(earlier.last, last)
-      else quoted.set(line, { message: quoteProblem(error?.code, error?.message ?? 'not CSV'), last })
-      return undefined
-    },
-  }) as unknown as Array<{ record: string[]; info: { bytes: number } }>
-  for (const [line, { message, last }] of quoted) {
-    problems.push({ line, message: last > line ? `${message} (lines ${line} to ${last} are read as one record: none of them is sent)` : message })
+  #csv(line: number, bytes: Buffer): InputEvent[] {
+    if (!this.#open && isBlank(bytes)) return []
+    const record = this.#open ?? { start: line, lines: [] }
+    record.lines.push(bytes)
+    this.#open = undefined
+    return this.#record(record, false)
   }
 
-  let header: string[] | undefined
-  for (const { record, info } of rows) {
-    // The line of its last byte, less the line breaks inside its fields.
-    const last = lines.lineAt(Math.max(0, info.bytes - 1))
-    const line = last - record.reduce((n, field) => n + field.split('\n').length - 1, 0)
-    if (!header) {
-      const names = record.map((h) => h.trim())
+  /** A record given up: one problem at its start naming its lines. */
+  #close(record: Record_, why: string): InputEvent[] {
+    const last = record.start + record.lines.length - 1
+    return [{ problem: { line: record.start, message: `${why}: lines ${record.start} to ${last} are not sent, and reading goes on after them` } }]
+  }
+
+  /** Parses the record's lines as csv-parse does; keeps it open while its quote is (unless `atEnd`). */
+  #record(record: Record_, atEnd: boolean): InputEvent[] {
+    const { start, lines } = record
+    const last = start + lines.length - 1
+    const errors: { code: string | undefined; message: string }[] = []
+    const rows = parse(Buffer.concat(lines.flatMap((l, i) => (i === 0 ? [l] : [Buffer.from('\n'), l]))), {
+      skip_empty_lines: true,
+      relax_column_count: true,
+      skip_records_with_error: true,
+      on_skip: (error) => {
+        errors.push({ code: error?.code, message: error?.message ?? 'not CSV' })
+        return undefined
+      },
+    }) as string[][]
+    if (!atEnd && errors.some((e) => e.code === 'CSV_QUOTE_NOT_CLOSED')) {
+      if (lines.length < MAX_RECORD_LINES) {
+        this.#open = record
+        return []
+      }
+      return this.#close(record, `a quote opened on this line is not closed within ${MAX_RECORD_LINES} lines`)
+    }
+    const first = errors[0]
+    if (first) {
+      const message = quoteProblem(first.code, first.message)
+      return [{ problem: { line: start, message: last > start ? `${message} (lines ${start} to ${last} are read as one record: none of them is sent)` : message } }]
+    }
+    const fields = rows[0]
+    if (fields === undefined) return []
+    if (!this.#header) {
+      const names = fields.map((h) => h.trim())
       const missing = COLUMNS.filter((c) => !names.includes(c))
       if (missing.length > 0) throw new Error(`the CSV header must name ${COLUMNS.join(',')}; missing ${missing.join(', ')} (got "${names.join(',')}")`)
-      header = names
-      continue
+      this.#header = names
+      return []
     }
+    const header = this.#header
     let bad: string | undefined
-    for (let l = line; l <= last && bad === undefined; l++) bad = lines.notUtf8.get(l)
-    if (bad !== undefined) problems.push({ line, message: bad })
-    else if (last > line) problems.push({ line, message: `a quoted field runs over lines ${line} to ${last}; an id has no line break: close the quote on line ${line}` })
-    else if (record.length !== header.length) problems.push({ line, message: `expected ${header.length} fields (${header.join(',')})` })
-    else add(line, Object.fromEntries(header.map((name, i) => [name, record[i]])))
+    for (const l of lines) bad ??= notUtf8(l)
+    if (bad !== undefined) return [{ problem: { line: start, message: bad } }]
+    if (last > start) return [{ problem: { line: start, message: `a quoted field runs over lines ${start} to ${last}; an id has no line break: close the quote on line ${start}` } }]
+    if (fields.length !== header.length) return [{ problem: { line: start, message: `expected ${header.length} fields (${header.join(',')})` } }]
+    return [this.#add(start, Object.fromEntries(header.map((name, i) => [name, fields[i]])))]
   }
-  problems.sort((a, b) => a.line - b.line)
-  return { format, items, problems }
+}
+
+/** Each line of a buffer, as InputReader takes them (a last line without "\n" included, an empty one not). */
+function* linesOf(bytes: Buffer): Generator<[number, Buffer | undefined]> {
+  let line = 0
+  for (let from = 0; from < bytes.length;) {
+    const newline = bytes.indexOf(0x0a, from)
+    const to = newline === -1 ? bytes.length : newline
+    line++
+    yield [line, to - from > MAX_LINE_BYTES ? undefined : bytes.subarray(from, to)]
+    from = to + 1
+  }
+}
+
+/** Each line of a file as it streams in: at most MAX_LINE_BYTES of a line are kept (a longer one is undefined). */
+export async function* readLines(path: string): AsyncGenerator<[number, Buffer | undefined]> {
+  let line = 0
+  let parts: Buffer[] = []
+  let length = 0
+  let tooLong = false
+  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
+    for (let from = 0; from < chunk.length;) {
+      const newline = chunk.indexOf(0x0a, from)
+      const to = newline === -1 ? chunk.length : newline
+      if (!tooLong) {
+        if (length + to - from > MAX_LINE_BYTES) {
+          tooLong = true
+          parts = []
+        } else {
+          parts.push(chunk.subarray(from, to))
+          length += to - from
+        }
+      }
+      if (newline === -1) break
+      line++
+      // A line within one chunk is that chunk's slice, not a copy.
+      yield [line, tooLong ? undefined : parts.length === 1 ? parts[0] : Buffer.concat(parts)]
+      parts = []
+      length = 0
+      tooLong = false
+      from = newline + 1
+    }
+  }
+  if (length > 0 || tooLong) yield [line + 1, tooLong ? undefined : parts.length === 1 ? parts[0] : Buffer.concat(parts)]
+}
+
+/** Each item and bad line of a file, in the order of its lines, as it streams in. */
+export async function* readInput(path: string, repeats: Repeats): AsyncGenerator<InputEvent> {
+  const reader = new InputReader(repeats)
+  for await (const [line, bytes] of readLines(path)) yield* reader.line(line, bytes)
+  yield* reader.end()
+}
+
+/**
+ * The keys that may repeat an earlier line, from a first read of the file: a Bloom filter of 16 bits a line (sized
+ * from the file's bytes) says which lines may repeat; only those keys are kept, so that memory does not grow with
+ * the file. `exactly()` then tells the repeats apart on a later read, keeping the lines of those keys only.
+ */
+export async function findRepeats(path: string, fileBytes: number): Promise<{ exactly(): Repeats; readonly candidates: number }> {
+  // At least 16 bits for each line of 40 bytes or more (three ids take more).
+  const bloom = new Bloom(Math.min(2 ** 31, Math.ceil(fileBytes / 40) * 16))
+  const candidates = new Set<string>()
+  for await (const event of readInput(path, (key) => {
+    if (bloom.add(key)) candidates.add(key)
+    return undefined
+  })) void event
+  return {
+    candidates: candidates.size,
+    exactly: () => {
+      const first = new Map<string, number>()
+      return (key, line) => {
+        if (!candidates.has(key)) return undefined
+        const earlier = first.get(key)
+        if (earlier === undefined) first.set(key, line)
+        return earlier
+      }
+    },
+  }
+}
+
+/** Reads a whole file held in memory (a string is read as its UTF-8 bytes): its items and bad lines, repeats found exactly. */
+export function parseInput(input: string | Uint8Array): Input {
+  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
+  const seen = new Map<string, number>()
+  const reader = new InputReader((key, line) => {
+    const earlier = seen.get(key)
+    if (earlier === undefined) seen.set(key, line)
+    return earlier
+  })
+  const items: InputItem[] = []
+  const problems: InputProblem[] = []
+  const take = (events: InputEvent[]) => {
+    for (const e of events) {
+      if (e.item) items.push(e.item)
+      else problems.push(e.problem)
+    }
+  }
+  for (const [line, lineBytes] of linesOf(bytes)) take(reader.line(line, lineBytes))
+  take(reader.end())
+  return { format: reader.format ?? 'csv', items, problems }
 }

@@ -1,14 +1,17 @@
 // `feishu-meeting-chat unbind --from FILE`: unbind every item of a JSONL or CSV file, paced within the
 // platform's limits, with a journal to resume from after a crash or Ctrl-C, and a progress bar on a terminal.
-import { readFile } from 'node:fs/promises'
-import { SingleBar } from 'cli-progress'
+// The file streams in three reads, none held in memory: the first finds the lines that may repeat an earlier one,
+// the second reports the bad lines and counts the items (--strict stops there), the third sends them.
+import { stat } from 'node:fs/promises'
+import { MultiBar, type SingleBar } from 'cli-progress'
 import { unbindMeetingChats } from '../bulk/index.js'
 import { FeishuApiError, type ErrorKind } from '../client/errors.js'
 import { ConfigError, type MeetingChatClientOptions } from '../client/options.js'
 import type { MeetingChatClient } from '../client/client.js'
 import { createRateLimiter } from '../limiter/index.js'
-import { itemKey, parseInput, type InputItem } from './bulk-input.js'
+import { findRepeats, itemKey, readInput, type InputItem } from './bulk-input.js'
 import { openJournal } from './journal.js'
+import { EXIT } from './output.js'
 
 export interface BulkValues {
   readonly from: string
@@ -28,7 +31,7 @@ export interface BulkIo {
 }
 
 /** Exit code of an interrupted run (128 + SIGINT), as shells report it. */
-export const EXIT_INTERRUPTED = 130
+export const EXIT_INTERRUPTED = EXIT.interrupted
 
 /**
  * 195108 ("chat not bound to this event") after an attempt that may have reached the platform, of this call
@@ -50,47 +53,75 @@ export async function runBulkUnbind(
     throw new ConfigError(`--concurrency must be an integer from 1 to 1000; got "${values.concurrency}".`)
   }
   // Read as bytes: a line that is not UTF-8 is a bad line, not U+FFFD sent as part of an id.
-  let bytes: Uint8Array
-  try {
-    bytes = await readFile(values.from)
-  } catch (error) {
-    throw new ConfigError(`Cannot read ${values.from}: ${(error as Error).message}`)
+  const file = values.from
+  const cannot = (error: unknown) => new ConfigError(`Cannot read ${file}: ${(error as Error).message}`)
+  const identity = async () => {
+    const s = await stat(file).catch((error: unknown) => { throw cannot(error) })
+    if (!s.isFile()) throw new ConfigError(`Cannot read ${file}: not a file.`)
+    return `${s.size} ${s.mtimeMs}`
   }
-  let input
-  try {
-    input = parseInput(bytes)
-  } catch (error) {
-    throw new ConfigError(`${values.from}: ${(error as Error).message}`)
+  const read = async function* (repeats: Parameters<typeof readInput>[1]) {
+    try {
+      yield* readInput(file, repeats)
+    } catch (error) {
+      if (error instanceof FeishuApiError) throw error
+      throw (error as NodeJS.ErrnoException).code ? cannot(error) : new ConfigError(`${file}: ${(error as Error).message}`)
+    }
   }
+  const before = await identity()
+  const repeats = await findRepeats(file, Number(before.split(' ')[0])).catch((error: unknown) => {
+    throw (error as NodeJS.ErrnoException).code ? cannot(error) : new ConfigError(`${file}: ${(error as Error).message}`)
+  })
+
   const json = values.json === true
-  for (const p of input.problems) {
-    if (json) io.out(JSON.stringify({ ok: false, line: p.line, kind: 'bad_line', message: p.message }))
-    else io.err(`✘ ${values.from}:${p.line}: ${p.message}`)
+  const journal = values.journal === undefined ? undefined : openJournal(values.journal)
+  let items = 0
+  let todo = 0
+  let badLines = 0
+  try {
+    for await (const event of read(repeats.exactly())) {
+      if (event.problem) {
+        badLines++
+        const p = event.problem
+        if (json) io.out(JSON.stringify({ ok: false, line: p.line, kind: 'bad_line', message: p.message }))
+        else io.err(`✘ ${file}:${p.line}: ${p.message}`)
+        continue
+      }
+      items++
+      if (!journal?.isFinished(itemKey(event.item))) todo++
+    }
+  } catch (error) {
+    journal?.close()
+    throw error
   }
-  if (values.strict && input.problems.length > 0) {
-    const summary = { summary: true, sent: 0, badLines: input.problems.length, refused: 'strict' }
+  if (values.strict && badLines > 0) {
+    journal?.close()
+    const summary = { summary: true, sent: 0, badLines, refused: 'strict' }
     if (json) io.out(JSON.stringify(summary))
-    else io.err(`✘ ${input.problems.length} bad line(s) in ${values.from}: nothing was sent (--strict).`)
+    else io.err(`✘ ${badLines} bad line(s) in ${file}: nothing was sent (--strict).`)
     return exitCodes.usage
   }
 
-  const journal = values.journal === undefined ? undefined : openJournal(values.journal)
   if (journal?.warning) io.err(`⚠ ${journal.warning}`)
-  const todo = input.items.filter((item) => !journal?.finished.has(itemKey(item)))
-  const skipped = input.items.length - todo.length
+  const skipped = items - todo
   const client = makeClient({ rateLimiter: createRateLimiter({ userCalls: true }) })
 
+  // One bar, and the failures written above it (MultiBar's log), so that its last frame is the summary's count.
+  let bars: MultiBar | undefined
   let bar: SingleBar | undefined
   if (io.progressTty?.isTTY) {
-    bar = new SingleBar({ stream: io.progressTty, format: 'unbind [{bar}] {value}/{total} | {failed} failed | eta {eta_formatted}', hideCursor: true })
-    bar.start(todo.length, 0, { failed: 0 })
+    bars = new MultiBar({ stream: io.progressTty, format: 'unbind [{bar}] {value}/{total} | {failed} failed | eta {eta_formatted}', hideCursor: true })
+    bar = bars.create(todo, 0, { failed: 0 })
   }
 
-  // The journal records an item as sent when it is taken, before its call can reach the platform.
-  function* source(): Generator<InputItem> {
-    for (const item of todo) {
-      journal?.started(item)
-      yield item
+  // The journal records an item as sent when it is taken, before its call can reach the platform. The file is read
+  // a third time, as it was the second (a file changed since is refused: its lines are not those reported).
+  async function* source(): AsyncGenerator<InputItem> {
+    if ((await identity()) !== before) throw new ConfigError(`${file} changed while it was read: run again once it is complete.`)
+    for await (const event of read(repeats.exactly())) {
+      if (!event.item || journal?.isFinished(itemKey(event.item))) continue
+      journal?.started(event.item)
+      yield event.item
     }
   }
 
@@ -117,7 +148,7 @@ export async function runBulkUnbind(
       if (signal.aborted && !result.ok && !api) continue // stopped by Ctrl-C: unfinished, the journal says so
       const ok = result.ok || earlierDidIt
       journal?.ended(item, { ok, final: ok || (api !== undefined && !api.retryable), code: api?.code ?? null })
-      bar?.increment(1, { failed: counts.failed + (ok ? 0 : 1) })
+      bar?.update(counts.succeeded + counts.failed + 1, { failed: counts.failed + (ok ? 0 : 1) })
       if (ok) {
         counts.succeeded++
         if (json) io.out(JSON.stringify({ ok: true, ...ids, logId: result.ok ? result.logId : api?.logId ?? null, ...(earlierDidIt && { note: earlierAttemptDidIt ? 'unbound by an earlier attempt whose answer was lost' : 'unbound by an earlier run' }) }))
@@ -129,25 +160,28 @@ export async function runBulkUnbind(
       const line: Line = { ok: false, ...ids, code: api?.code ?? null, kind, logId: api?.logId ?? null, message: api?.msg ?? error?.message }
       if (json) io.out(JSON.stringify(line))
       else {
-        bar?.stop()
-        io.err(`✘ line ${item.line}: event ${item.eventId}: ${api?.code ?? kind} ${line.message} (log id ${api?.logId ?? '(none)'})`)
+        const text = `✘ line ${item.line}: event ${item.eventId}: ${api?.code ?? kind} ${line.message} (log id ${api?.logId ?? '(none)'})`
+        if (bars) bars.log(`${text}\n`)
+        else io.err(text)
       }
     }
   } finally {
     process.off('SIGINT', onInt)
     process.off('SIGTERM', onTerm)
-    bar?.stop()
+    // The last frame: the failures logged since the last redraw, then the bar at the summary's count.
+    bars?.update()
+    bars?.stop()
     journal?.close()
   }
 
   const interrupted = signal.aborted
-  const unfinished = todo.length - counts.succeeded - counts.failed
-  const summary = { summary: true, total: input.items.length + input.problems.length, succeeded: counts.succeeded, failed: counts.failed, badLines: input.problems.length, skippedFromJournal: skipped, unfinished, interrupted }
+  const unfinished = todo - counts.succeeded - counts.failed
+  const summary = { summary: true, total: items + badLines, succeeded: counts.succeeded, failed: counts.failed, badLines, skippedFromJournal: skipped, unfinished, interrupted }
   if (json) io.out(JSON.stringify(summary))
   else {
-    io.out(`${counts.failed === 0 && input.problems.length === 0 && !interrupted ? '✔' : '✘'} Unbound ${counts.succeeded} of ${todo.length}; ${counts.failed} failed; ${input.problems.length} bad line(s)${skipped > 0 ? `; ${skipped} already done (journal)` : ''}${interrupted ? `; interrupted with ${unfinished} unfinished (run again with the same --journal)` : ''}.`)
+    io.out(`${counts.failed === 0 && badLines === 0 && !interrupted ? '✔' : '✘'} Unbound ${counts.succeeded} of ${todo}; ${counts.failed} failed; ${badLines} bad line(s)${skipped > 0 ? `; ${skipped} already done (journal)` : ''}${interrupted ? `; interrupted with ${unfinished} unfinished (run again with the same --journal)` : ''}.`)
   }
   if (interrupted) return EXIT_INTERRUPTED
   if (firstFailure) return exitCodes[firstFailure]
-  return input.problems.length > 0 ? exitCodes.usage : exitCodes.ok
+  return badLines > 0 ? exitCodes.usage : exitCodes.ok
 }

@@ -4,11 +4,12 @@
 // a line that is damaged (cut short, a changed byte, not an entry) makes what the journal does not record as done
 // unknown: those items are sent again, and the platform's "already unbound" (195108) counts as done for them.
 import { randomUUID } from 'node:crypto'
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { crc32 } from 'node:zlib'
 import { ConfigError } from '../client/options.js'
 import { itemKey } from './bulk-input.js'
+import { KeyFlags } from './fingerprints.js'
 
 interface Ids {
   readonly calendarId: string
@@ -24,15 +25,19 @@ export interface Damage {
 }
 
 export interface JournalState {
-  /** Items that ended for good: succeeded, or refused in a way a new attempt cannot change. */
-  readonly finished: ReadonlySet<string>
+  /** Whether the item ended for good: succeeded, or refused in a way a new attempt cannot change. */
+  isFinished(key: string): boolean
+  /** How many items ended for good. */
+  readonly finishedCount: number
   /**
    * Whether an earlier run may have sent the item without recording a final end (none, or no answer after its
    * retries): an attempt may have succeeded. In a damaged journal, every item not finished may have been.
    */
   maybeSent(key: string): boolean
-  /** The lines that could not be read, in order; empty for a sound journal. */
+  /** The lines that could not be read, in order (the first 100); empty for a sound journal. */
   readonly damaged: readonly Damage[]
+  /** How many lines could not be read. */
+  readonly damagedCount: number
   /** One line saying the journal is damaged, where, and what follows; undefined for a sound journal. */
   readonly warning: string | undefined
 }
@@ -84,51 +89,110 @@ function entryOf(bytes: Uint8Array): Entry | null | string {
   return e as unknown as Entry
 }
 
-/** What earlier runs recorded, and whether the file ends within a line (a write cut short). */
+/** Bits of an item's flags in the journal's state. */
+const SENT = 1
+const FINISHED = 2
+/** A journal line longer than this is damaged (an entry takes a few hundred bytes); the rest of it is not kept. */
+const MAX_LINE_BYTES = 64 * 1024
+const KEPT_DAMAGE = 100
+
+/**
+ * What earlier runs recorded, and whether the file ends within a line (a write cut short). Read once, as it streams
+ * from the disk (a chunk at a time): what is kept is each item's fingerprint and flags, not the file.
+ */
 function read(path: string): JournalState & { readonly endsCut: boolean } {
-  const finished = new Set<string>()
-  const sent = new Set<string>()
+  const flags = new KeyFlags()
   const damaged: Damage[] = []
-  let bytes: Buffer
+  let damagedCount = 0
+  let finishedCount = 0
+  let fd: number
   try {
-    bytes = readFileSync(path)
+    fd = openSync(path, 'r')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`Cannot read the journal ${path}: ${(error as Error).message}`)
-    bytes = Buffer.alloc(0)
+    return { isFinished: () => false, finishedCount: 0, maybeSent: () => false, damaged, damagedCount: 0, warning: undefined, endsCut: false }
   }
   let entries = 0
   let line = 0
-  for (let from = 0; from < bytes.length;) {
-    const newline = bytes.indexOf(0x0a, from)
-    const to = newline === -1 ? bytes.length : newline
+  let sawNewline = false
+  let lastByte = 0x0a
+  let size = 0
+  const take = (entry: Entry | null | string) => {
     line++
-    // Every entry is written with its newline in one write: a last line without one was cut short (a power cut,
-    // a disk that filled up, a file truncated by hand), and lines after it may be lost.
-    const entry = newline === -1 ? 'cut short' : entryOf(bytes.subarray(from, to))
-    from = to + 1
-    if (entry === null) continue
+    if (entry === null) return
     if (typeof entry === 'string') {
-      damaged.push({ line, problem: entry })
-      continue
+      if (damagedCount++ < KEPT_DAMAGE) damaged.push({ line, problem: entry })
+      return
     }
     entries++
     const key = itemKey(entry)
-    if (entry.at === 'start') sent.add(key)
-    else if (entry.final) finished.add(key)
+    if (entry.at === 'start') flags.add(key, SENT)
+    else if (entry.final) {
+      if (!(flags.get(key) & FINISHED)) finishedCount++
+      flags.add(key, FINISHED)
+    }
     // An end that is not final (no answer after every retry, or a refusal worth another try) leaves the item
     // as its start did: sent, maybe done by an attempt whose answer was lost.
   }
+  try {
+    const chunk = Buffer.alloc(1024 * 1024)
+    let parts: Buffer[] = []
+    let length = 0
+    let tooLong = false
+    for (;;) {
+      let n: number
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null)
+      } catch (error) {
+        throw new ConfigError(`Cannot read the journal ${path}: ${(error as Error).message}`)
+      }
+      if (n === 0) break
+      size += n
+      lastByte = chunk[n - 1] ?? 0x0a
+      for (let from = 0; from < n;) {
+        const newline = chunk.indexOf(0x0a, from)
+        const to = newline === -1 || newline >= n ? n : newline
+        if (to === n) {
+          // The start of a line the next chunk ends: kept (copied: the chunk is read into again), unless too long.
+          if (!tooLong && length + to - from > MAX_LINE_BYTES) {
+            tooLong = true
+            parts = []
+          } else if (!tooLong) {
+            parts.push(Buffer.from(chunk.subarray(from, to)))
+            length += to - from
+          }
+          break
+        }
+        sawNewline = true
+        // A line within the chunk is read where it lies; one that began in an earlier chunk is put together first.
+        const whole = length + to - from
+        if (tooLong || whole > MAX_LINE_BYTES) take(`over ${MAX_LINE_BYTES} bytes`)
+        else take(entryOf(length === 0 ? chunk.subarray(from, to) : Buffer.concat([...parts, chunk.subarray(from, to)])))
+        parts = []
+        length = 0
+        tooLong = false
+        from = to + 1
+      }
+    }
+    // Every entry is written with its newline in one write: a last line without one was cut short (a power cut,
+    // a disk that filled up, a file truncated by hand), and lines after it may be lost.
+    if (length > 0 || tooLong) take('cut short')
+  } finally {
+    closeSync(fd)
+  }
   const first = damaged[0]
-  if (first && entries === 0 && bytes.includes(0x0a)) {
+  if (first && entries === 0 && sawNewline) {
     throw new ConfigError(`${path} is not a journal this command wrote (line ${first.line}: ${first.problem}): give --journal a new file, or the journal of an earlier run.`)
   }
-  for (const key of finished) sent.delete(key)
+  const isFinished = (key: string) => (flags.get(key) & FINISHED) !== 0
   return {
-    finished,
+    isFinished,
+    finishedCount,
     damaged,
-    maybeSent: (key) => (first ? !finished.has(key) : sent.has(key)),
-    warning: first && `The journal ${path} is damaged at line ${first.line} (${first.problem})${damaged.length > 1 ? ` and ${damaged.length - 1} more line(s)` : ''}: what it recorded there is unknown, so every item it does not record as done is sent again, and the platform's answer that the chat is not bound (195108) counts as done for them. Delete or fix the line to stop this warning.`,
-    endsCut: bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a,
+    damagedCount,
+    maybeSent: (key) => (first ? !isFinished(key) : flags.get(key) === SENT),
+    warning: first && `The journal ${path} is damaged at line ${first.line} (${first.problem})${damagedCount > 1 ? ` and ${damagedCount - 1} more line(s)` : ''}: what it recorded there is unknown, so every item it does not record as done is sent again, and the platform's answer that the chat is not bound (195108) counts as done for them. Delete or fix the line to stop this warning.`,
+    endsCut: size > 0 && lastByte !== 0x0a,
   }
 }
 

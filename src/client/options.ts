@@ -1,5 +1,5 @@
 // Client options, normalised once, with their documented defaults.
-import type { TokenCache } from './auth/token-cache.js'
+import type { TokenCacheLike } from './auth/token-cache.js'
 import type { CallLimiter } from './pacing.js'
 import { describeValue } from './describe.js'
 
@@ -89,8 +89,11 @@ export interface MeetingChatClientOptions {
   readonly maxResponseBytes?: number
   /** A fetch to use; by default globalThis.fetch, looked up at each call (so mocks installed later apply). */
   readonly fetch?: (request: Request) => Promise<Response>
-  /** A token cache to share among clients; by default each client has its own. */
-  readonly tokenCache?: TokenCache
+  /**
+   * A token cache to share among clients (`createTokenCache()`), or among processes (`createSharedTokenCache()` from
+   * `feishu-meeting-chat/limiter`, in Redis); by default each client has its own.
+   */
+  readonly tokenCache?: TokenCacheLike
   /**
    * Holds every app-identity call until the app's rate budget allows it (`createRateLimiter()` from
    * `feishu-meeting-chat/limiter`, in memory or shared through Redis). None by default: the client only

@@ -6,24 +6,16 @@ import { describeValue } from '../client/describe.js'
 import { ConfigError } from '../client/options.js'
 import { sleep } from '../client/retry.js'
 import { rateLimits } from '../generated/operations.js'
+import { checkRedis, DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, redisStore, storeError, type Store, type StoreFailure } from './store.js'
 
 export type { CallLimiter, PacingRequest } from '../client/pacing.js'
+export type { StoreFailure } from './store.js'
+export { createSharedTokenCache, type SharedTokenCache, type SharedTokenCacheOptions } from './token-cache.js'
 
 /** A budget: calls allowed per second and per minute (either may be left out). */
 export interface RateBudget {
   readonly perSecond?: number | null
   readonly perMinute?: number | null
-}
-
-/** Why the limiter is using its local fallback, and since when. */
-export interface StoreFailure {
-  /**
-   * What failed: the Redis client's own error when it is not connected (e.g. `WRONGPASS ...`, `connect ECONNREFUSED
-   * ...`, after "Redis connection is not ready: "), or "Redis did not answer within N ms" (`commandTimeoutMs`).
-   */
-  readonly error: Error
-  /** `fallback`: Redis failed, calls are paced by this process alone; `recovered`: Redis answers again. */
-  readonly state: 'fallback' | 'recovered'
 }
 
 export interface RateLimiterOptions {
@@ -69,68 +61,68 @@ export interface RateLimiter extends CallLimiter {
 }
 
 export const DEFAULT_KEY_PREFIX = 'feishu-meeting-chat'
-const DEFAULT_CONNECT_TIMEOUT_MS = 2_000
 const DEFAULT_MAX_HOLD_MS = 60_000
-const DEFAULT_COMMAND_TIMEOUT_MS = 1_000
 
-/** The client's state, as ioredis (`status`) and node-redis (`isReady`) tell it, and its events. */
-interface RedisLike {
-  readonly status?: string
-  readonly isReady?: boolean
-  on?(event: string, listener: (error?: unknown) => void): unknown
-  once?(event: string, listener: () => void): unknown
-  off?(event: string, listener: () => void): unknown
-}
-
-/** The last error each Redis client emitted since it was last ready: one listener per client, whatever the number of limiters. */
-const clientErrors = new WeakMap<object, { error?: Error }>()
-
-/** Remembers the client's errors (a refused password, a refused connection): rate-limiter-flexible only says "not ready". */
-function watchErrors(redis: object): { readonly error?: Error } {
-  let state = clientErrors.get(redis)
-  if (!state) {
-    const watched: { error?: Error } = {}
-    const r = redis as RedisLike
-    r.on?.('error', (error) => { watched.error = error instanceof Error ? error : new Error(String(error)) })
-    r.on?.('ready', () => { watched.error = undefined })
-    clientErrors.set(redis, (state = watched))
-  }
-  return state
-}
-
-/** Resolves once a client made just before is ready, or after `ms`: commands fail fast while it is not (the fallback takes them). */
-function firstConnection(redis: object, ms: number): Promise<void> {
-  const r = redis as RedisLike
-  const connecting = r.status === 'connecting' || r.status === 'connect' || r.isReady === false
-  if (!connecting || typeof r.once !== 'function') return Promise.resolve()
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer)
-      r.off?.('ready', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    r.once?.('ready', done)
-  })
-}
 const DEFAULT_HEADROOM = 0.1
 
+/** A point taken, or refused, with the ms left in its window. */
+interface Taken {
+  readonly granted: boolean
+  readonly left: number
+  readonly giveBack: () => Promise<void>
+}
+
+/** Counts the calls of one window for each key: takes a point, or says how long until the window ends. */
+type Counter = (key: string) => Promise<Taken>
+
 interface Windows {
-  readonly second: RateLimiterAbstract | undefined
-  readonly minute: RateLimiterAbstract | undefined
+  readonly second: Counter | undefined
+  readonly minute: Counter | undefined
   /** Set by hold(): while it stands, every call of the budget waits. */
   readonly hold: RateLimiterAbstract
 }
 
 const WINDOWS = [['second', 1_000, 'perSecond'], ['minute', 60_000, 'perMinute']] as const
-/** The key the fallback's probe reads (a GET of a key that is never set). */
-const PROBE_KEY = 'probe'
 /**
  * The platform counts in fixed windows (a 429 says how many seconds until the window resets): the limiter
- * counts in the same calendar seconds and minutes of the system clock, and sends nothing in a window's last
- * 100 ms, so that a call taken near the end does not arrive in the next window.
+ * counts in the same calendar seconds and minutes, and sends nothing in a window's last 100 ms, so that a call
+ * taken near the end does not arrive in the next window. With Redis, on Redis's clock (WINDOW_SCRIPT): every
+ * process of the fleet counts the same windows, whatever its own clock says; in memory, on the process's.
  */
 const GUARD_MS = 100
+
+/**
+ * The count of a window in Redis, counted in the calendar window of Redis's own clock (TIME) in the same atomic step:
+ * one hash per key holds the window's number and its count. KEYS[1] is the key; ARGV the points to take (-1 gives
+ * one back), the window in seconds and the budget. A refusal takes nothing; a point given back goes only to the
+ * window it was taken in, while it lasts. Answers the count (the budget plus one when refused) and the ms left in the
+ * window. Run by EVAL on the user's client, not as rate-limiter-flexible's `customIncrTtlLuaScript`: with ioredis that
+ * one is a `defineCommand('rlflxIncr')` on the client, which each RateLimiterRedis made on the client (the holds', or
+ * the user's own) overwrites with its script.
+ */
+const WINDOW_SCRIPT = `if redis.replicate_commands then redis.replicate_commands() end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local size = tonumber(ARGV[2]) * 1000
+local window = math.floor(now / size)
+local left = size - (now - window * size)
+local points = tonumber(ARGV[1])
+local budget = tonumber(ARGV[3])
+local state = redis.call('HMGET', KEYS[1], 'w', 'n')
+local current = tonumber(state[1]) == window
+local n = current and (tonumber(state[2]) or 0) or 0
+if points < 0 then
+  if current then
+    n = math.max(0, n + points)
+    redis.call('HSET', KEYS[1], 'n', n)
+  end
+  return {n, left}
+end
+if left <= ${GUARD_MS} or n + points > budget then return {budget + 1, left} end
+n = n + points
+redis.call('HSET', KEYS[1], 'w', window, 'n', n)
+redis.call('PEXPIRE', KEYS[1], left + size)
+return {n, left}`
 
 function checkMs(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback
@@ -172,9 +164,8 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   const connectTimeoutMs = checkMs('connectTimeoutMs', options.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS)
   const commandTimeoutMs = checkMs('commandTimeoutMs', options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS)
   const redis = options.redis
-  if (redis !== undefined && (typeof redis !== 'object' || redis === null)) {
-    throw new ConfigError(`redis must be a connected ioredis or node-redis client; got ${describeValue(redis)}.`)
-  }
+  const notRedis = redis === undefined ? undefined : checkRedis(redis)
+  if (notRedis) throw new ConfigError(`redis must be ${notRedis}; got ${describeValue(redis)}.`)
   const budgets: Record<string, RateBudget> = { ...rateLimits, ...options.limits }
   for (const [op, b] of Object.entries(options.limits ?? {})) {
     checkBudget(`limits.${op}.perSecond`, b.perSecond)
@@ -186,98 +177,77 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
       : 'feishu-meeting-chat: the rate limiter\'s Redis store answers again; pacing with the shared budget.')
   })
 
+  const store: Store | undefined = redis === undefined ? undefined : redisStore(redis, { connectTimeoutMs, commandTimeoutMs, report })
   const shared = new Map<string, Windows>()
   const local = new Map<string, Windows>()
-  const build = (operation: string, store: 'redis' | 'memory'): Windows => {
+  const build = (operation: string, kind: 'redis' | 'memory'): Windows => {
     const budget = budgets[operation]
-    // Fails at once when the connection is not ready, instead of queueing commands, and after commandTimeoutMs when
-    // a command gets no answer: the fallback takes over.
-    const limiter = (opts: { points: number; duration: number; keyPrefix: string }): RateLimiterAbstract =>
-      store === 'redis'
-        ? new RLWrapperTimeouts({ limiter: new RateLimiterRedis({ ...opts, storeClient: redis, rejectIfRedisNotReady: true }), timeoutMs: commandTimeoutMs })
-        : new RateLimiterMemory(opts)
-    const make = (window: (typeof WINDOWS)[number]) => {
-      const [name, size, field] = window
+    const make = ([name, size, field]: (typeof WINDOWS)[number]): Counter | undefined => {
       const limit = checkBudget(`limits.${operation}.${field}`, budget?.[field])
       if (limit === undefined) return undefined
-      // One key per window (its number is in the key); it outlives its window whenever it was first used.
-      return limiter({ points: Math.max(1, Math.floor(limit * (1 - headroom))), duration: (2 * size) / 1000, keyPrefix: `${prefix}:${operation}:${name}` })
+      const points = Math.max(1, Math.floor(limit * (1 - headroom)))
+      const keyPrefix = `${prefix}:${operation}:${name}`
+      if (store) {
+        // Redis: one key per app and window size; the script counts on Redis's clock.
+        const count = async (key: string, take: 1 | -1) => {
+          const answer = await store.command(['EVAL', WINDOW_SCRIPT, 1, `${keyPrefix}:${key}`, take, size / 1000, points])
+          const [n, left] = Array.isArray(answer) ? answer.map(Number) : []
+          if (n === undefined || left === undefined || !Number.isFinite(n) || !Number.isFinite(left)) throw storeError(new Error(`Redis answered the window script with ${describeValue(answer)}`))
+          return { n, left }
+        }
+        if (kind === 'redis') {
+          return async (key) => {
+            const { n, left } = await count(key, 1)
+            return { granted: n <= points, left, giveBack: async () => { await count(key, -1) } }
+          }
+        }
+      }
+      // Memory: one key per window of this process's clock (its number is in the key), which outlives its window
+      // whenever it was first used.
+      const memory = new RateLimiterMemory({ points, duration: (2 * size) / 1000, keyPrefix })
+      return async (key) => {
+        const now = Date.now()
+        const window = Math.floor(now / size)
+        const left = (window + 1) * size - now
+        const none = async () => {}
+        if (left <= GUARD_MS) return { granted: false, left, giveBack: none }
+        const windowKey = `${key}:${window}`
+        try {
+          await memory.consume(windowKey)
+          return { granted: true, left, giveBack: async () => { await memory.reward(windowKey) } }
+        } catch (refusal) {
+          if (refusal instanceof RateLimiterRes) return { granted: false, left, giveBack: none }
+          throw refusal
+        }
+      }
     }
-    return { second: make(WINDOWS[0]), minute: make(WINDOWS[1]), hold: limiter({ points: 1, duration: 1, keyPrefix: `${prefix}:${operation}:hold` }) }
+    // Holds are durations, not windows: rate-limiter-flexible's block and get (a key with a TTL) serve both stores.
+    // A Redis command of its own fails at once when the connection is not ready, and after commandTimeoutMs.
+    const holdOptions = { points: 1, duration: 1, keyPrefix: `${prefix}:${operation}:hold` }
+    const hold: RateLimiterAbstract = kind === 'redis'
+      ? new RLWrapperTimeouts({ limiter: new RateLimiterRedis({ ...holdOptions, storeClient: redis, rejectIfRedisNotReady: true }), timeoutMs: commandTimeoutMs })
+      : new RateLimiterMemory(holdOptions)
+    return { second: make(WINDOWS[0]), minute: make(WINDOWS[1]), hold }
   }
-  const windowsOf = (operation: string, store: 'redis' | 'memory') => {
-    const map = store === 'redis' ? shared : local
+  const windowsOf = (operation: string, kind: 'redis' | 'memory') => {
+    const map = kind === 'redis' ? shared : local
     let w = map.get(operation)
-    if (!w) map.set(operation, (w = build(operation, store)))
+    if (!w) map.set(operation, (w = build(operation, kind)))
     return w
   }
 
-  let degraded = false
-  let probing = false
-  const connected = redis === undefined ? undefined : firstConnection(redis, connectTimeoutMs)
-  const errors = redis === undefined ? undefined : watchErrors(redis)
-
-  /** A store failure as onStoreFailure tells it: with the client's own reason, or how long Redis was waited for. */
-  const why = (error: Error): Error => {
-    // RLWrapperTimeouts' words for a command that got no answer in time.
-    if (error.message === 'Operation timed out') return new Error(`Redis did not answer within ${commandTimeoutMs} ms`, { cause: error })
-    if (!/not ready/i.test(error.message)) return error
-    const last = errors?.error
-    const status = (redis as RedisLike).status
-    if (last) return new Error(`${error.message}: ${last.message}`, { cause: last })
-    return typeof status === 'string' ? new Error(`${error.message} (status: ${status})`, { cause: error }) : error
-  }
-
-  /** While in fallback: one command at a time, that no call waits on, asks whether Redis answers again. */
-  const probe = (operation: string) => {
-    if (probing) return
-    probing = true
-    windowsOf(operation, 'redis').hold.get(PROBE_KEY).then(
-      () => {
-        if (!degraded) return
-        degraded = false
-        report({ state: 'recovered', error: new Error('Redis answers again') })
-      },
-      () => undefined,
-    ).finally(() => { probing = false })
-  }
-
-  /** Runs a store call in Redis; on a store failure switches to the local budget (and says so) until a probe gets an answer. */
-  async function withStore<T>(operation: string, call: (w: Windows) => Promise<T>): Promise<T> {
-    if (redis === undefined) return call(windowsOf(operation, 'memory'))
-    await connected
-    if (degraded) {
-      probe(operation)
-      return call(windowsOf(operation, 'memory'))
-    }
-    try {
-      return await call(windowsOf(operation, 'redis'))
-    } catch (error) {
-      if (!(error instanceof Error)) throw error
-      if (!degraded) {
-        degraded = true
-        report({ state: 'fallback', error: why(error) })
-      }
-      return call(windowsOf(operation, 'memory'))
-    }
-  }
-
-  /** Whether a point was taken (true when the window has no budget). A store failure rejects with an Error. */
-  const take = async (limiter: RateLimiterAbstract | undefined, key: string): Promise<boolean> => {
-    if (!limiter) return true
-    try {
-      await limiter.consume(key)
-      return true
-    } catch (refusal) {
-      if (refusal instanceof RateLimiterRes) return false
-      throw refusal instanceof Error ? refusal : new Error(String(refusal))
-    }
+  /** Runs a store call in Redis; on a store failure switches to the local budget (said once) until Redis answers again. */
+  function withStore<T>(operation: string, call: (w: Windows) => Promise<T>): Promise<T> {
+    const inMemory = () => call(windowsOf(operation, 'memory'))
+    if (!store) return inMemory()
+    // Every failure of a call on Redis is the store's: the windows and holds refuse by their answers, not by throwing.
+    return store.run(() => call(windowsOf(operation, 'redis')).catch((error: unknown) => { throw storeError(error) }), inMemory)
   }
 
   return {
-    store: redis === undefined ? 'memory' : 'redis',
+    store: store ? 'redis' : 'memory',
     get degraded() {
-      return degraded
+      return store?.degraded ?? false
     },
     userCalls: options.userCalls === true,
 
@@ -298,37 +268,32 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
         if (late !== undefined) return late
       }
       // The minute's point first, kept while waiting for the second's: a refused second never wastes a minute point.
-      // If that wait crosses into the next minute, the call is counted again in the minute it is sent in.
+      // If that wait crosses into the next minute, the call is counted again in the minute it is sent in. The store
+      // says how long its window lasts; that time is measured here, so a clock set differently does not matter.
       for (;;) {
-        let minute: number | undefined
+        let minute: { readonly until: number; readonly giveBack: () => Promise<void> } | undefined
         let sent = false
         try {
-          for (const [name, size, field] of WINDOWS.slice().reverse()) {
+          for (const [name, , field] of WINDOWS.slice().reverse()) {
             if (budgets[operation]?.[field] == null) continue
             for (;;) {
               signal?.throwIfAborted()
-              const now = Date.now()
-              const window = Math.floor(now / size)
-              const left = (window + 1) * size - now
-              const granted = left > GUARD_MS && (await withStore(operation, (w) => take(w[name], `${key}:${window}`)))
-              if (granted) {
-                if (size === 60_000) minute = window
+              const taken = await withStore(operation, async (w) => (await w[name]?.(key)) ?? { granted: true, left: Infinity, giveBack: async () => {} })
+              if (taken.granted) {
+                if (name === 'minute') minute = { until: Date.now() + taken.left, giveBack: taken.giveBack }
                 break
               }
-              const late = await wait(Math.max(1, (window + 1) * size - Date.now()))
+              const late = await wait(Math.max(1, taken.left))
               if (late !== undefined) return late
             }
           }
           sent = true
         } finally {
           // A call that will not be sent (its wait for the second would end past its deadline, or it was aborted)
-          // gives its minute's point back.
-          if (!sent && minute !== undefined) {
-            const taken = minute
-            await withStore(operation, async (w) => { await w.minute?.reward(`${key}:${taken}`) }).catch(() => undefined)
-          }
+          // gives its minute's point back, while that minute lasts.
+          if (!sent && minute !== undefined && Date.now() < minute.until) await minute.giveBack().catch(() => undefined)
         }
-        if (minute === undefined || Math.floor(Date.now() / 60_000) === minute) return undefined
+        if (minute === undefined || Date.now() < minute.until) return undefined
       }
     },
 

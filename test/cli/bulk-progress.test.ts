@@ -31,6 +31,14 @@ async function runWith(progress: ReturnType<typeof terminal>): Promise<number> {
   return runBulkUnbind({ from: file }, { out: () => {}, err: () => {}, progressTty: progress.stream }, (extra) => createMeetingChatClient({ domain: url, auth: APP, ...extra }), EXIT)
 }
 
+/** The counts of the bar's last frame: done/total and failed. */
+function lastFrame(written: string): { done: number; total: number; failed: number } {
+  const frames = [...written.matchAll(/(\d+)\/(\d+) \| (\d+) failed/g)]
+  const last = frames.at(-1)
+  if (!last) throw new Error(`no frame in ${JSON.stringify(written)}`)
+  return { done: Number(last[1]), total: Number(last[2]), failed: Number(last[3]) }
+}
+
 describe('the progress bar', () => {
   it('is drawn on a terminal, up to the count of items', async () => {
     const tty = terminal(true)
@@ -42,5 +50,51 @@ describe('the progress bar', () => {
     const pipe = terminal(false)
     expect(await runWith(pipe)).toBe(0)
     expect(pipe.written()).toBe('')
+  })
+})
+
+describe('the progress bar\'s last frame', () => {
+  it('is the summary\'s count: after a failure, after Ctrl-C, and in the run that resumes', async () => {
+    const count = 20
+    sandbox = await startSandbox({ port: 0, seed: bulkSeed(count, { perSecond: 1000, perMinute: 60_000 }) })
+    const dir = mkdtempSync(join(tmpdir(), 'fmc-bar-'))
+    const file = join(dir, 'items.jsonl')
+    const journal = join(dir, 'journal.jsonl')
+    // Two items fail for good (an event the platform does not know): each is logged above the bar, which goes on.
+    const items = bulkItems(count).map((it, i) => (i === 3 || i === 15 ? { ...it, eventId: `missing-${i}_0` } : it))
+    writeFileSync(file, items.map((it) => JSON.stringify({ calendar_id: it.calendarId, event_id: it.eventId, meeting_chat_id: it.meetingChatId })).join('\n'))
+    const url = sandbox.url
+    const make = (extra: object) => createMeetingChatClient({ domain: url, auth: APP, ...extra })
+
+    // Ctrl-C after 8 results (the summary line comes last).
+    const first = terminal(true)
+    const stop = new AbortController()
+    const out: string[] = []
+    let results = 0
+    const io = (tty: ReturnType<typeof terminal>, sink: string[], signal?: AbortSignal) => ({
+      out: (line: string) => {
+        sink.push(line)
+        if (++results === 8) stop.abort()
+      },
+      err: () => {},
+      progressTty: tty.stream,
+      ...(signal && { signal }),
+    })
+    expect(await runBulkUnbind({ from: file, journal, json: true, concurrency: '2' }, io(first, out, stop.signal), make, EXIT)).toBe(130)
+    const cut = JSON.parse(out.at(-1) ?? '{}') as { succeeded: number; failed: number; unfinished: number }
+    expect(lastFrame(first.written())).toEqual({ done: cut.succeeded + cut.failed, total: count, failed: cut.failed })
+    expect(cut.unfinished).toBeGreaterThan(0)
+
+    // The run that resumes: what the journal holds is not counted again; the last frame is this run's summary.
+    const again = terminal(true)
+    const lines: string[] = []
+    expect(await runBulkUnbind({ from: file, journal }, { out: (l) => lines.push(l), err: () => {}, progressTty: again.stream }, make, EXIT)).toBe(EXIT.not_found)
+    const summary = /Unbound (\d+) of (\d+); (\d+) failed/.exec(lines.at(-1) ?? '')
+    expect(summary).not.toBeNull()
+    const [, succeeded, of, failed] = summary!.map(Number)
+    expect(lastFrame(again.written())).toEqual({ done: succeeded! + failed!, total: of, failed })
+    expect(succeeded! + failed! + cut.succeeded + cut.failed).toBe(count)
+    // A failure line is written above the bar, on the same terminal.
+    expect(again.written() + first.written()).toMatch(/✘ line \d+: event missing-\d+_0: 193001/)
   })
 })

@@ -21,9 +21,12 @@ function freePort(): Promise<number> {
   })
 }
 
-/** `args`: more options, e.g. `['--requirepass', 'x']` or `['--enable-debug-command', 'local']`. */
-export async function startRedisServer(args: readonly string[] = []): Promise<RedisServer> {
-  const port = await freePort()
+/**
+ * `args`: more options, e.g. `['--requirepass', 'x']` or `['--enable-debug-command', 'local']`; `port`: a port to
+ * start on again (a restart), else a free one.
+ */
+export async function startRedisServer(args: readonly string[] = [], port?: number): Promise<RedisServer> {
+  port ??= await freePort()
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))

@@ -9,7 +9,7 @@ import { FeishuApiError } from '../errors.js'
 import { ConfigError, type AuthOptions, type CallOptions } from '../options.js'
 import type { Fetch } from '../transport.js'
 import { checkSignal } from '../validate.js'
-import { TokenCache, type IssuedToken } from './token-cache.js'
+import { TokenCache, type IssuedToken, type TokenCacheLike } from './token-cache.js'
 import { TENANT_TOKEN_INVALID, type AuthStrategy } from './tokens.js'
 
 const APP_TOKEN_INVALID = 99991664
@@ -25,7 +25,7 @@ export interface AppDeps {
   /** The transport's fetch for one operation (see transport.ts). */
   readonly fetchFor: (operation: OperationId) => Fetch
   /** The cache to share; by default one per client. */
-  readonly cache: TokenCache | undefined
+  readonly cache: TokenCacheLike | undefined
 }
 
 /** Unwraps the token endpoint's answer (the transport already turned non-zero codes into errors). */
@@ -95,7 +95,7 @@ export function appStrategy(config: AppConfig, deps: AppDeps): AuthStrategy {
 
 
 /** A tenant token the client fetches itself: cached, and dropped when the platform refuses it. */
-function cachedTenantStrategy(cache: TokenCache, key: string, fetchToken: () => Promise<IssuedToken>): AuthStrategy {
+function cachedTenantStrategy(cache: TokenCacheLike, key: string, fetchToken: () => Promise<IssuedToken>): AuthStrategy {
   return {
     identity: 'tenant',
     token: () => cache.peek(key) ?? cache.get(key, fetchToken),

@@ -14,12 +14,25 @@ export interface TokenCacheOptions {
   readonly now?: () => number
 }
 
+/**
+ * What the client asks of its `tokenCache`: a {@link TokenCache}, or one shared by several processes, such as
+ * `createSharedTokenCache()` from `feishu-meeting-chat/limiter` (in Redis).
+ */
+export interface TokenCacheLike {
+  /** The cached token for `key` if it is good now, without waiting for anything; undefined to make the client call get(). */
+  peek(key: string): string | undefined
+  /** The cached token for `key`, or the result of one shared call of `fetchToken`. */
+  get(key: string, fetchToken: () => Promise<IssuedToken>): Promise<string>
+  /** The platform refused `token`: drop it, unless a newer one already replaced it. */
+  invalidate(key: string, token: string): void
+}
+
 interface Entry {
   readonly token: string
   readonly refreshAt: number
 }
 
-export class TokenCache {
+export class TokenCache implements TokenCacheLike {
   readonly #tokens = new Map<string, Entry>()
   readonly #pending = new Map<string, Promise<string>>()
   readonly #margin: number

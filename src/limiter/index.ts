@@ -1,5 +1,12 @@
 // feishu-meeting-chat/limiter: proactive pacing for the client, on rate-limiter-flexible. In memory by
 // default; with a Redis client, every process using the same key prefix draws from one budget. Node only.
+/**
+ * `feishu-meeting-chat/limiter`: what a process, or a fleet sharing a Redis, needs to stay within the platform's
+ * limits: {@link createRateLimiter} for the client's `rateLimiter` option, and {@link createSharedTokenCache} for its
+ * `tokenCache` (one token request per fleet). Node only.
+ *
+ * @module feishu-meeting-chat/limiter
+ */
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible'
 import type { CallLimiter, PacingRequest } from '../client/pacing.js'
 import { describeValue } from '../client/describe.js'
@@ -14,10 +21,13 @@ export { createSharedTokenCache, type SharedTokenCache, type SharedTokenCacheOpt
 
 /** A budget: calls allowed per second and per minute (either may be left out). */
 export interface RateBudget {
+  /** Calls allowed in each second (null: no per-second window). */
   readonly perSecond?: number | null
+  /** Calls allowed in each minute (null: no per-minute window). */
   readonly perMinute?: number | null
 }
 
+/** The options of {@link createRateLimiter}, each with its default. */
 export interface RateLimiterOptions {
   /**
    * A Redis client to share the budget with every process of the app: ioredis, or node-redis v4+
@@ -60,6 +70,7 @@ export interface RateLimiter extends CallLimiter {
   readonly degraded: boolean
 }
 
+/** The prefix of the limiter's and the shared token cache's Redis keys, unless `keyPrefix` says another. */
 export const DEFAULT_KEY_PREFIX = 'feishu-meeting-chat'
 const DEFAULT_MAX_HOLD_MS = 60_000
 

@@ -9,6 +9,7 @@ import { ConfigError } from '../client/options.js'
 import { sleep } from '../client/retry.js'
 import { checkRedis, DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, redisStore, type Store, type StoreFailure } from './store.js'
 
+/** The options of {@link createSharedTokenCache}, each with its default. */
 export interface SharedTokenCacheOptions {
   /**
    * The Redis client the fleet shares: ioredis, or node-redis v4+ (`createClient()`, connected); the same one the

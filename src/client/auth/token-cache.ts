@@ -1,12 +1,15 @@
 // Caches tokens until a margin before they expire, and shares one in-flight fetch among concurrent callers
 // (the official SDKs fetch once per caller on a cold start).
 
+/** A token as the platform issued it, for a cache to keep. */
 export interface IssuedToken {
+  /** The token. */
   readonly token: string
   /** Lifetime in seconds, as the platform's `expire` says. */
   readonly expire: number
 }
 
+/** The options of {@link createTokenCache}, each with its default. */
 export interface TokenCacheOptions {
   /** Refresh this long before expiry (default 5 minutes; at most half of a token's lifetime). */
   readonly refreshMarginMs?: number
@@ -82,7 +85,7 @@ export class TokenCache implements TokenCacheLike {
     this.#tokens.clear()
   }
 
-  // Never show the tokens in logs or inspection.
+  /** How many tokens it holds, never the tokens: what logs and inspection show. */
   toJSON(): Record<string, unknown> {
     return { cachedTokens: this.#tokens.size }
   }

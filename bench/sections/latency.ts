@@ -2,7 +2,7 @@
 // calls interleaved one by one, in a shuffled order each round, the official SDK in a block of its own) and at
 // concurrency 50 (blocks in rotating order), several runs, reported as ratios to raw fetch and to openapi-fetch
 // alone, paired within each run.
-import { larkCall, openapiFetchCall, ourCall, rawFetchCall, timeoutOnlyFetch, CLIENT_NAMES, type Call, type ClientName, type LarkModule, type OurModule } from '../lib/clients.ts'
+import { judgingFetch, larkCall, openapiFetchCall, ourCall, rawFetchCall, timeoutOnlyFetch, CLIENT_NAMES, type Call, type ClientName, type LarkModule, type OurModule } from '../lib/clients.ts'
 import { gcFunction } from '../lib/gc.ts'
 import { median, percentile, round } from '../lib/stats.ts'
 
@@ -197,10 +197,12 @@ export function sequentialPlan(order: readonly ClientName[], run: number): { rea
 export async function latencySection(o: LatencyOptions): Promise<{ runs: LatencyRun[]; summary: LatencySummary[] }> {
   const bare = await openapiFetchCall(o.baseUrl)
   const timed = await openapiFetchCall(o.baseUrl, { timeout: true })
+  const judged = await openapiFetchCall(o.baseUrl, { judge: true })
   const make: Record<ClientName, () => Call> = {
     'raw fetch': () => rawFetchCall(o.baseUrl),
     'openapi-fetch alone': () => bare,
     'openapi-fetch + timeout': () => timed,
+    'openapi-fetch + judge': () => judged,
     'this package': () => ourCall(o.ours, o.baseUrl),
     'official SDK': () => larkCall(o.lark, o.baseUrl),
   }
@@ -284,7 +286,7 @@ export async function latencySection(o: LatencyOptions): Promise<{ runs: Latency
 }
 
 export interface CpuSummary {
-  readonly client: 'raw fetch' | 'openapi-fetch alone' | 'openapi-fetch + timeout' | 'this package'
+  readonly client: 'raw fetch' | 'openapi-fetch alone' | 'openapi-fetch + timeout' | 'openapi-fetch + judge' | 'this package'
   /** Median over runs of the mean time per call, in µs. */
   readonly microsPerCall: number
   readonly runs: number[]
@@ -307,6 +309,7 @@ export async function cpuSection(o: { ours: OurModule; runs: number; calls: numb
   // The stub as a fetch that takes (request, { signal }) does: it builds the Request it sends, following the signal
   // (as undici's fetch does), so the floor pays what a timeout costs with a real fetch.
   const timed = createClient<import('../../src/generated/schema.ts').paths>({ baseUrl: base, fetch: timeoutOnlyFetch((request, init) => stub(new Request(request, init))) })
+  const judged = createClient<import('../../src/generated/schema.ts').paths>({ baseUrl: base, fetch: judgingFetch((request, init) => stub(new Request(request, init))) })
   const ours = o.ours.createMeetingChatClient({ domain: base, auth: { tenantAccessToken: BENCH.tenantAccessToken }, fetch: stub })
   const params = { calendarId: BENCH.calendarId, eventId: BENCH.eventId, meetingChatId: BENCH.meetingChatId }
   const calls: Record<CpuSummary['client'], Call> = {
@@ -325,6 +328,13 @@ export async function cpuSection(o: { ours: OurModule; runs: number; calls: numb
     },
     'openapi-fetch + timeout': async () => {
       const { data } = await timed.DELETE(path, {
+        params: { path: { calendar_id: BENCH.calendarId, event_id: BENCH.eventId }, query: { meeting_chat_id: BENCH.meetingChatId } },
+        headers: { authorization: `Bearer ${BENCH.tenantAccessToken}` },
+      })
+      if (data?.code !== 0) throw new Error('stub answered an error')
+    },
+    'openapi-fetch + judge': async () => {
+      const { data } = await judged.DELETE(path, {
         params: { path: { calendar_id: BENCH.calendarId, event_id: BENCH.eventId }, query: { meeting_chat_id: BENCH.meetingChatId } },
         headers: { authorization: `Bearer ${BENCH.tenantAccessToken}` },
       })

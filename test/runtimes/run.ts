@@ -68,22 +68,34 @@ interface Config {
   baseUrl: string
   appId: string
   appSecret: string
-  userAccessToken: string
+  /** An event on the app's own calendar, without a chat: the app creates and unbinds its chat. */
   calendarId: string
   eventId: string
+  /** Alice's token, and an event on her own calendar without a chat. */
+  userAccessToken: string
+  userCalendarId: string
+  userEventId: string
 }
 
 interface Sandbox { process: ChildProcess; config: Config }
 
+/** The ids a credential's banner lines list under `create`: the first event it may create a chat for. */
+const creatable = (banner: string, credential: RegExp): RegExpExecArray | null =>
+  new RegExp(`${credential.source}[^\\n]*\\n(?:\\s+unbind [^\\n]*\\n)*\\s+create --calendar-id (\\S+) --event-id (\\S+)`).exec(banner)
+
 function readBanner(banner: string): Config {
   const exported = Object.fromEntries([.../export (.*)/.exec(banner)?.[1]?.matchAll(/(\w+)=(\S+)/g) ?? []].map((m) => [m[1], m[2]]))
+  const app = creatable(banner, /app \S+: FEISHU_APP_ID=/)
+  const user = creatable(banner, /user \S+: FEISHU_USER_ACCESS_TOKEN=(\S+)/)
   const config = {
     baseUrl: exported.FEISHU_DOMAIN,
     appId: exported.FEISHU_APP_ID,
     appSecret: exported.FEISHU_APP_SECRET,
-    userAccessToken: /user tokens: alice (\S+)/.exec(banner)?.[1],
-    calendarId: /calendar (\S+) \(Alice's primary\)/.exec(banner)?.[1],
-    eventId: /(\S+) \(no chat yet\)/.exec(banner)?.[1],
+    calendarId: app?.[1],
+    eventId: app?.[2],
+    userAccessToken: user?.[1],
+    userCalendarId: user?.[2],
+    userEventId: user?.[3],
   }
   for (const [name, value] of Object.entries(config)) assert.ok(value, `the sandbox's banner names the ${name}:\n${banner}`)
   return config as Config
@@ -105,9 +117,15 @@ async function startSandbox(): Promise<Sandbox> {
     child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString() })
     child.once('exit', (code) => reject(new Error(`the sandbox exited (${code}):\n${out}`)))
   })
-  const config = readBanner(banner)
-  assert.match(config.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
-  return { process: child, config }
+  try {
+    const config = readBanner(banner)
+    assert.match(config.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
+    return { process: child, config }
+  } catch (error) {
+    // A banner this test cannot read must not leave the sandbox running: the run would never end.
+    child.kill('SIGTERM')
+    throw error
+  }
 }
 
 async function stopSandbox(sandbox: Sandbox | undefined): Promise<void> {
